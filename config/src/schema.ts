@@ -1,0 +1,209 @@
+/**
+ * The shape of the platform's configuration, validated at load.
+ *
+ * Environments differ only by the values in `config/environments/<env>.yaml`; nothing in the CDK app, the cdk8s
+ * app or the cost model branches on an environment's name. Deterministic resource names are not configured here:
+ * they are derived from these values in `names.ts`, so AWS and Kubernetes can never disagree about them.
+ */
+import { z } from 'zod';
+
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+
+export const cidr = z
+  .string()
+  .regex(IPV4_CIDR, 'expected an IPv4 CIDR such as 10.20.0.0/16')
+  .refine((value) => isNetworkAddress(value), 'host bits must be zero (e.g. 10.20.0.0/16, not 10.20.1.0/16)');
+
+export const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+export const awsRegion = z.enum(['us-east-1', 'us-west-2']);
+const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'expected a lower-case DNS label');
+const hostname = z
+  .string()
+  .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'expected a lower-case fully qualified host name');
+const positiveInt = z.number().int().positive();
+/** Retention periods CloudWatch Logs accepts (anything else fails at deploy, so fail at load). */
+const logRetentionDays = z.union(
+  [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map(
+    (days) => z.literal(days),
+  ) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]],
+);
+
+export const tagsSchema = z.strictObject({
+  /** Cost-allocation tags (spec §10); every taggable resource carries all four. */
+  app: dnsLabel,
+  owner: z.string().min(1),
+  costCenter: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected letters, digits and dashes'),
+});
+
+export const networkSchema = z.strictObject({
+  /** The VPC's CIDR; must not overlap another environment's (checked across environments). */
+  vpcCidr: cidr,
+  /** Availability zones used; the spec asks for 3 everywhere. */
+  azCount: z.literal(3),
+  /** NAT gateways: one per AZ for resilience (staging/prod) or one shared (dev, cost). */
+  natGateways: z.union([z.literal(1), z.literal(3)]),
+  /** Prefix length of each public / private-app / private-db subnet. */
+  subnetMasks: z.strictObject({
+    public: z.number().int().min(20).max(28),
+    app: z.number().int().min(16).max(24),
+    db: z.number().int().min(20).max(28),
+  }),
+  /** Retention of the VPC flow log group. */
+  flowLogRetentionDays: logRetentionDays,
+});
+
+export const dnsSchema = z.strictObject({
+  /** The environment's public hosted zone, delegated from the apex `innovate.example.com`. */
+  zoneName: hostname,
+  /** Where users reach the SPA (CloudFront). */
+  appHost: hostname,
+  /** The API host name of spec §5 (CloudFront, `/api/*`). */
+  apiHost: hostname,
+  /** The ALB's origin host name that ExternalDNS publishes and CloudFront uses as the `/api/*` origin. */
+  originHost: hostname,
+});
+
+export const clusterSchema = z.strictObject({
+  /** EKS Kubernetes minor version, N-1 of the newest the CDK library supports. */
+  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'expected a Kubernetes minor version such as 1.34'),
+  /** CIDRs allowed to reach the public API endpoint; empty means the endpoint is private only. */
+  publicEndpointCidrs: z.array(cidr),
+  /** The small on-demand managed node group that hosts system pods (Karpenter, CoreDNS, Argo CD). */
+  systemNodes: z.strictObject({
+    instanceTypes: z.array(z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/)).min(1),
+    minSize: z.number().int().min(1),
+    desiredSize: z.number().int().min(1),
+    maxSize: z.number().int().min(1),
+    diskGiB: z.number().int().min(20).max(500),
+  }),
+  /** Karpenter's NodePool limits for the whole environment. */
+  karpenter: z.strictObject({
+    cpuLimit: positiveInt,
+    memoryLimitGiB: positiveInt,
+    /** How long an empty or underutilised node may live before consolidation. */
+    consolidateAfter: z.string().regex(/^\d+[smh]$/, 'expected a duration such as 60s or 5m'),
+    /** Maximum node age (weekly rotation of AMIs, spec §9). */
+    expireAfter: z.string().regex(/^\d+h$/, 'expected hours such as 168h'),
+  }),
+});
+
+export const apiWorkloadSchema = z.strictObject({
+  minReplicas: z.number().int().min(1),
+  maxReplicas: z.number().int().min(1),
+  /** gunicorn worker processes and threads per pod. */
+  workers: z.number().int().min(1).max(16),
+  threads: z.number().int().min(1).max(64),
+  /** Per-pod SQLAlchemy pool size; workers × pool × maxReplicas must fit the database's max_connections. */
+  dbPoolSize: z.number().int().min(1).max(50),
+  resources: z.strictObject({
+    cpuRequest: z.string().regex(/^\d+m$/),
+    memoryRequest: z.string().regex(/^\d+Mi$/),
+    cpuLimit: z.string().regex(/^\d+m$/),
+    memoryLimit: z.string().regex(/^\d+Mi$/),
+  }),
+});
+
+export const databaseSchema = z.strictObject({
+  /** PostgreSQL major version; equal to the local system's embedded PostgreSQL. */
+  engineMajorVersion: z.literal(18),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS class such as db.t4g.medium'),
+  multiAz: z.boolean(),
+  allocatedStorageGiB: z.number().int().min(20),
+  maxAllocatedStorageGiB: z.number().int().min(20),
+  /** Automated backup retention = the PITR window (spec §6: 7–30 days by env). */
+  backupRetentionDays: z.number().int().min(1).max(35),
+  performanceInsightsRetentionDays: z.union([z.literal(7), z.literal(31), z.literal(93), z.literal(731)]),
+  readReplica: z.boolean(),
+  rdsProxy: z.boolean(),
+  /** Nightly cross-region copies to the DR region (spec §6). */
+  crossRegionCopy: z.strictObject({
+    enabled: z.boolean(),
+    retentionDays: z.number().int().min(1).max(35),
+  }),
+});
+
+export const observabilitySchema = z.strictObject({
+  logRetentionDays,
+  /** Where alarms notify; prod pages, other environments only notify (spec §8). */
+  alarmEmail: z.email(),
+  paging: z.boolean(),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    name: z.enum(['dev', 'staging', 'prod']),
+    account: z.strictObject({ id: accountId, email: z.email() }),
+    region: awsRegion,
+    drRegion: awsRegion,
+    /** Overrides of the organization's default cost tags (e.g. another owner). */
+    tags: tagsSchema.partial().default({}),
+    network: networkSchema,
+    dns: dnsSchema,
+    cluster: clusterSchema,
+    api: apiWorkloadSchema,
+    database: databaseSchema,
+    observability: observabilitySchema,
+  })
+  .superRefine((env, ctx) => {
+    if (env.region === env.drRegion) {
+      ctx.addIssue({ code: 'custom', path: ['drRegion'], message: 'must differ from region' });
+    }
+    const nodes = env.cluster.systemNodes;
+    if (!(nodes.minSize <= nodes.desiredSize && nodes.desiredSize <= nodes.maxSize)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cluster', 'systemNodes'],
+        message: 'expected minSize <= desiredSize <= maxSize',
+      });
+    }
+    if (env.api.minReplicas > env.api.maxReplicas) {
+      ctx.addIssue({ code: 'custom', path: ['api', 'minReplicas'], message: 'must not exceed api.maxReplicas' });
+    }
+    if (env.database.maxAllocatedStorageGiB < env.database.allocatedStorageGiB) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'maxAllocatedStorageGiB'],
+        message: 'must be at least database.allocatedStorageGiB',
+      });
+    }
+    for (const host of [env.dns.appHost, env.dns.apiHost, env.dns.originHost]) {
+      if (host !== env.dns.zoneName && !host.endsWith(`.${env.dns.zoneName}`)) {
+        ctx.addIssue({ code: 'custom', path: ['dns'], message: `${host} is not inside zone ${env.dns.zoneName}` });
+      }
+    }
+  });
+
+export const organizationSchema = z.strictObject({
+  /** Apex domain; each environment has a delegated sub-zone. */
+  apexDomain: hostname,
+  primaryRegion: awsRegion,
+  drRegion: awsRegion,
+  /** Default cost-allocation tags; an environment may override `owner`/`costCenter`. */
+  tags: tagsSchema,
+  /** The management account (spec: "foundations") and the security account (delegated admin). */
+  accounts: z.strictObject({
+    foundations: z.strictObject({ id: accountId, email: z.email() }),
+    security: z.strictObject({ id: accountId, email: z.email() }),
+  }),
+  /** Where the code lives: Argo CD syncs from it, GitHub OIDC trusts it. */
+  git: z.strictObject({
+    repoUrl: z.url(),
+    githubOwner: z.string().min(1),
+    githubRepo: z.string().min(1),
+    branch: z.string().min(1),
+  }),
+});
+
+export type Tags = z.infer<typeof tagsSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type OrganizationConfig = z.infer<typeof organizationSchema>;
+export type EnvironmentName = EnvironmentConfig['name'];
+
+function isNetworkAddress(value: string): boolean {
+  const [address, prefix] = value.split('/');
+  if (address === undefined || prefix === undefined) return false;
+  const bits = Number(prefix);
+  const int = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const hostBits = 32 - bits;
+  return hostBits === 0 || int % 2 ** hostBits === 0;
+}

@@ -1,0 +1,127 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, cidrsOverlap, DEFAULT_CONFIG_DIR, loadPlatformConfig } from '../src/load.ts';
+
+/** Copies the real config to a temp folder and applies `edit` to one file's text. */
+function configWith(file: string, edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'innovate-config-'));
+  cpSync(join(DEFAULT_CONFIG_DIR, 'organization.yaml'), join(dir, 'organization.yaml'));
+  cpSync(join(DEFAULT_CONFIG_DIR, 'environments'), join(dir, 'environments'), { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, edit(readFileSync(path, 'utf8')));
+  return dir;
+}
+
+describe('the committed configuration', () => {
+  const config = loadPlatformConfig();
+
+  it('has dev, staging and prod in promotion order', () => {
+    expect(config.environments.map((env) => env.name)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('differs between environments where the spec says it should', () => {
+    const [dev, staging, prod] = ['dev', 'staging', 'prod'].map((name) => config.environment(name));
+    expect(dev?.network.natGateways).toBe(1);
+    expect(prod?.network.natGateways).toBe(3);
+    expect([dev, staging, prod].map((env) => env?.database.backupRetentionDays)).toEqual([7, 14, 30]);
+    expect([dev, staging, prod].map((env) => env?.database.multiAz)).toEqual([false, true, true]);
+    expect(prod?.network.vpcCidr).toBe('10.20.0.0/16');
+  });
+
+  it('carries the four cost tags on every environment', () => {
+    for (const env of config.environments) {
+      expect(Object.keys(env.tags).sort()).toEqual(['app', 'cost-center', 'env', 'owner']);
+      expect(env.tags.env).toBe(env.name);
+    }
+  });
+
+  it('derives deterministic names from the values', () => {
+    const prod = config.environment('prod');
+    expect(prod.names.clusterName).toBe('innovate-prod');
+    expect(prod.names.karpenterNodeRoleName).toBe('innovate-prod-karpenter-node');
+  });
+});
+
+describe('invalid configuration fails with the file and field named', () => {
+  const cases: Array<[string, string, (text: string) => string, RegExp]> = [
+    [
+      'bad CIDR',
+      'environments/prod.yaml',
+      (t) => t.replace('10.20.0.0/16', '10.20.0.0/33'),
+      /prod\.yaml: network\.vpcCidr: /,
+    ],
+    [
+      'host bits set',
+      'environments/prod.yaml',
+      (t) => t.replace('10.20.0.0/16', '10.20.1.0/16'),
+      /network\.vpcCidr: host bits/,
+    ],
+    [
+      'two NAT gateways',
+      'environments/dev.yaml',
+      (t) => t.replace('natGateways: 1', 'natGateways: 2'),
+      /dev\.yaml: network\.natGateways/,
+    ],
+    [
+      'unknown field',
+      'environments/dev.yaml',
+      (t) => t.replace('azCount: 3', 'azCount: 3\n  azzCount: 3'),
+      /dev\.yaml: network: .*azzCount/,
+    ],
+    [
+      'short account id',
+      'environments/staging.yaml',
+      (t) => t.replace('"100000000012"', '"12345"'),
+      /staging\.yaml: account\.id: expected a 12-digit/,
+    ],
+    [
+      'host outside zone',
+      'environments/dev.yaml',
+      (t) => t.replace('api.dev.innovate.example.com', 'api.example.org'),
+      /dev\.yaml: dns: api\.example\.org is not inside zone/,
+    ],
+    [
+      'overlapping VPCs',
+      'environments/staging.yaml',
+      (t) => t.replace('10.10.0.0/16', '10.0.128.0/17'),
+      /staging\.yaml: network\.vpcCidr: 10\.0\.128\.0\/17 overlaps dev/,
+    ],
+    [
+      'bad log retention',
+      'environments/prod.yaml',
+      (t) => t.replace('logRetentionDays: 90', 'logRetentionDays: 45'),
+      /prod\.yaml: observability\.logRetentionDays/,
+    ],
+    [
+      'missing region',
+      'organization.yaml',
+      (t) => t.replace('primaryRegion: us-east-1\n', ''),
+      /organization\.yaml: primaryRegion/,
+    ],
+    ['not YAML', 'organization.yaml', () => 'a: [unclosed', /organization\.yaml: /],
+  ];
+
+  it.each(cases)('%s', (_label, file, edit, message) => {
+    const dir = configWith(file, edit);
+    expect(() => loadPlatformConfig(dir)).toThrowError(ConfigError);
+    expect(() => loadPlatformConfig(dir)).toThrowError(message);
+  });
+
+  it('names an unknown environment', () => {
+    expect(() => loadPlatformConfig().environment('qa')).toThrowError(
+      /unknown environment "qa"; known: dev, staging, prod/,
+    );
+  });
+});
+
+describe('cidrsOverlap', () => {
+  it.each([
+    ['10.0.0.0/16', '10.0.255.0/24', true],
+    ['10.0.0.0/16', '10.1.0.0/16', false],
+    ['10.0.0.0/8', '10.20.0.0/16', true],
+  ])('%s vs %s → %s', (a, b, expected) => {
+    expect(cidrsOverlap(a, b)).toBe(expected);
+  });
+});

@@ -1,0 +1,24 @@
+# Tool installation shared by every part. Each rule installs only what is missing.
+UV_VERSION := 0.13.9
+UV := $(TOOLS)/bin/uv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps-node deps-python deps-chromium
+deps-node: node_modules/.installed
+# npm ci installs exactly the lock file; it re-runs when the lock changes.
+node_modules/.installed: package-lock.json $(wildcard */package.json)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps-python: $(UV)
+$(UV):
+	python3 -m venv $(TOOLS)/uv-venv
+	$(TOOLS)/uv-venv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	mkdir -p $(TOOLS)/bin && ln -sf ../uv-venv/bin/uv $(UV)
+
+# Debian's Chromium for the browser tests (no browser download is possible or wanted).
+CHROMIUM := /usr/bin/chromium
+deps-chromium: $(CHROMIUM)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null
