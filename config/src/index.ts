@@ -6,5 +6,13 @@ export {
   type PlatformConfig,
   type ResolvedEnvironment,
 } from './load.ts';
-export type { EnvironmentNames } from './names.ts';
-export type { EnvironmentConfig, EnvironmentName, OrganizationConfig, Tags } from './schema.ts';
+export type { EnvironmentNames, PodIdentityWorkload } from './names.ts';
+export type {
+  AccountServicesUsage,
+  CentralAccountUsage,
+  EnvironmentConfig,
+  EnvironmentName,
+  OrganizationConfig,
+  Tags,
+  Usage,
+} from './schema.ts';

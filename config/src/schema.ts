@@ -129,6 +129,93 @@ export const observabilitySchema = z.strictObject({
   paging: z.boolean(),
 });
 
+// ---------------------------------------------------------------------------------------------------------------
+// Usage assumptions of the cost model (cost/). Owned by the cost model; nothing else reads them.
+// The templates say WHAT exists (a NAT gateway, a distribution); these say HOW MUCH it is used in a month, so the
+// model can show fixed and usage-driven cost apart. They are estimates to revise with real bills (docs/cost.md).
+// ---------------------------------------------------------------------------------------------------------------
+const usageAmount = z.number().nonnegative();
+
+/** Services billed per account rather than per resource (GuardDuty, Security Hub, Config), per month. */
+export const accountServicesUsageSchema = z.strictObject({
+  /** CloudTrail management events GuardDuty analyses, millions. */
+  guardDutyEventsMillions: usageAmount,
+  /** VPC flow / DNS / EKS audit log volume GuardDuty analyses, GB. */
+  guardDutyLogGB: usageAmount,
+  /** AWS Config configuration items recorded. */
+  configItems: usageAmount,
+  /** AWS Config rule and conformance-pack evaluations. */
+  configRuleEvaluations: usageAmount,
+  /** Security Hub security checks run. */
+  securityHubChecks: usageAmount,
+});
+
+/** An environment's monthly usage: what the templates cannot say. */
+export const usageSchema = z.strictObject({
+  /** Requests CloudFront serves (SPA + `/api/*`), millions; WAF inspects each one. */
+  requestsMillions: usageAmount,
+  /** GB CloudFront sends to viewers. */
+  cdnGB: usageAmount,
+  /** GB processed by the NAT gateways (internet egress and AWS APIs without an endpoint). */
+  natGB: usageAmount,
+  /** GB processed by the interface VPC endpoints (ECR pulls, logs, secrets, STS, SSM). */
+  endpointGB: usageAmount,
+  /** GB ingested into CloudWatch Logs (control plane, flow logs, application); stored for the env's retention. */
+  logGB: usageAmount,
+  /** Metric samples ingested into Amazon Managed Prometheus, millions. */
+  metricSamplesMillions: usageAmount,
+  /** Nodes Karpenter keeps running beyond the managed node group (they are not in any template). */
+  karpenter: z.strictObject({
+    /** The typical instance type Karpenter picks for the baseline. */
+    instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, 'expected an EC2 instance type such as m7g.large'),
+    /** Node-hours per month of that type (730 = one node all month). */
+    baselineNodeHours: usageAmount,
+    /** Share of those node-hours on Spot (0..1); the rest is on-demand. */
+    spotShare: z.number().min(0).max(1),
+  }),
+  /** The ALB the Load Balancer Controller creates from the Ingress (not in any template). */
+  alb: z.strictObject({ count: z.number().int().nonnegative(), averageLcu: usageAmount }),
+  /** RDS automated backup storage in total, GB; the amount up to the allocated storage is free. */
+  backupGB: usageAmount,
+  /** Snapshot copies kept in the DR region, GB (spec §6). */
+  drSnapshotGB: usageAmount,
+  /** GB copied to the DR region per month (cross-region transfer). */
+  drCopyGB: usageAmount,
+  /** GB stored in S3 (SPA assets, logs buckets). */
+  s3StorageGB: usageAmount,
+  /** GB of images stored in ECR. */
+  ecrStorageGB: usageAmount,
+  /** Route 53 standard queries (alias queries to CloudFront are free), millions. */
+  dnsQueriesMillions: usageAmount,
+  /** SQS requests (Karpenter interruption queue polling), millions. */
+  sqsRequestsMillions: usageAmount,
+  /** KMS API requests (decrypts by logs, secrets, EBS, RDS), millions. */
+  kmsRequestsMillions: usageAmount,
+  /** Secrets Manager API calls (External Secrets refreshes), millions. */
+  secretsApiCallsMillions: usageAmount,
+  /** Managed Grafana users (active in the month). */
+  grafanaEditors: z.number().int().nonnegative(),
+  grafanaViewers: z.number().int().nonnegative(),
+  accountServices: accountServicesUsageSchema,
+});
+
+/** Usage of the central accounts (foundations, security): logs, storage and the per-account services. */
+export const centralAccountUsageSchema = z.strictObject({
+  logGB: usageAmount,
+  s3StorageGB: usageAmount,
+  accountServices: accountServicesUsageSchema,
+});
+
+/** The cost model's organization-wide settings. */
+export const costModelSchema = z.strictObject({
+  /** Budgets are the model's estimate plus this margin (percent), rounded up to whole dollars. */
+  budgetMarginPercent: z.number().min(0).max(500),
+  centralAccounts: z.strictObject({
+    foundations: centralAccountUsageSchema,
+    security: centralAccountUsageSchema,
+  }),
+});
+
 export const environmentSchema = z
   .strictObject({
     name: z.enum(['dev', 'staging', 'prod']),
@@ -143,6 +230,8 @@ export const environmentSchema = z
     api: apiWorkloadSchema,
     database: databaseSchema,
     observability: observabilitySchema,
+    /** Monthly usage assumptions of the cost model (see the block above). */
+    usage: usageSchema,
   })
   .superRefine((env, ctx) => {
     if (env.region === env.drRegion) {
@@ -192,9 +281,14 @@ export const organizationSchema = z.strictObject({
     githubRepo: z.string().min(1),
     branch: z.string().min(1),
   }),
+  /** Settings of the cost model (cost/): budget margin and the central accounts' usage. */
+  costModel: costModelSchema,
 });
 
 export type Tags = z.infer<typeof tagsSchema>;
+export type Usage = z.infer<typeof usageSchema>;
+export type CentralAccountUsage = z.infer<typeof centralAccountUsageSchema>;
+export type AccountServicesUsage = z.infer<typeof accountServicesUsageSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type OrganizationConfig = z.infer<typeof organizationSchema>;
 export type EnvironmentName = EnvironmentConfig['name'];
