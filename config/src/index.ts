@@ -16,3 +16,4 @@ export type {
   Tags,
   Usage,
 } from './schema.ts';
+export type { AccountKey, FoundationsConfig, PermissionSetKey } from './foundations-schema.ts';

@@ -6,6 +6,7 @@
  * they are derived from these values in `names.ts`, so AWS and Kubernetes can never disagree about them.
  */
 import { z } from 'zod';
+import { foundationsSchema } from './foundations-schema.ts';
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
 
@@ -283,6 +284,8 @@ export const organizationSchema = z.strictObject({
   }),
   /** Settings of the cost model (cost/): budget margin and the central accounts' usage. */
   costModel: costModelSchema,
+  /** Organization foundations (issue 4): OUs, guardrail settings, log archive, Identity Center, budgets. */
+  foundations: foundationsSchema,
 });
 
 export type Tags = z.infer<typeof tagsSchema>;

@@ -1,0 +1,135 @@
+/**
+ * Organization foundations (issue 4): the values the management-account and security-account stacks need.
+ *
+ * Owned by the foundations part (infra/lib/foundations). Everything here is something AWS gives you once
+ * (organization id, root id, Identity Center instance, group ids) or a decision of the security team (Object Lock
+ * retention, break-glass role name, budget amounts). The stacks and the policy tests read only these values.
+ */
+import { z } from 'zod';
+
+const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+const ouName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'expected an OU name of letters, digits and dashes');
+const iamName = z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, 'expected an IAM role name');
+/** ISO-8601 durations Identity Center accepts for a permission set's session (1 to 12 hours). */
+const sessionDuration = z
+  .string()
+  .regex(/^PT([1-9]|1[0-2])H$/, 'expected an ISO-8601 duration of 1 to 12 hours such as PT1H');
+const identityStoreGroupId = z
+  .string()
+  .regex(
+    /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/,
+    'expected an Identity Store group id (a UUID)',
+  );
+
+/** The keys that name an account in this config: the two central ones, each environment, and the optional ones. */
+export const accountKey = z.enum(['foundations', 'security', 'dev', 'staging', 'prod', 'network', 'analytics']);
+
+/** The permission sets the foundations create in IAM Identity Center (spec §1, §9). */
+export const permissionSetKey = z.enum(['readOnly', 'devops', 'securityAdmin', 'breakGlass', 'prodDataAccess']);
+
+export const foundationsSchema = z
+  .strictObject({
+    /** `o-...`: the organization's id; bucket and key policies admit only this organization (`aws:SourceOrgID`). */
+    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-a1b2c3d4e5'),
+    /** `r-...`: the organization root, where the organization-wide SCPs and the tag policy are attached. */
+    rootId: z.string().regex(/^r-[0-9a-z]{4,32}$/, 'expected a root id such as r-a1b2'),
+    /** OUs under the root, parents before children. `parent` names another OU; absent means the root. */
+    organizationalUnits: z.array(z.strictObject({ name: ouName, parent: ouName.optional() })).min(1),
+    /** The OU each member account lives in (the management account lives at the root). */
+    accountOus: z.partialRecord(accountKey, ouName),
+    /** Optional member accounts of spec §1 (network, analytics); the environments' accounts are in their files. */
+    optionalAccounts: z
+      .strictObject({
+        network: z.strictObject({ id: accountId, email: z.email() }).optional(),
+        analytics: z.strictObject({ id: accountId, email: z.email() }).optional(),
+      })
+      .default({}),
+    /** The OU whose accounts must carry the cost tags on creation, and the one holding production. */
+    workloadsOu: ouName,
+    prodOu: ouName,
+    /** Roles the guardrails except by condition (aws:PrincipalArn), and protect from change by anyone else. */
+    protectedRoles: z.strictObject({
+      /** Emergency role in every member account; assumable only with MFA from the management account. */
+      breakGlassRoleName: iamName,
+      /** The role the management account's automation uses in members (created by Organizations). */
+      orgAutomationRoleName: iamName,
+    }),
+    /** Path of the only IAM users allowed in member accounts (break-glass users; everything else uses SSO). */
+    breakGlassUserPath: z.string().regex(/^\/[a-z0-9-]+\/$/, 'expected an IAM path such as /break-glass/'),
+    /** How old (seconds) an MFA sign-in may be when the break-glass role is assumed. */
+    breakGlassMaxMfaAgeSeconds: z.number().int().min(300).max(43200),
+    /** Central log archive: S3 Object Lock (WORM) on the CloudTrail bucket, and its lifecycle. */
+    logArchive: z.strictObject({
+      objectLockMode: z.enum(['COMPLIANCE', 'GOVERNANCE']),
+      objectLockRetentionDays: z.number().int().min(1).max(36500),
+      transitionToGlacierDays: z.number().int().min(1),
+      /** Expiry of log objects; must not precede the Object Lock retention. */
+      expireAfterDays: z.number().int().min(1),
+      /** Expiry of the AWS Config and S3 access-log buckets (no Object Lock there, see ADR 0041). */
+      auxiliaryExpireAfterDays: z.number().int().min(1),
+    }),
+    /** IAM Identity Center: the instance, the groups (ids from the identity store) and who gets what, where. */
+    identityCenter: z.strictObject({
+      instanceArn: z
+        .string()
+        .regex(/^arn:aws:sso:::instance\/ssoins-[a-f0-9]{16}$/, 'expected an Identity Center instance ARN'),
+      groups: z.record(permissionSetKey, identityStoreGroupId),
+      sessionDurations: z.record(permissionSetKey, sessionDuration),
+      /** Which permission set (assigned to its group) reaches which accounts. */
+      assignments: z.array(z.strictObject({ permissionSet: permissionSetKey, accounts: z.array(accountKey).min(1) })),
+    }),
+    /** Monthly budget per account in USD (until the cost model derives them) and who is told. */
+    budgets: z.strictObject({
+      monthlyUsd: z.partialRecord(accountKey, z.number().positive()),
+      alertEmail: z.email(),
+    }),
+    /** Cost Anomaly Detection: alert when an anomaly's total impact reaches this many USD. */
+    anomalyThresholdUsd: z.number().positive(),
+  })
+  .superRefine((f, ctx) => {
+    const known = new Set<string>();
+    f.organizationalUnits.forEach((ou, index) => {
+      if (known.has(ou.name)) {
+        ctx.addIssue({ code: 'custom', path: ['organizationalUnits', index, 'name'], message: 'duplicate OU name' });
+      }
+      if (ou.parent !== undefined && !known.has(ou.parent)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['organizationalUnits', index, 'parent'],
+          message: `unknown parent "${ou.parent}" (declare parents first)`,
+        });
+      }
+      known.add(ou.name);
+    });
+    for (const [key, ou] of Object.entries(f.accountOus)) {
+      if (!known.has(ou)) ctx.addIssue({ code: 'custom', path: ['accountOus', key], message: `unknown OU "${ou}"` });
+    }
+    for (const field of ['workloadsOu', 'prodOu'] as const) {
+      if (!known.has(f[field])) ctx.addIssue({ code: 'custom', path: [field], message: `unknown OU "${f[field]}"` });
+    }
+    if ('foundations' in f.accountOus) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accountOus', 'foundations'],
+        message: 'the management account lives at the root, not in an OU',
+      });
+    }
+    if (f.logArchive.expireAfterDays < f.logArchive.objectLockRetentionDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['logArchive', 'expireAfterDays'],
+        message: 'must be at least logArchive.objectLockRetentionDays',
+      });
+    }
+    if (f.logArchive.transitionToGlacierDays >= f.logArchive.expireAfterDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['logArchive', 'transitionToGlacierDays'],
+        message: 'must be less than logArchive.expireAfterDays',
+      });
+    }
+  });
+
+export type FoundationsConfig = z.infer<typeof foundationsSchema>;
+export type AccountKey = z.infer<typeof accountKey>;
+export type PermissionSetKey = z.infer<typeof permissionSetKey>;
