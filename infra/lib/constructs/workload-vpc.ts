@@ -1,0 +1,83 @@
+/**
+ * The environment's VPC (spec §3): three AZs, public / private-app / private-db subnets, NAT per config, flow logs.
+ *
+ * Subnet tiers are named so other stacks select them by name, never by index. The app subnets carry the tags the AWS
+ * Load Balancer Controller and Karpenter discover subnets by, so no subnet id is copied into Kubernetes manifests.
+ */
+import type { ResolvedEnvironment } from '@innovate/config';
+import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private-db' } as const;
+
+export interface WorkloadVpcProps {
+  /** The environment's network block: CIDR, AZ count, NAT count, subnet masks, flow-log retention. */
+  network: ResolvedEnvironment['network'];
+  /** Karpenter's subnet discovery tag (from config names), put on the app subnets. */
+  karpenterDiscoveryTag: { key: string; value: string };
+}
+
+export class WorkloadVpc extends Construct {
+  readonly vpc: ec2.Vpc;
+  /** The CMK that encrypts the flow log group. */
+  readonly flowLogKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: WorkloadVpcProps) {
+    super(scope, id);
+    const { network } = props;
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(network.vpcCidr),
+      maxAzs: network.azCount,
+      natGateways: network.natGateways,
+      subnetConfiguration: [
+        { name: SUBNET_TIERS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: network.subnetMasks.public },
+        { name: SUBNET_TIERS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: network.subnetMasks.app },
+        { name: SUBNET_TIERS.db, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: network.subnetMasks.db },
+      ],
+      // Public IPs only where a NAT gateway or an internet-facing ALB needs them.
+      createInternetGateway: true,
+    });
+
+    for (const subnet of this.vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
+    for (const subnet of this.vpc.privateSubnets) {
+      Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
+      Tags.of(subnet).add(props.karpenterDiscoveryTag.key, props.karpenterDiscoveryTag.value);
+    }
+
+    this.flowLogKey = new kms.Key(this, 'FlowLogKey', {
+      description: 'Encrypts the VPC flow log group',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
+      retention: network.flowLogRetentionDays as logs.RetentionDays,
+      encryptionKey: this.flowLogKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs must be allowed to use the key for this log group only (spec: KMS-encrypted flow logs).
+    const { region, account, partition } = this.vpc.stack;
+    this.flowLogKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
+        },
+      }),
+    );
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+      maxAggregationInterval: ec2.FlowLogMaxAggregationInterval.ONE_MINUTE,
+    });
+  }
+
+  subnets(tier: keyof typeof SUBNET_TIERS): ec2.SelectedSubnets {
+    return this.vpc.selectSubnets({ subnetGroupName: SUBNET_TIERS[tier] });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Builds an environment's workload stacks the way `bin/app.ts` does (same context as the CLI, via `testApp`), once
+ * per environment per test file, and hands out their templates.
+ */
+import { loadPlatformConfig, type ResolvedEnvironment } from '@innovate/config';
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { testApp } from '../../lib/app-context.ts';
+import { addWorkloadStacks, type WorkloadStacks } from '../../lib/workload-app.ts';
+
+export const config = loadPlatformConfig();
+export const ENVIRONMENTS = config.environments.map((env) => env.name);
+
+const built = new Map<string, WorkloadStacks>();
+
+export function stacksOf(name: string): WorkloadStacks {
+  let stacks = built.get(name);
+  if (!stacks) {
+    stacks = addWorkloadStacks(testApp(), config.organization, config.environment(name));
+    built.set(name, stacks);
+  }
+  return stacks;
+}
+
+const templates = new Map<Stack, Template>();
+
+export function templateOf(name: string, part: keyof WorkloadStacks): Template {
+  const stack = stacksOf(name)[part] as Stack;
+  let template = templates.get(stack);
+  if (!template) {
+    template = Template.fromStack(stack);
+    templates.set(stack, template);
+  }
+  return template;
+}
+
+export function environment(name: string): ResolvedEnvironment {
+  return config.environment(name);
+}

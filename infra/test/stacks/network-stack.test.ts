@@ -1,0 +1,98 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { INTERFACE_ENDPOINTS } from '../../lib/constructs/vpc-endpoints.ts';
+import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
+
+describe('network: VPC across 3 AZs with public, private-app and private-db subnets', () => {
+  it.each(ENVIRONMENTS)('%s has 9 subnets in 3 AZs, CIDR from config', (name) => {
+    const template = templateOf(name, 'network');
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: environment(name).network.vpcCidr });
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    expect(Object.keys(subnets)).toHaveLength(9);
+    const zones = new Set(Object.values(subnets).map((s) => JSON.stringify(s.Properties.AvailabilityZone)));
+    expect(zones.size).toBe(3);
+    const tiers = Object.values(subnets).map(
+      (s) =>
+        (s.Properties.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'aws-cdk:subnet-name')?.Value,
+    );
+    expect(tiers.sort()).toEqual([
+      ...Array(3).fill('private-app'),
+      ...Array(3).fill('private-db'),
+      ...Array(3).fill('public'),
+    ]);
+  });
+});
+
+describe('network: NAT gateways per config (one per AZ in staging/prod, one in dev)', () => {
+  it('dev has 1 NAT gateway, staging and prod 3', () => {
+    expect(Object.keys(templateOf('dev', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(1);
+    expect(Object.keys(templateOf('staging', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(3);
+    expect(Object.keys(templateOf('prod', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(3);
+  });
+});
+
+describe('network: endpoints', () => {
+  const template = templateOf('prod', 'network');
+
+  it('has an S3 gateway endpoint', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('\\.s3$')])] }),
+    });
+  });
+
+  it.each(Object.entries(INTERFACE_ENDPOINTS))('has the %s interface endpoint with private DNS', (_id, service) => {
+    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', {
+      Properties: { VpcEndpointType: 'Interface', PrivateDnsEnabled: true },
+    });
+    const names = Object.values(endpoints).map((e) => JSON.stringify(e.Properties.ServiceName));
+    const short = service.shortName;
+    expect(names.some((n) => n.endsWith(`.${short}"]]}`) || n.includes(`.${short}"`))).toBe(true);
+  });
+
+  it('interface endpoints admit HTTPS from the VPC CIDR only', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^Interface endpoints') },
+    });
+    const [group] = Object.values(groups);
+    expect(group?.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: environment('prod').network.vpcCidr, FromPort: 443, ToPort: 443 }),
+    ]);
+  });
+});
+
+describe('network: flow logs to a KMS-encrypted log group with retention', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const template = templateOf(name, 'network');
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: environment(name).network.flowLogRetentionDays,
+      KmsKeyId: Match.anyValue(),
+    });
+  });
+});
+
+describe('network: db subnets NACL admits 5432 only from the app (and db) subnets', () => {
+  const template = templateOf('prod', 'network');
+  const entries = Object.values(template.findResources('AWS::EC2::NetworkAclEntry'));
+  const inbound = entries.filter((e) => e.Properties.Egress !== true);
+
+  it('every inbound allow is TCP 5432 or the ephemeral answers of the db tier itself', () => {
+    expect(inbound.length).toBeGreaterThan(0);
+    for (const entry of inbound) {
+      const ports = entry.Properties.PortRange;
+      const isPostgres = ports.From === 5432 && ports.To === 5432;
+      const isEphemeral = ports.From === 1024 && ports.To === 65535;
+      expect(entry.Properties.Protocol).toBe(6);
+      expect(isPostgres || isEphemeral).toBe(true);
+    }
+  });
+
+  it('no entry admits 0.0.0.0/0', () => {
+    for (const entry of entries) expect(entry.Properties.CidrBlock).not.toBe('0.0.0.0/0');
+  });
+
+  it('the NACL is associated with exactly the 3 db subnets', () => {
+    expect(Object.keys(template.findResources('AWS::EC2::SubnetNetworkAclAssociation'))).toHaveLength(3);
+  });
+});
