@@ -1,0 +1,50 @@
+/**
+ * Constants of the API workload that more than one object must agree on (the Rollout, its Services, the Ingress,
+ * the NetworkPolicies, the PreSync Job). Sizes are not here: they come from `env.api` in the platform config.
+ */
+export const API = {
+  name: 'api',
+  /** Container port gunicorn binds (`API_BIND=0.0.0.0:8000`). */
+  containerPort: 8000,
+  /** Port of the stable/canary Services the ALB target groups point at. */
+  servicePort: 80,
+  stableService: 'api-stable',
+  canaryService: 'api-canary',
+  ingress: 'api',
+  /** Secret (made by External Secrets from RDS's secret) holding DATABASE_URL. */
+  databaseSecret: 'database',
+  /** Secret holding the AMP workspace endpoint the canary analysis queries. */
+  ampEndpointSecret: 'amp-endpoint',
+  /** The writable scratch directory; the root filesystem is read-only. */
+  tmpDir: '/tmp',
+} as const;
+
+/**
+ * Shutdown timing (spec §4/§7: no dropped requests on deploys and node drains). During preStop the pod
+ * keeps serving while the ALB deregisters it; then gunicorn gets SIGTERM and finishes in-flight requests within
+ * its graceful timeout. The grace period covers both plus a margin, so the kubelet never SIGKILLs a healthy drain.
+ */
+export const SHUTDOWN = {
+  /** Longer than the ALB's deregistration propagation; the target group's deregistration delay matches it. */
+  preStopSleepSeconds: 15,
+  /** gunicorn `graceful_timeout` (env API_GRACEFUL_TIMEOUT). */
+  gunicornGracefulTimeoutSeconds: 30,
+  marginSeconds: 5,
+} as const;
+
+export const TERMINATION_GRACE_PERIOD_SECONDS =
+  SHUTDOWN.preStopSleepSeconds + SHUTDOWN.gunicornGracefulTimeoutSeconds + SHUTDOWN.marginSeconds;
+
+/**
+ * The API's own Prometheus metrics the canary analysis reads (exposed on `/metrics`, scraped by the ADOT
+ * collector, remote-written to AMP). The collector turns the pod label `rollouts-pod-template-hash` into the
+ * metric label `rollouts_pod_template_hash`, which is how a query isolates the canary's pods.
+ */
+export const API_METRICS = {
+  requestsTotal: 'http_requests_total',
+  requestDurationBucket: 'http_request_duration_seconds_bucket',
+  statusLabel: 'status',
+  /** Canary gates (ADR 0063). */
+  minSuccessRate: 0.99,
+  maxP99Seconds: 0.5,
+} as const;

@@ -1,0 +1,345 @@
+/**
+ * The API workload (Argo CD Application `api`): an Argo Rollout with an analysed canary, its stable and canary
+ * Services, the ALB Ingress, HPA, PDB, the canary's AnalysisTemplate and the Alembic migration as a PreSync Job.
+ */
+import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+import type { Construct } from 'constructs';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { RenderedChart } from '../chart.ts';
+import { commonLabels, type DeployContext } from '../context.ts';
+import { API, API_METRICS, SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from './api-workload.ts';
+import { ADOT_COLLECTOR } from './observability.ts';
+
+const ANALYSIS_TEMPLATE = 'api-canary-health';
+/** Non-root user and group of the API image (its Dockerfile creates it with this id). */
+const RUN_AS = 10001;
+
+export class ApiChart extends RenderedChart {
+  constructor(scope: Construct, ctx: DeployContext) {
+    super(scope, 'api', 'api/api.yaml');
+    const { env } = ctx;
+    const namespace = env.names.apiNamespace;
+    const labels = commonLabels(ctx, API.name);
+    const selector = { 'app.kubernetes.io/name': API.name };
+
+    for (const name of [API.stableService, API.canaryService]) {
+      // Argo Rollouts rewrites each selector to its ReplicaSet (rollouts-pod-template-hash).
+      this.add<IService>({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace, labels },
+        spec: {
+          type: 'ClusterIP',
+          selector,
+          ports: [{ name: 'http', port: API.servicePort, targetPort: 'http', protocol: 'TCP' }],
+        },
+      });
+    }
+
+    const canaryAnalysis = {
+      templates: [{ templateName: ANALYSIS_TEMPLATE }],
+      args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' as const } }],
+    };
+    this.add<IRollout>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: API.name, namespace, labels },
+      spec: {
+        // No `replicas`: the HPA below owns the count.
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: { ...labels, 'app.kubernetes.io/component': 'server' },
+            annotations: {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(API.containerPort),
+              'prometheus.io/path': '/metrics',
+            },
+          },
+          spec: apiPodSpec(ctx, {
+            terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+            topologySpreadConstraints: [
+              {
+                topologyKey: 'topology.kubernetes.io/zone',
+                maxSkew: 1,
+                whenUnsatisfiable: 'DoNotSchedule',
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ['rollouts-pod-template-hash'],
+              },
+              {
+                topologyKey: 'kubernetes.io/hostname',
+                maxSkew: 1,
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ['rollouts-pod-template-hash'],
+              },
+            ],
+            containers: [
+              {
+                ...apiContainer(ctx, ['innovate-api', 'serve']),
+                ports: [{ name: 'http', containerPort: API.containerPort, protocol: 'TCP' }],
+                startupProbe: {
+                  httpGet: { path: '/healthz', port: 'http' },
+                  periodSeconds: 2,
+                  failureThreshold: 30,
+                },
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'http' },
+                  periodSeconds: 10,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: 'http' },
+                  periodSeconds: 5,
+                  timeoutSeconds: 2,
+                  failureThreshold: 2,
+                },
+                lifecycle: { preStop: { sleep: { seconds: SHUTDOWN.preStopSleepSeconds } } },
+              },
+            ],
+          }),
+        },
+        strategy: {
+          canary: {
+            stableService: API.stableService,
+            canaryService: API.canaryService,
+            trafficRouting: { alb: { ingress: API.ingress, servicePort: API.servicePort } },
+            abortScaleDownDelaySeconds: 30,
+            steps: [
+              { setWeight: 10 },
+              { pause: { duration: '2m' } },
+              { analysis: canaryAnalysis },
+              { setWeight: 50 },
+              { pause: { duration: '2m' } },
+              { analysis: canaryAnalysis },
+              { setWeight: 100 },
+            ],
+          },
+        },
+      },
+    });
+
+    this.add<IAnalysisTemplate>(analysisTemplate(ctx, namespace, labels));
+
+    // CloudFront sends `/api/*` here. HTTPS only; the certificate is discovered in ACM by the TLS host; the ALB
+    // admits only CloudFront (security group by name) and the origin-verify WAF blocks requests without the
+    // secret header (names.originVerifyWebAclName, ADR 0064).
+    const host = env.dns.originHost;
+    this.add<IIngress>({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: API.ingress,
+        namespace,
+        labels,
+        annotations: {
+          'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+          'alb.ingress.kubernetes.io/target-type': 'ip',
+          'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+          'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+          'alb.ingress.kubernetes.io/backend-protocol': 'HTTP',
+          'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
+          'alb.ingress.kubernetes.io/healthcheck-port': 'traffic-port',
+          'alb.ingress.kubernetes.io/success-codes': '200',
+          'alb.ingress.kubernetes.io/security-groups': env.names.albSecurityGroupName,
+          'alb.ingress.kubernetes.io/manage-backend-security-group-rules': 'true',
+          'alb.ingress.kubernetes.io/wafv2-acl-name': env.names.originVerifyWebAclName,
+          'alb.ingress.kubernetes.io/load-balancer-attributes':
+            'routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=60',
+          'alb.ingress.kubernetes.io/target-group-attributes': `deregistration_delay.timeout_seconds=${SHUTDOWN.preStopSleepSeconds}`,
+          'alb.ingress.kubernetes.io/tags': Object.entries(env.tags)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(','),
+          'external-dns.alpha.kubernetes.io/hostname': host,
+        },
+      },
+      spec: {
+        ingressClassName: 'alb',
+        tls: [{ hosts: [host] }],
+        rules: [
+          {
+            host,
+            http: {
+              paths: [
+                {
+                  path: '/api',
+                  pathType: 'Prefix',
+                  // `use-annotation`: Argo Rollouts writes the weighted forward action for this service.
+                  backend: { service: { name: API.stableService, port: { name: 'use-annotation' } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+
+    this.add<IHorizontalPodAutoscaler>({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: API.name, namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: API.name },
+        minReplicas: env.api.minReplicas,
+        maxReplicas: env.api.maxReplicas,
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+        ],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+      },
+    });
+
+    // maxUnavailable (not minAvailable) so a one-replica dev environment can still be drained.
+    this.add<IPodDisruptionBudget>({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: API.name, namespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+
+    this.add<IJob>({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: 'api-migrate',
+        namespace,
+        labels: { ...labels, 'app.kubernetes.io/component': 'migrate' },
+        annotations: {
+          // Before every sync of `api`: the schema moves first, then the canary starts. A failed migration
+          // stops the sync; the Job stays for `kubectl logs` until the next attempt replaces it.
+          'argocd.argoproj.io/hook': 'PreSync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        },
+      },
+      spec: {
+        backoffLimit: 1,
+        activeDeadlineSeconds: 600,
+        template: {
+          metadata: { labels: { ...labels, 'app.kubernetes.io/component': 'migrate' } },
+          spec: apiPodSpec(ctx, {
+            restartPolicy: 'Never',
+            containers: [apiContainer(ctx, ['innovate-api', 'migrate'])],
+          }),
+        },
+      },
+    });
+  }
+}
+
+/** Pod-level settings shared by the server and the migration: identity, security context, node placement. */
+function apiPodSpec(ctx: DeployContext, spec: IPodSpec): IPodSpec {
+  return {
+    serviceAccountName: ctx.env.names.apiServiceAccount,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: RUN_AS,
+      runAsGroup: RUN_AS,
+      fsGroup: RUN_AS,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+    ...spec,
+  };
+}
+
+/** The container both pods run: same image digest, env, resources and restricted security context. */
+function apiContainer(ctx: DeployContext, command: string[]): IContainer {
+  const { api } = ctx.env;
+  return {
+    name: API.name,
+    image: ctx.apiImage.reference,
+    imagePullPolicy: 'IfNotPresent',
+    command,
+    env: [
+      { name: 'API_BIND', value: `0.0.0.0:${API.containerPort}` },
+      { name: 'API_WORKERS', value: String(api.workers) },
+      { name: 'API_THREADS', value: String(api.threads) },
+      { name: 'API_GRACEFUL_TIMEOUT', value: String(SHUTDOWN.gunicornGracefulTimeoutSeconds) },
+      { name: 'API_DB_POOL_SIZE', value: String(api.dbPoolSize) },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: API.databaseSecret, key: 'DATABASE_URL' } } },
+      { name: 'OTEL_SERVICE_NAME', value: `${ctx.env.tags.app}-api` },
+      {
+        name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+        value: `http://${ADOT_COLLECTOR.name}.${ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace}:${ADOT_COLLECTOR.otlpHttpPort}`,
+      },
+      { name: 'TMPDIR', value: API.tmpDir },
+    ],
+    resources: {
+      requests: { cpu: api.resources.cpuRequest, memory: api.resources.memoryRequest },
+      limits: { cpu: api.resources.cpuLimit, memory: api.resources.memoryLimit },
+    },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [{ name: 'tmp', mountPath: API.tmpDir }],
+  };
+}
+
+/**
+ * Success rate and p99 latency of the canary's own pods, from AMP over SigV4 (the Argo Rollouts controller's
+ * Pod Identity role allows aps:QueryMetrics). Two failed measurements abort the rollout; traffic returns to stable.
+ */
+function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<string, string>): IAnalysisTemplate {
+  const canary = `namespace="${namespace}",rollouts_pod_template_hash="{{args.canary-hash}}"`;
+  const { requestsTotal, requestDurationBucket, statusLabel } = API_METRICS;
+  const prometheus = (query: string) => ({
+    address: '{{args.amp-endpoint}}',
+    query,
+    authentication: { sigv4: { region: ctx.env.region } },
+  });
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: ANALYSIS_TEMPLATE, namespace, labels },
+    spec: {
+      args: [
+        // Passed by each Rollout analysis step (podTemplateHashValue: Latest).
+        { name: 'canary-hash' },
+        { name: 'amp-endpoint', valueFrom: { secretKeyRef: { name: API.ampEndpointSecret, key: 'endpoint' } } },
+      ],
+      metrics: [
+        {
+          name: 'success-rate',
+          interval: '1m',
+          count: 3,
+          failureLimit: 1,
+          // No traffic in the window gives NaN: not a failure, the next step still needs a passing measurement.
+          successCondition: `isNaN(result[0]) || result[0] >= ${API_METRICS.minSuccessRate}`,
+          provider: {
+            prometheus: prometheus(
+              `sum(rate(${requestsTotal}{${canary},${statusLabel}!~"5.."}[2m])) / sum(rate(${requestsTotal}{${canary}}[2m]))`,
+            ),
+          },
+        },
+        {
+          name: 'p99-latency',
+          interval: '1m',
+          count: 3,
+          failureLimit: 1,
+          successCondition: `isNaN(result[0]) || result[0] <= ${API_METRICS.maxP99Seconds}`,
+          provider: {
+            prometheus: prometheus(
+              `histogram_quantile(0.99, sum by (le) (rate(${requestDurationBucket}{${canary}}[2m])))`,
+            ),
+          },
+        },
+      ],
+    },
+  };
+}

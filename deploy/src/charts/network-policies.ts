@@ -1,0 +1,106 @@
+/**
+ * NetworkPolicies of the API namespace (spec §4, enforced by the VPC CNI's network policy agent, ADR 0061):
+ * default deny both ways, then only what the API needs. CIDRs come from the config, never from literals.
+ */
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { commonLabels, type DeployContext } from '../context.ts';
+import { subnetCidrs } from '../subnets.ts';
+import { API } from './api-workload.ts';
+import { ADOT_COLLECTOR } from './observability.ts';
+
+/** EKS Pod Identity agent: a link-local address on every node (credentials for the AWS SDK). */
+export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+
+export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
+  const namespace = ctx.env.names.apiNamespace;
+  const labels = commonLabels(ctx, API.name);
+  const apiPods = { matchLabels: { app: API.name } };
+  const vpc = ctx.env.network.vpcCidr;
+  const observability = ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace;
+  const policy = (name: string, spec: INetworkPolicy['spec']): INetworkPolicy => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace, labels },
+    spec,
+  });
+  return [
+    policy('default-deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    // target-type ip: the ALB's nodes in the public subnets connect straight to the pod port; kubelet probes come
+    // from the node's address. Both are inside the VPC CIDR, nothing outside it is.
+    policy('allow-alb-to-api', {
+      podSelector: apiPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ipBlock: { cidr: vpc } }], ports: [{ protocol: 'TCP', port: API.containerPort }] }],
+    }),
+    policy('allow-metrics-scrape', {
+      podSelector: apiPods,
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': observability } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': ADOT_COLLECTOR.name } },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: API.containerPort }],
+        },
+      ],
+    }),
+    policy('allow-dns', {
+      podSelector: apiPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    }),
+    policy('allow-postgres', {
+      podSelector: apiPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: subnetCidrs(ctx.env.network).db.map((cidr) => ({ ipBlock: { cidr } })),
+          ports: [{ protocol: 'TCP', port: 5432 }],
+        },
+      ],
+    }),
+    policy('allow-otel-collector', {
+      podSelector: apiPods,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': observability } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': ADOT_COLLECTOR.name } },
+            },
+          ],
+          ports: [
+            { protocol: 'TCP', port: ADOT_COLLECTOR.otlpGrpcPort },
+            { protocol: 'TCP', port: ADOT_COLLECTOR.otlpHttpPort },
+          ],
+        },
+      ],
+    }),
+    // AWS APIs through the VPC's interface endpoints (443 inside the VPC), and the Pod Identity agent.
+    policy('allow-aws-endpoints', {
+      podSelector: apiPods,
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ ipBlock: { cidr: vpc } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ],
+    }),
+  ];
+}

@@ -1,0 +1,71 @@
+/**
+ * `tsx src/main.ts render` writes deploy/rendered/<env>/ for every environment;
+ * `tsx src/main.ts check` fails (exit 1) when the committed render differs from a fresh one, naming each file.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderAll } from './render.ts';
+
+export const RENDERED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'rendered');
+
+function listFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+function fresh(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [env, files] of renderAll()) {
+    for (const [file, text] of files) out.set(join(env, file), text);
+  }
+  return out;
+}
+
+function render(): void {
+  const files = fresh();
+  rmSync(RENDERED_DIR, { recursive: true, force: true });
+  for (const [file, text] of files) {
+    const path = join(RENDERED_DIR, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+  console.log(`rendered ${files.size} files under deploy/rendered/`);
+}
+
+function check(): number {
+  const files = fresh();
+  const committed = new Set(listFiles(RENDERED_DIR).map((path) => relative(RENDERED_DIR, path)));
+  const problems: string[] = [];
+  for (const [file, text] of files) {
+    if (!committed.has(file)) problems.push(`deploy/rendered/${file}: missing (run make render)`);
+    else if (readFileSync(join(RENDERED_DIR, file), 'utf8') !== text)
+      problems.push(`deploy/rendered/${file}: differs from a fresh render (run make render)`);
+    committed.delete(file);
+  }
+  for (const file of committed) problems.push(`deploy/rendered/${file}: not produced by the code (run make render)`);
+  for (const problem of problems) console.error(problem);
+  if (problems.length === 0) console.log(`render drift: none (${files.size} files)`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+const command = process.argv[2];
+try {
+  if (command === 'render') render();
+  else if (command === 'check') process.exitCode = check();
+  else {
+    console.error('usage: main.ts render|check');
+    process.exitCode = 2;
+  }
+} catch (error) {
+  console.error(`${(error as Error).name}: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,23 @@
+# Kubernetes delivery (deploy/): the cdk8s app, its committed render, schema validation and Gatekeeper policies.
+# OPA is built from the Go module proxy at a pinned version (compiles in a few minutes on 2 cores, then cached).
+OPA_VERSION := v1.22.4
+OPA := $(TOOLS)/bin/opa
+OPA_STAMP := $(TOOLS)/bin/.opa-$(OPA_VERSION)
+
+.PHONY: render check-deploy test-deploy deps-opa
+deps-opa: $(OPA_STAMP)
+$(OPA_STAMP):
+	GOBIN=$(TOOLS)/bin go install github.com/open-policy-agent/opa@$(OPA_VERSION)
+	@touch $@
+
+render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
+	cd deploy && npx tsx src/main.ts render
+
+check-deploy: deps-node ## committed render == fresh render
+	cd deploy && npx tsx src/main.ts check
+
+test-deploy: deps-node ## deploy/ type check and unit tests
+	cd deploy && npx tsc -p tsconfig.json
+
+CHECK_TARGETS += check-deploy
+TEST_TARGETS += test-deploy
