@@ -1,0 +1,1 @@
+"""Innovate task-board REST API: Flask + SQLAlchemy Core on PostgreSQL."""

@@ -1,0 +1,79 @@
+"""``innovate-api``: migrate | openapi | serve. Bad settings → one line on stderr naming the variable, exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from innovate_api.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"innovate-api: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from innovate_api import migrate
+    from innovate_api.db import create_db_engine
+    from innovate_api.observability.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    engine = create_db_engine(settings)
+    try:
+        if args.down:
+            migrate.downgrade(engine, args.down)
+        else:
+            migrate.upgrade(engine)
+    except Exception as error:  # a failed migration must say why in one line, not a stack trace
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"innovate-api migrate: {first_line}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _openapi(_: argparse.Namespace) -> int:
+    from innovate_api.openapi import build_document
+
+    try:
+        sys.stdout.write(json.dumps(build_document(), indent=2) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into head
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _serve(_: argparse.Namespace) -> int:
+    # The server module sets PROMETHEUS_MULTIPROC_DIR before anything imports prometheus_client.
+    from innovate_api.server import serve
+
+    return serve(_settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="innovate-api", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    migrate = commands.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
+    migrate.add_argument("--down", metavar="REVISION", help="downgrade to REVISION instead (e.g. base)")
+    migrate.set_defaults(run=_migrate)
+    commands.add_parser("openapi", help="print the OpenAPI 3.1 document (no database needed)").set_defaults(
+        run=_openapi
+    )
+    commands.add_parser("serve", help="run the API under gunicorn (API_BIND, API_WORKERS, ...)").set_defaults(
+        run=_serve
+    )
+    args = parser.parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

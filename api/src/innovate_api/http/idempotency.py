@@ -1,0 +1,95 @@
+"""``Idempotency-Key`` for POSTs that create: a repeat returns the first response and never creates a second row.
+
+The key row is inserted (ON CONFLICT DO NOTHING) in the SAME transaction that creates the resource and stores the
+response. A concurrent repeat therefore waits on the primary key until the first transaction ends: if it
+committed, the repeat finds the stored response and replays it; if it rolled back (an error response, a lost
+connection), the repeat's insert succeeds and it runs itself. No "in progress" state, no lock to leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request
+from pydantic import BaseModel
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from innovate_api.problems import ProblemError
+from innovate_api.tables import idempotency_keys
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+# Visible ASCII, as in the IETF httpapi draft's examples (UUIDs, ULIDs, random tokens).
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
+_STORED_HEADERS = ("Location", "ETag")
+
+
+def idempotency_key() -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not KEY_PATTERN.fullmatch(key):
+        raise ProblemError(
+            422,
+            f"invalid header: {HEADER}",
+            kind="validation-error",
+            errors=[{"field": f"header.{HEADER}", "message": "must be 1-255 visible ASCII characters"}],
+        )
+    return key
+
+
+def _fingerprint(body: BaseModel) -> str:
+    canonical = json.dumps(body.model_dump(mode="json", exclude_unset=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def run_once(
+    connection: Connection,
+    *,
+    scope: str,
+    key: str | None,
+    body: BaseModel,
+    create: Callable[[Connection], Response],
+) -> Response:
+    """Run ``create`` inside the caller's transaction at most once per (scope, key); replay the stored response."""
+    if key is None:
+        return create(connection)
+    fingerprint = _fingerprint(body)
+    claimed = connection.execute(
+        pg_insert(idempotency_keys)
+        .values(scope=scope, key=key, request_hash=fingerprint)
+        .on_conflict_do_nothing()
+        .returning(idempotency_keys.c.key)
+    ).first()
+    if claimed is None:
+        stored = connection.execute(
+            select(idempotency_keys).where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+        ).one()
+        if stored.request_hash != fingerprint:
+            raise ProblemError(
+                409,
+                f"this {HEADER} was already used with a different request body",
+                kind="idempotency-key-reused",
+            )
+        replay = Response(stored.response_body, status=stored.status_code, mimetype="application/json")
+        headers: dict[str, Any] = json.loads(stored.response_headers)
+        for name, value in headers.items():
+            replay.headers[name] = value
+        replay.headers[REPLAYED_HEADER] = "true"
+        return replay
+    response = create(connection)
+    connection.execute(
+        update(idempotency_keys)
+        .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+        .values(
+            status_code=response.status_code,
+            response_body=response.get_data(as_text=True),
+            response_headers=json.dumps({h: response.headers[h] for h in _STORED_HEADERS if h in response.headers}),
+        )
+    )
+    return response

@@ -1,0 +1,38 @@
+"""JSON logs on stdout, each line carrying the request id and the trace id of the request it belongs to."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from flask import g, has_request_context
+from opentelemetry import trace
+from pythonjsonlogger.json import JsonFormatter
+
+
+class RequestContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id") if has_request_context() else None
+        context = trace.get_current_span().get_span_context()
+        record.trace_id = f"{context.trace_id:032x}" if context.is_valid else None
+        return True
+
+
+def json_handler() -> logging.Handler:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        JsonFormatter(
+            "{levelname}{name}{message}",
+            style="{",
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",  # ISO 8601, UTC
+        )
+    )
+    handler.addFilter(RequestContextFilter())
+    return handler
+
+
+def configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    root.handlers[:] = [json_handler()]
+    root.setLevel(level)

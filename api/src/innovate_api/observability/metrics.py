@@ -1,0 +1,92 @@
+"""Prometheus metrics: requests by route template and status, a latency histogram, database pool gauges.
+
+Under gunicorn every worker is a process, so ``innovate-api serve`` sets PROMETHEUS_MULTIPROC_DIR before any
+worker starts and /metrics aggregates the per-process files (prometheus-client multiprocess mode). The pool gauges
+use ``livesum``: the sum over the workers that are alive.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from sqlalchemy import Engine, event
+
+REQUESTS = Counter(
+    "http_requests_total", "HTTP requests by method, route template and status", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "HTTP request latency by method and route template",
+    ["method", "route"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+POOL_SIZE = Gauge("db_pool_size", "Configured database pool size (sum over workers)", multiprocess_mode="livesum")
+POOL_CHECKED_OUT = Gauge(
+    "db_pool_checked_out", "Database connections in use (sum over workers)", multiprocess_mode="livesum"
+)
+POOL_OPEN = Gauge(
+    "db_pool_connections", "Open database connections, idle or in use (sum over workers)", multiprocess_mode="livesum"
+)
+
+
+def route_template() -> str:
+    rule = request.url_rule
+    return rule.rule if rule is not None else "unmatched"
+
+
+def instrument_app(app: Flask) -> None:
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _observe(response: Response) -> Response:
+        route = route_template()
+        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        LATENCY.labels(request.method, route).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+        return response
+
+
+def instrument_pool(engine: Engine, pool_size: int) -> None:
+    POOL_SIZE.set(pool_size)
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(*_: object) -> None:
+        POOL_CHECKED_OUT.inc()
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(*_: object) -> None:
+        POOL_CHECKED_OUT.dec()
+
+    @event.listens_for(engine, "connect")
+    def _connect(*_: object) -> None:
+        POOL_OPEN.inc()
+
+    @event.listens_for(engine, "close")
+    def _close(*_: object) -> None:
+        POOL_OPEN.dec()
+
+    @event.listens_for(engine, "close_detached")
+    def _close_detached(*_: object) -> None:
+        POOL_OPEN.dec()
+
+
+def metrics_response() -> Response:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,0 +1,47 @@
+"""Operational endpoints, at the root (not under /api): liveness, readiness, Prometheus metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy import exc as sa_exc
+
+from innovate_api import db, migrate
+from innovate_api.observability.metrics import metrics_response
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("ops", __name__)
+
+
+def draining() -> bool:
+    is_draining: Callable[[], bool] = current_app.extensions["innovate_api.draining"]
+    return is_draining()
+
+
+@blueprint.get("/healthz")
+def healthz() -> Response:
+    """The process is alive and serving; never touches the database (a DB outage must not restart pods)."""
+    return jsonify(status="ok")
+
+
+@blueprint.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Ready = not shutting down, the database answers, and its schema is at the migrations' head."""
+    if draining():
+        return jsonify(status="shutting down"), 503
+    try:
+        with db.engine().connect() as connection:
+            revision = migrate.current_revision(connection)
+    except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, sa_exc.ProgrammingError):
+        return jsonify(status="database unavailable"), 503
+    head = current_app.extensions["innovate_api.migration_head"]
+    if revision != head:
+        return jsonify(status="migrations not at head", database=revision, head=head), 503
+    return jsonify(status="ready"), 200
+
+
+@blueprint.get("/metrics")
+def metrics() -> Response:
+    return metrics_response()

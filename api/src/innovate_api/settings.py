@@ -1,0 +1,120 @@
+"""The API's settings: one typed object read from the environment and validated at start.
+
+The database is given either as one ``DATABASE_URL`` (local system, tests) or as RDS-style parts: host, port, name
+and a Secrets Manager-style JSON secret ``{"username": ..., "password": ...}`` with TLS ``verify-full`` against a
+CA bundle, so the same code runs against RDS (spec §6). No secret has a default.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+
+SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+
+class SettingsError(Exception):
+    """Invalid settings; the message names the environment variable(s) and fits on one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
+
+    # --- database: either DATABASE_URL, or the RDS-style parts below
+    database_url: SecretStr | None = None
+    db_host: str | None = None
+    db_port: int = Field(5432, ge=1, le=65535)
+    db_name: str | None = None
+    db_secret: SecretStr | None = Field(None, description='Secrets Manager JSON: {"username": ..., "password": ...}')
+    db_sslmode: SslMode = "verify-full"
+    db_sslrootcert: Path | None = None
+    db_pool_size: int = Field(4, ge=1, le=100)
+    db_pool_max_overflow: int = Field(2, ge=0, le=100)
+    db_pool_timeout_seconds: float = Field(3.0, gt=0, le=60)
+    db_connect_timeout_seconds: int = Field(3, ge=1, le=60)
+    db_statement_timeout_ms: int = Field(10_000, ge=100, le=600_000)
+
+    # --- HTTP server
+    api_bind: str = "127.0.0.1:8000"
+    api_workers: int = Field(2, ge=1, le=64)
+    api_threads: int = Field(4, ge=1, le=64)
+    api_max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # After SIGTERM: readiness answers 503 and requests are still served for this long (so a load balancer can
+    # take the pod out of rotation), then the listener closes and in-flight requests get the graceful timeout.
+    api_drain_seconds: float = Field(5.0, ge=0, le=120)
+    api_graceful_timeout_seconds: int = Field(25, ge=1, le=600)
+    api_keepalive_seconds: int = Field(75, ge=0, le=600)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="after")
+    def _database_is_configured(self) -> Self:
+        if self.database_url is not None:
+            return self
+        missing = [n for n in ("db_host", "db_name", "db_secret") if getattr(self, n) is None]
+        if missing:
+            raise ValueError(
+                "set DATABASE_URL, or DB_HOST + DB_NAME + DB_SECRET (missing: "
+                + ", ".join(m.upper() for m in missing)
+                + ")"
+            )
+        if self.db_sslmode in ("verify-ca", "verify-full"):
+            if self.db_sslrootcert is None:
+                raise ValueError(f"DB_SSLROOTCERT is required with DB_SSLMODE={self.db_sslmode}")
+            if not self.db_sslrootcert.is_file():
+                raise ValueError(f"DB_SSLROOTCERT: no such file: {self.db_sslrootcert}")
+        self._secret_credentials()  # fail at start, not at the first request
+        return self
+
+    def _secret_credentials(self) -> tuple[str, str]:
+        assert self.db_secret is not None
+        try:
+            secret = json.loads(self.db_secret.get_secret_value())
+        except json.JSONDecodeError:
+            raise ValueError("DB_SECRET: not valid JSON") from None
+        if not isinstance(secret, dict):
+            raise ValueError("DB_SECRET: must be a JSON object with username and password")
+        for key in ("username", "password"):
+            if not isinstance(secret.get(key), str) or not secret[key]:
+                raise ValueError(f"DB_SECRET: missing string field {key!r}")
+        return secret["username"], secret["password"]
+
+    def sqlalchemy_url(self) -> URL:
+        """The database URL for SQLAlchemy with the psycopg 3 driver."""
+        if self.database_url is not None:
+            url = make_url(self.database_url.get_secret_value())
+            if url.get_backend_name() not in ("postgresql", "postgres"):
+                raise SettingsError("DATABASE_URL: must be a postgresql:// URL")
+            return url.set(drivername="postgresql+psycopg")
+        username, password = self._secret_credentials()
+        query = {"sslmode": self.db_sslmode}
+        if self.db_sslrootcert is not None:
+            query["sslrootcert"] = str(self.db_sslrootcert)
+        return URL.create(
+            "postgresql+psycopg",
+            username=username,
+            password=password,
+            host=self.db_host,
+            port=self.db_port,
+            database=self.db_name,
+            query=query,
+        )
+
+
+def load_settings() -> Settings:
+    """Read and validate the settings, or raise SettingsError with a one-line message naming the variable."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = []
+        for e in error.errors():
+            name = "_".join(str(part) for part in e["loc"]).upper()
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}: {message}" if name else message)
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+    settings.sqlalchemy_url()
+    return settings
