@@ -13,8 +13,9 @@ $(OPA_STAMP):
 render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
 	cd deploy && npx tsx src/main.ts render
 
-check-deploy: deps-node ## committed render == fresh render
+check-deploy: deps-node ## committed render == fresh render; every object valid against its schema
 	cd deploy && npx tsx src/main.ts check
+	cd deploy && npx tsx src/main.ts validate
 
 test-deploy: deps-node ## deploy/ type check and unit tests
 	cd deploy && npx tsc -p tsconfig.json

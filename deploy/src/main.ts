@@ -6,6 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderAll } from './render.ts';
+import { loadRegistry } from './validate/registry.ts';
+import { parseYamlObjects, validateObjects } from './validate/validate.ts';
 
 export const RENDERED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'rendered');
 
@@ -57,12 +59,30 @@ function check(): number {
   return problems.length === 0 ? 0 : 1;
 }
 
+/** Every object of every committed environment against its schema; exit 1 naming each problem. */
+async function validate(): Promise<number> {
+  const started = performance.now();
+  const registry = await loadRegistry();
+  const files = listFiles(RENDERED_DIR).filter((path) => path.endsWith('.yaml'));
+  const items = files.flatMap((path) =>
+    parseYamlObjects(readFileSync(path, 'utf8'), `deploy/rendered/${relative(RENDERED_DIR, path)}`),
+  );
+  const problems = validateObjects(items, registry);
+  for (const problem of problems) console.error(problem);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `schema validation: ${items.length} objects in ${files.length} files, ${problems.length} problems (${seconds} s)`,
+  );
+  return problems.length === 0 && items.length > 0 ? 0 : 1;
+}
+
 const command = process.argv[2];
 try {
   if (command === 'render') render();
   else if (command === 'check') process.exitCode = check();
+  else if (command === 'validate') process.exitCode = await validate();
   else {
-    console.error('usage: main.ts render|check');
+    console.error('usage: main.ts render|check|validate');
     process.exitCode = 2;
   }
 } catch (error) {

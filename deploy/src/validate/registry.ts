@@ -1,0 +1,81 @@
+/**
+ * apiVersion/kind → schema model. Only the API versions listed here may appear in a render: the cluster's
+ * Kubernetes (config `cluster.kubernetesVersion`) serves them, and the add-on CRDs at the pinned chart
+ * versions define them. Deprecated or removed versions (policy/v1beta1, autoscaling/v2beta2, karpenter v1beta1 …)
+ * are absent on purpose, and an object whose apiVersion/kind has no entry fails validation rather than being
+ * skipped.
+ */
+import { CONSTRAINT_TEMPLATE_API_VERSION } from '../models/gatekeeper.ts';
+
+/** A model class of kubernetes-models: `new Model(obj).validate()` throws on schema errors. */
+export interface ModelClass {
+  apiVersion: string;
+  kind: string;
+  new (data: unknown): { validate(): void };
+}
+
+export interface RegistryEntry {
+  apiVersion: string;
+  kind: string;
+  /** kubernetes-models class, absent for Gatekeeper kinds (validated by models/gatekeeper.ts). */
+  model?: ModelClass;
+  /** Module and exported interface name the strict unknown-field check type-checks the object against. */
+  typeModule: string;
+  typeName: string;
+}
+
+/** Allowed apiVersion → the modules whose models define its kinds. */
+export const ALLOWED_API_VERSIONS: Record<string, string[]> = {
+  v1: ['kubernetes-models/v1'],
+  'apps/v1': ['kubernetes-models/apps/v1'],
+  'batch/v1': ['kubernetes-models/batch/v1'],
+  'autoscaling/v2': ['kubernetes-models/autoscaling/v2'],
+  'policy/v1': ['kubernetes-models/policy/v1'],
+  'networking.k8s.io/v1': ['kubernetes-models/networking.k8s.io/v1'],
+  'rbac.authorization.k8s.io/v1': ['kubernetes-models/rbac.authorization.k8s.io/v1'],
+  'scheduling.k8s.io/v1': ['kubernetes-models/scheduling.k8s.io/v1'],
+  'argoproj.io/v1alpha1': [
+    '@kubernetes-models/argo-cd/argoproj.io/v1alpha1',
+    '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
+  ],
+  'karpenter.sh/v1': ['@kubernetes-models/karpenter/karpenter.sh/v1'],
+  'karpenter.k8s.aws/v1': ['@kubernetes-models/karpenter/karpenter.k8s.aws/v1'],
+  'external-secrets.io/v1': ['@kubernetes-models/external-secrets/external-secrets.io/v1'],
+};
+
+/** Gatekeeper kinds: typed by deploy's own models (no npm package ships them). */
+export const GATEKEEPER_TYPES_MODULE = './src/models/gatekeeper.ts';
+
+export type Registry = Map<string, RegistryEntry>;
+
+export const registryKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
+
+export async function loadRegistry(): Promise<Registry> {
+  const registry: Registry = new Map();
+  for (const [apiVersion, modules] of Object.entries(ALLOWED_API_VERSIONS)) {
+    for (const specifier of modules) {
+      const module = (await import(specifier)) as Record<string, unknown>;
+      for (const [exported, value] of Object.entries(module)) {
+        if (typeof value !== 'function') continue;
+        const model = value as unknown as Partial<ModelClass>;
+        if (model.apiVersion !== apiVersion || typeof model.kind !== 'string') continue;
+        // The list types (`FooList`) are models too; they never belong in a render.
+        if (model.kind.endsWith('List') || exported !== model.kind) continue;
+        registry.set(registryKey(apiVersion, model.kind), {
+          apiVersion,
+          kind: model.kind,
+          model: model as ModelClass,
+          typeModule: specifier,
+          typeName: `I${model.kind}`,
+        });
+      }
+    }
+  }
+  registry.set(registryKey(CONSTRAINT_TEMPLATE_API_VERSION, 'ConstraintTemplate'), {
+    apiVersion: CONSTRAINT_TEMPLATE_API_VERSION,
+    kind: 'ConstraintTemplate',
+    typeModule: GATEKEEPER_TYPES_MODULE,
+    typeName: 'IConstraintTemplate',
+  });
+  return registry;
+}
