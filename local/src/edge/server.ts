@@ -1,0 +1,102 @@
+/**
+ * The local edge: one port that mirrors CloudFront's two behaviours — `/api/*` to the API origin, everything else to
+ * the SPA bucket with the index.html fallback — and the response headers policy (the security headers from
+ * @innovate/config) on every response, whichever side produced it.
+ */
+import { createServer, type Server } from 'node:http';
+import { toHttpHeaders } from '@innovate/config/security-headers';
+import { proxyToApi, sendProblem } from './api-proxy.ts';
+import { staticFiles } from './static-files.ts';
+
+export interface EdgeOptions {
+  /** The built SPA (web/dist). */
+  staticDir: string;
+  /** The API origin, e.g. http://127.0.0.1:8000. */
+  apiOrigin: URL;
+  /** Defaults to the platform's security headers. */
+  securityHeaders?: Readonly<Record<string, string>>;
+  /** One line per request, after it finished. */
+  onAccessLog?: (line: AccessLogLine) => void;
+}
+
+export interface AccessLogLine {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  requestId: string | undefined;
+}
+
+/** CloudFront routes `/api/*` to the API; `/api` alone is no API path (it would be a client route). */
+export function isApiPath(urlPath: string): boolean {
+  return urlPath.startsWith('/api/');
+}
+
+export function createEdgeServer(options: EdgeOptions): Server {
+  const headers = options.securityHeaders ?? toHttpHeaders();
+  const spa = staticFiles(options.staticDir);
+
+  const server = createServer(async (req, res) => {
+    const started = performance.now();
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    const urlPath = pathOf(req.url);
+    res.on('finish', () =>
+      options.onAccessLog?.({
+        method: req.method ?? '?',
+        path: req.url ?? '',
+        status: res.statusCode,
+        durationMs: performance.now() - started,
+        requestId: res.getHeader('X-Request-Id')?.toString(),
+      }),
+    );
+    try {
+      if (urlPath === undefined) {
+        sendProblem(res, 400, 'Bad Request', headers, 'The request target is not a path.');
+      } else if (isApiPath(urlPath)) {
+        await proxyToApi(req, res, { origin: options.apiOrigin, responseHeaders: headers });
+      } else {
+        await spa.handle(req, res, urlPath);
+      }
+    } catch (error) {
+      if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', headers, 'The edge failed.');
+      else res.destroy();
+      options.onAccessLog?.({
+        method: req.method ?? '?',
+        path: `${req.url} (edge error: ${(error as Error).message})`,
+        status: 500,
+        durationMs: performance.now() - started,
+        requestId: undefined,
+      });
+    }
+  });
+  // Like CloudFront, keep client connections open between requests.
+  server.keepAliveTimeout = 60_000;
+  return server;
+}
+
+function pathOf(url: string | undefined): string | undefined {
+  if (!url?.startsWith('/')) return undefined;
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+/** Binds the edge on `host:port`; a taken port becomes an error whose message is one readable line. */
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((done, fail) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE')
+        fail(new Error(`port ${port} on ${host} is already in use (set PORT to another port)`));
+      else if (error.code === 'EACCES') fail(new Error(`no permission to listen on ${host}:${port}`));
+      else fail(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address();
+      done(typeof address === 'object' && address ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}

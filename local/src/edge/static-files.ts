@@ -1,0 +1,117 @@
+/**
+ * Serves the built SPA like S3 behind CloudFront with the SPA fallback: a file that exists is sent with its cache
+ * rule; a path without a file extension is a client route and gets `index.html`; a missing file with an extension
+ * (e.g. an old bundle after a deploy) is a plain 404 — never HTML under a `.js` name.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, normalize, resolve, sep } from 'node:path';
+import { CACHE_NEVER, cacheControlFor } from './cache-control.ts';
+import { contentTypeFor } from './content-types.ts';
+
+export interface StaticFiles {
+  root: string;
+  handle(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void>;
+}
+
+export function staticFiles(rootDir: string): StaticFiles {
+  const root = resolve(rootDir);
+
+  async function handle(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Method Not Allowed\n');
+      return;
+    }
+    const filePath = fileFor(root, urlPath);
+    const file = filePath ? await regularFile(filePath) : undefined;
+    if (filePath && file) {
+      await send(req, res, filePath, file, cacheControlFor(urlPath === '/' ? '/index.html' : urlPath));
+      return;
+    }
+    if (looksLikeFile(urlPath)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end('Not Found\n');
+      return;
+    }
+    const indexPath = join(root, 'index.html');
+    const index = await regularFile(indexPath);
+    if (!index) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(`The SPA is not built: ${indexPath} is missing (run make web-build)\n`);
+      return;
+    }
+    await send(req, res, indexPath, index, CACHE_NEVER);
+  }
+
+  return { root, handle };
+}
+
+/** The file a URL path names inside `root`, or undefined when it would escape it (`..`, encoded or not). */
+export function fileFor(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const relative = normalize(decoded === '/' ? '/index.html' : decoded);
+  const full = join(root, relative);
+  return full === root || full.startsWith(root + sep) ? full : undefined;
+}
+
+/** The last path segment has an extension: a request for a file, not a client route. */
+function looksLikeFile(urlPath: string): boolean {
+  const last = urlPath.slice(urlPath.lastIndexOf('/') + 1);
+  return /\.[A-Za-z0-9]+$/.test(last);
+}
+
+async function regularFile(path: string) {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  info: { size: number; mtimeMs: number; mtime: Date },
+  cacheControl: string,
+): Promise<void> {
+  const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+  const headers: Record<string, string | number> = {
+    'Content-Type': contentTypeFor(path),
+    'Cache-Control': cacheControl,
+  };
+  // A no-store document is never revalidated, so it carries no validators.
+  if (cacheControl !== CACHE_NEVER) {
+    headers.ETag = etag;
+    headers['Last-Modified'] = info.mtime.toUTCString();
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+  }
+  headers['Content-Length'] = info.size;
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await new Promise<void>((done) => {
+    const stream = createReadStream(path);
+    stream.on('error', () => {
+      res.destroy();
+      done();
+    });
+    stream.on('end', done);
+    stream.pipe(res);
+  });
+}

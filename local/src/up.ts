@@ -1,0 +1,197 @@
+/**
+ * `make up`: the whole workload on this machine, the way it runs in AWS.
+ *
+ *   embedded PostgreSQL (data in .local/, kept across restarts; skipped when DATABASE_URL is set)
+ *   → `innovate-api migrate` → `innovate-api serve` (gunicorn) on a free loopback port
+ *   → the local edge on PORT (default 8080): /api/* to the API, the rest to the built SPA, CloudFront's headers
+ *
+ * It prints the URL on a line of its own once /readyz answers. Ctrl-C or SIGTERM stops everything it started —
+ * edge, API, then PostgreSQL (fast shutdown: committed data is kept) — and exits 0. Any failure: one line, exit 1.
+ * It expects what `make up` installs first (node deps, uv, the built SPA).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createEdgeServer, listen } from './edge/server.ts';
+import { type Child, startChild } from './supervisor/child.ts';
+import { formatLine, prefixer } from './supervisor/log-lines.ts';
+import { freePort } from './supervisor/ports.ts';
+import { waitUntilReady } from './supervisor/readiness.ts';
+import { readSettings, SettingsError } from './supervisor/settings.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const API_DIR = join(REPO_ROOT, 'api');
+const NAMES = ['up', 'postgres', 'migrate', 'api', 'edge'] as const;
+type Name = (typeof NAMES)[number];
+
+const prefix = prefixer(NAMES, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+const say = (name: Name, line: string) => process.stdout.write(`${prefix(name, line)}\n`);
+
+/** Started processes, in start order; stopped in reverse. */
+const children: Child[] = [];
+let edge: Server | undefined;
+let stopping = false;
+
+class StartError extends Error {}
+
+function uvCommand(): string {
+  const local = join(REPO_ROOT, '.tools', 'bin', 'uv');
+  return existsSync(local) ? local : 'uv';
+}
+
+function spawnNamed(name: Name, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Child {
+  const child = startChild({ name, command, args, cwd, env, onLine: (line) => say(name, formatLine(line)) });
+  children.push(child);
+  return child;
+}
+
+/** Starts the embedded PostgreSQL through the runner and resolves with its DATABASE_URL. */
+async function startPostgres(dataDir: string): Promise<string> {
+  const port = await freePort();
+  mkdirSync(dataDir, { recursive: true });
+  let announce: (url: string) => void = () => {};
+  const announced = new Promise<string>((done) => {
+    announce = done;
+  });
+  const child = startChild({
+    name: 'postgres',
+    command: process.execPath,
+    args: [
+      '--import',
+      'tsx',
+      join('local', 'src', 'postgres', 'cli.ts'),
+      '--data-dir',
+      join(dataDir, 'postgres'),
+      '--port',
+      String(port),
+    ],
+    cwd: REPO_ROOT,
+    env: process.env,
+    onLine: (line) => {
+      const match = /^DATABASE_URL=(\S+)$/.exec(line.trim());
+      if (match?.[1]) announce(match[1]);
+      else say('postgres', line.replace(/^postgres \| /, ''));
+    },
+  });
+  children.push(child);
+  const result = await Promise.race([
+    announced,
+    child.exited.then((code) => {
+      throw new StartError(`PostgreSQL exited with code ${code} before it was ready (see its output above)`);
+    }),
+  ]);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.env, REPO_ROOT);
+  if (!existsSync(join(settings.webDistDir, 'index.html'))) {
+    throw new StartError(
+      `the SPA is not built (${join(settings.webDistDir, 'index.html')} is missing): run make up, or make web-build`,
+    );
+  }
+
+  // The edge binds first: a taken port fails in a second, before PostgreSQL or the API start.
+  const apiPort = await freePort();
+  const apiOrigin = new URL(`http://127.0.0.1:${apiPort}`);
+  const server = createEdgeServer({
+    staticDir: settings.webDistDir,
+    apiOrigin,
+    onAccessLog: (entry) => {
+      if (entry.path.startsWith('/api/') || entry.status >= 400) {
+        say(
+          'edge',
+          `${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)}ms${entry.requestId ? ` request_id=${entry.requestId}` : ''}`,
+        );
+      }
+    },
+  });
+  const edgePort = await listen(server, settings.port).catch((error: Error) => {
+    throw new StartError(error.message);
+  });
+  edge = server;
+
+  let databaseUrl = settings.databaseUrl;
+  if (databaseUrl) {
+    say('up', 'DATABASE_URL is set: using that database, not starting the embedded PostgreSQL');
+  } else {
+    say('up', `starting PostgreSQL with data in ${join(settings.dataDir, 'postgres')}`);
+    databaseUrl = await startPostgres(settings.dataDir);
+  }
+  if (stopping) return;
+
+  const apiEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    API_BIND: `127.0.0.1:${apiPort}`,
+    // No load balancer locally that needs time to notice a draining instance: stop at once on Ctrl-C.
+    API_DRAIN_SECONDS: process.env.API_DRAIN_SECONDS ?? '0',
+    // Keep uv from touching the network: the lock file is the truth, and the venv is made by make deps.
+    UV_PYTHON_DOWNLOADS: 'never',
+  };
+  const uv = uvCommand();
+  const migrate = spawnNamed('migrate', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'migrate'], API_DIR, apiEnv);
+  const migrated = await migrate.exited;
+  children.splice(children.indexOf(migrate), 1);
+  if (migrated !== 0) throw new StartError(`innovate-api migrate failed with exit code ${migrated}`);
+  if (stopping) return;
+
+  const api = spawnNamed('api', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'serve'], API_DIR, apiEnv);
+  await waitUntilReady(`${apiOrigin.href}readyz`, { timeoutMs: 60_000, stillWorthWaiting: api.running }).catch(
+    (error: Error) => {
+      throw new StartError(error.message);
+    },
+  );
+  if (stopping) return;
+
+  say('up', 'ready: open the URL below (Ctrl-C stops everything)');
+  process.stdout.write(`http://127.0.0.1:${edgePort}\n`);
+
+  // A child that dies on its own takes the whole system down: a half-running stack would only mislead.
+  for (const child of children) {
+    void child.exited.then((code) => {
+      if (!stopping) {
+        say('up', `${child.name} exited unexpectedly (code ${code}); stopping the rest`);
+        void shutdown(1);
+      }
+    });
+  }
+}
+
+/** Stops what was started, newest first, so PostgreSQL stops last; then exits with `code`. */
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Nothing started yet (bad setting, taken port): the one-line error is all there is to say.
+  if (!edge && children.length === 0) process.exit(code);
+  say('up', 'stopping…');
+  if (edge) {
+    const server = edge;
+    await new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeIdleConnections();
+      setTimeout(() => {
+        server.closeAllConnections();
+        done();
+      }, 2_000).unref();
+    });
+  }
+  for (const child of [...children].reverse()) {
+    if (!child.running()) continue;
+    say('up', `stopping ${child.name}`);
+    // The API's gunicorn drains in-flight requests on SIGTERM; the PostgreSQL runner does a fast shutdown on it.
+    const exitCode = await child.stop({ signal: 'SIGTERM', group: false, graceMs: 40_000 });
+    if (exitCode !== 0) say('up', `${child.name} exited with code ${exitCode}`);
+  }
+  say('up', 'stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch((error: unknown) => {
+  const message = error instanceof StartError || error instanceof SettingsError ? error.message : String(error);
+  process.stderr.write(`make up: ${message}\n`);
+  void shutdown(1);
+});

@@ -1,0 +1,16 @@
+import { useState } from 'react';
+import { config } from '../config/env';
+import { createApiClient } from '../lib/api/client';
+import { createQueryClient } from '../lib/query-client';
+import { AppProvider } from './provider';
+import { AppRouter } from './router';
+
+export function App() {
+  const [api] = useState(() => createApiClient({ baseUrl: new URL(config.apiBaseUrl, window.location.href).href }));
+  const [queryClient] = useState(() => createQueryClient(config.staleTimeMs));
+  return (
+    <AppProvider api={api} queryClient={queryClient}>
+      <AppRouter />
+    </AppProvider>
+  );
+}

@@ -1,0 +1,28 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useApiClient } from '../../../lib/api/api-context';
+import { type ApiClient, ifMatch, type Project } from '../../../lib/api/client';
+import { call } from '../../../lib/api/errors';
+import { applyOptimistic } from '../../../lib/optimistic';
+import { projectsKey } from './get-projects';
+
+export async function deleteProject(api: ApiClient, project: Project): Promise<void> {
+  await call(
+    api.DELETE('/projects/{project_id}', {
+      params: { path: { project_id: project.id }, header: { 'If-Match': ifMatch(project) } },
+    }),
+  );
+}
+
+/** Removes the project from the list at once; it comes back if the API refuses. */
+export function useDeleteProject() {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (project: Project) => deleteProject(api, project),
+    onMutate: (project) =>
+      applyOptimistic<Project[]>(queryClient, projectsKey, (list) => list.filter((p) => p.id !== project.id)),
+    onError: (_error, _project, context) => context?.rollback(),
+    onSuccess: (_data, project) => queryClient.removeQueries({ queryKey: ['projects', project.id] }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: projectsKey, exact: true }),
+  });
+}

@@ -1,0 +1,29 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Production build: every JS/CSS asset lands in `dist/assets/` with a content hash in its name, so the edge (and
+ * CloudFront) can cache `/assets/*` for a year as immutable, while `index.html` — the only unhashed entry — is never
+ * cached. The dev server proxies `/api` to a running API the same way the local edge does.
+ */
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: true,
+    // Maps are built for error tracking but not referenced from the bundles users download.
+    sourcemap: 'hidden',
+    // No inline <script>/<style>: the CSP allows only 'self'.
+    assetsInlineLimit: 0,
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: { '/api': process.env.API_ORIGIN ?? 'http://127.0.0.1:8000' },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/testing/setup.ts'],
+  },
+});
