@@ -58,6 +58,25 @@ export interface EnvironmentNames {
   ampEndpointSecretName: string;
   /** CloudWatch log group the cluster's log shipper writes container logs to (created by the CDK side). */
   containerLogGroupName: string;
+
+  // -------------------------------------------------------------------------------------------------------------
+  // AWS-side names (infra/, issue 3) that runbooks, the cost model or CI refer to.
+  // -------------------------------------------------------------------------------------------------------------
+  /** RDS instance identifier; also names its log groups `/aws/rds/instance/<id>/postgresql`. */
+  databaseInstanceIdentifier: string;
+  /** AWS Backup vaults: beside the database, and in the DR region for the nightly copies. */
+  backupVaultName: string;
+  drBackupVaultName: string;
+  /** The SPA's private S3 bucket (account id keeps the global bucket name unique). */
+  spaBucketName: string;
+  /** IAM role people assume (through Identity Center) to administer the cluster; an EKS access entry maps it. */
+  clusterAdminRoleName: string;
+  /** GitHub Actions OIDC roles: image push, infra deploy (CDK bootstrap roles only), SPA publish. */
+  ciImagePushRoleName: string;
+  ciInfraDeployRoleName: string;
+  ciSpaPublishRoleName: string;
+  /** SNS topic every alarm of the environment notifies. */
+  alarmTopicName: string;
 }
 
 /** Workloads in the cluster that call AWS APIs through EKS Pod Identity. */
@@ -104,5 +123,16 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     originVerifyWebAclName: `${prefix}-origin-verify`,
     ampEndpointSecretName: `${prefix}/observability/amp-endpoint`,
     containerLogGroupName: `/${org.tags.app}/${env.name}/eks/containers`,
+
+    // AWS-side names (infra/, issue 3).
+    databaseInstanceIdentifier: `${prefix}-postgres`,
+    backupVaultName: `${prefix}-backup`,
+    drBackupVaultName: `${prefix}-dr`,
+    spaBucketName: `${prefix}-spa-${env.account.id}`,
+    clusterAdminRoleName: `${prefix}-cluster-admin`,
+    ciImagePushRoleName: `${prefix}-ci-image-push`,
+    ciInfraDeployRoleName: `${prefix}-ci-infra-deploy`,
+    ciSpaPublishRoleName: `${prefix}-ci-spa-publish`,
+    alarmTopicName: `${prefix}-alarms`,
   };
 }
