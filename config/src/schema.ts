@@ -203,6 +203,8 @@ export const usageSchema = z.strictObject({
 /** Usage of the central accounts (foundations, security): logs, storage and the per-account services. */
 export const centralAccountUsageSchema = z.strictObject({
   logGB: usageAmount,
+  /** How long the central accounts keep CloudWatch Logs (their stored volume is priced over this period). */
+  logRetentionDays,
   s3StorageGB: usageAmount,
   accountServices: accountServicesUsageSchema,
 });

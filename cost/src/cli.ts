@@ -1,0 +1,152 @@
+/**
+ * `npm run cost -w @innovate/cost -- <command>` (what `make cost` calls):
+ *   report    [--synth DIR] [--out DIR]          print totals, write report.md / report.json / chart.svg
+ *   compare   --base DIR --head DIR [--out DIR]  difference per line between two synth outputs (PR comment)
+ *   questions [--synth DIR]                      naive-vs-chosen saving and the endpoint/NAT break-even
+ *   estimates [--synth DIR] --write | --check    the per-account estimate file the budgets read
+ * Bad input ends with one line naming the problem and exit code 1.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadPlatformConfig } from '@innovate/config';
+import { AccountError } from './accounts.ts';
+import { compare, comparisonMarkdown } from './compare.ts';
+import { checkEstimates, ESTIMATES_FILE, estimatesFile, writeEstimates } from './estimates.ts';
+import { type Estimate, estimate } from './model.ts';
+import { loadPriceTable, PriceError } from './price-table.ts';
+import { rate, usd } from './report/format.ts';
+import { jsonReport } from './report/json.ts';
+import { byStack, markdownReport } from './report/markdown.ts';
+import { svgChart } from './report/svg.ts';
+import { endpointBreakEven, endpointsVsNat, naiveVsChosen } from './scenarios.ts';
+import { readSynth, SynthError } from './synth.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+const DEFAULT_SYNTH = join(REPO_ROOT, 'infra', 'cdk.out');
+const DEFAULT_OUT = join(REPO_ROOT, '.cost');
+
+class UsageError extends Error {}
+
+function options(args: string[]): Map<string, string | true> {
+  const map = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    const next = args[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      map.set(arg.slice(2), next);
+      i++;
+    } else map.set(arg.slice(2), true);
+  }
+  return map;
+}
+
+function path(opts: Map<string, string | true>, name: string, fallback?: string): string {
+  const value = opts.get(name) ?? fallback;
+  if (typeof value !== 'string') throw new UsageError(`--${name} <dir> is required`);
+  return resolve(value);
+}
+
+function printSummary(result: Estimate): void {
+  for (const account of result.accounts) {
+    console.log(
+      `${account.account.padEnd(12)} ${usd(account.totalUsd).padStart(12)}   (fixed ${usd(account.fixedUsd)}, usage ${usd(account.usageUsd)})`,
+    );
+    for (const stack of byStack(account.lines)) {
+      console.log(`    ${stack.stack.padEnd(44)} ${stack.region.padEnd(10)} ${usd(stack.usd).padStart(12)}`);
+    }
+  }
+  console.log(
+    `${'TOTAL'.padEnd(12)} ${usd(result.totalUsd).padStart(12)}   per month, list prices as of ${result.pricesAsOf}`,
+  );
+  const unpriced = result.coverage.unpriced;
+  if (unpriced.length > 0) {
+    console.log(`UNPRICED (not in the totals): ${unpriced.map((row) => `${row.type} × ${row.count}`).join(', ')}`);
+  }
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  const opts = options(rest);
+  const config = loadPlatformConfig();
+  const prices = loadPriceTable();
+  switch (command) {
+    case 'report': {
+      const result = estimate(readSynth(path(opts, 'synth', DEFAULT_SYNTH)), config, prices);
+      const out = path(opts, 'out', DEFAULT_OUT);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'report.md'), markdownReport(result));
+      writeFileSync(join(out, 'report.json'), jsonReport(result));
+      writeFileSync(join(out, 'chart.svg'), svgChart(result));
+      printSummary(result);
+      console.log(`reports: ${join(out, 'report.md')}, report.json, chart.svg`);
+      return;
+    }
+    case 'compare': {
+      const before = estimate(readSynth(path(opts, 'base')), config, prices);
+      const after = estimate(readSynth(path(opts, 'head')), config, prices);
+      const text = comparisonMarkdown(compare(before, after));
+      const out = path(opts, 'out', DEFAULT_OUT);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'compare.md'), text);
+      console.log(text);
+      return;
+    }
+    case 'questions': {
+      const stacks = readSynth(path(opts, 'synth', DEFAULT_SYNTH));
+      const naive = naiveVsChosen(stacks, config, prices);
+      console.log('1) Chosen per-environment config vs every environment built like prod (per month):');
+      console.log('| Account | Chosen | Naive (prod-shaped) | Saving |\n| --- | ---: | ---: | ---: |');
+      for (const row of naive.rows) {
+        console.log(`| ${row.account} | ${usd(row.chosenUsd)} | ${usd(row.naiveUsd)} | ${usd(row.savingUsd)} |`);
+      }
+      const saving = naive.naive.totalUsd - naive.chosen.totalUsd;
+      console.log(
+        `| **all** | ${usd(naive.chosen.totalUsd)} | ${usd(naive.naive.totalUsd)} | **${usd(saving)}** (${((saving / naive.naive.totalUsd) * 100).toFixed(1)}%) |`,
+      );
+      const breakEven = endpointBreakEven(prices, config.organization.primaryRegion);
+      console.log(
+        `\n2) Interface endpoint vs NAT in ${breakEven.region}: NAT processes at ${rate(breakEven.natPerGBUsd)}/GB, an endpoint at ${rate(breakEven.endpointPerGBUsd)}/GB plus its AZ-hours:`,
+      );
+      console.log(
+        '| Endpoint AZs | Fixed per endpoint per month | Cheaper than NAT above (GB/month) |\n| ---: | ---: | ---: |',
+      );
+      for (const row of breakEven.rows)
+        console.log(`| ${row.azs} | ${usd(row.fixedUsd)} | ${row.breakEvenGB.toFixed(1)} |`);
+      console.log('\nAt the assumed volumes (all interface endpoints of the env vs. the same GB through NAT):');
+      console.log(
+        '| Env | Endpoint GB/month | With endpoints | Through NAT | Endpoints save |\n| --- | ---: | ---: | ---: | ---: |',
+      );
+      for (const row of endpointsVsNat(stacks, config, prices)) {
+        console.log(
+          `| ${row.account} | ${row.endpointGB} | ${usd(row.withEndpointsUsd)} | ${usd(row.throughNatUsd)} | ${usd(row.endpointsSaveUsd)} |`,
+        );
+      }
+      return;
+    }
+    case 'estimates': {
+      const file = estimatesFile(estimate(readSynth(path(opts, 'synth', DEFAULT_SYNTH)), config, prices), config);
+      if (opts.has('write')) {
+        writeEstimates(file);
+        console.log(`wrote ${ESTIMATES_FILE}`);
+      } else if (opts.has('check')) {
+        checkEstimates(file);
+        console.log(`${ESTIMATES_FILE} matches a fresh computation`);
+      } else throw new UsageError('estimates needs --write or --check');
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command ?? ''}" (report | compare | questions | estimates)`);
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  const known = [UsageError, ConfigError, PriceError, SynthError, AccountError];
+  if (known.some((kind) => error instanceof kind) || (error as Error).name === 'EstimatesDriftError') {
+    console.error(`cost: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,66 @@
+/** The reports render, and the CLI writes them into the output folder (`.cost/` by default, git-ignored). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonReport } from '../src/report/json.ts';
+import { markdownReport } from '../src/report/markdown.ts';
+import { svgChart } from '../src/report/svg.ts';
+import { FIXTURES, fixture, priceStacks } from './helpers.ts';
+
+const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    encoding: 'utf8',
+    cwd: join(import.meta.dirname, '..'),
+  });
+
+describe('reports', () => {
+  const result = priceStacks(fixture('base'));
+
+  it('Markdown: totals per account, lines, unpriced list', () => {
+    const md = markdownReport(result);
+    expect(md).toContain('| Account | Fixed | Usage | Total |');
+    expect(md).toMatch(/## prod \(100000000013\): \$[\d,]+\.\d\d per month/);
+    expect(md).toContain(
+      '| innovate-prod-network | PublicSubnet1NATGateway (AWS::EC2::NatGateway) | NAT gateway hours | fixed | 730 | gateway-hour | $0.045 | $32.85 |',
+    );
+    expect(md).toContain('- `AWS::EFS::FileSystem` × 1');
+  });
+
+  it('JSON: parses, totals equal the sum of the lines', () => {
+    const json = JSON.parse(jsonReport(result));
+    for (const account of json.accounts) {
+      const sum = account.lines.reduce((t: number, l: { monthlyUsd: number }) => t + l.monthlyUsd, 0);
+      expect(Math.abs(sum - account.totalUsd)).toBeLessThan(0.01 * account.lines.length);
+    }
+    expect(json.coverage.unpriced[0].type).toBe('AWS::EFS::FileSystem');
+  });
+
+  it('SVG: one fixed and one usage bar per account', () => {
+    const svg = svgChart(result);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<rect /g)?.length).toBe(2 + 2 * result.accounts.length); // legend + bars
+  });
+
+  it('the CLI prints the totals and writes report.md, report.json and chart.svg', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cost-report-'));
+    const done = run('report', '--synth', join(FIXTURES, 'base'), '--out', out);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/^TOTAL\s+\$[\d,]+\.\d\d/m);
+    expect(done.stdout).toContain('UNPRICED (not in the totals): AWS::EFS::FileSystem × 1');
+    for (const file of ['report.md', 'report.json', 'chart.svg']) expect(existsSync(join(out, file)), file).toBe(true);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# Estimated monthly cost');
+  });
+
+  it('bad input ends with one line naming the problem and exit code 1', () => {
+    const missing = run('report', '--synth', '/nonexistent/cdk.out');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^cost: .*manifest\.json not found/);
+    const unknown = run('frobnicate');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^cost: unknown command "frobnicate"/);
+  });
+});

@@ -1,0 +1,28 @@
+# Cost model (cost/): monthly cost of every environment, priced from the synthesized templates (docs/cost.md).
+# Reports go to the git-ignored .cost/ folder. `make cost` re-synthesizes only when the infra code or config is
+# newer than infra/cdk.out/manifest.json.
+COST := npm run -s cost -w @innovate/cost --
+COST_SYNTH := infra/cdk.out
+COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
+	infra/cdk.json config/organization.yaml
+
+.PHONY: cost cost-compare cost-questions cost-estimates test-cost
+$(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
+	$(MAKE) synth
+
+cost: deps-node $(COST_SYNTH)/manifest.json ## print the monthly cost per environment; reports into .cost/
+	$(COST) report --synth $(COST_SYNTH) --out .cost
+
+# Difference per line between two synth outputs, e.g. main vs a change: make cost-compare BASE=/tmp/main.out HEAD=infra/cdk.out
+cost-compare: deps-node ## compare two synth outputs (BASE=dir HEAD=dir); writes .cost/compare.md
+	@test -n "$(BASE)" -a -n "$(HEAD)" || { echo "cost-compare: set BASE=<cdk.out> and HEAD=<cdk.out>" >&2; exit 1; }
+	$(COST) compare --base $(BASE) --head $(HEAD) --out .cost
+
+cost-questions: deps-node $(COST_SYNTH)/manifest.json ## naive-vs-chosen saving and the interface-endpoint/NAT break-even
+	$(COST) questions --synth $(COST_SYNTH)
+
+test-cost: deps-node ## cost model tests (one per priced type, coverage, config change, reports)
+	npm run -s typecheck -w @innovate/cost
+	cd cost && npx vitest run
+
+TEST_TARGETS += test-cost
