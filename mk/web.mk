@@ -11,4 +11,15 @@ test-web: deps-node ## SPA: typecheck and vitest (logic and components)
 	npm run -s typecheck -w @innovate/web
 	cd web && vitest run
 
+web-client: deps-node deps-python ## regenerate the SPA's API client from the API's code (then commit it)
+	web/scripts/generate-client.sh $(WEB_CLIENT_DIR)
+
+check-web-client: deps-node deps-python ## fail when the committed API client differs from a fresh generation
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && web/scripts/generate-client.sh "$$tmp" && \
+	for file in openapi.json schema.ts; do \
+	  diff -u $(WEB_CLIENT_DIR)/$$file "$$tmp/$$file" >&2 || \
+	    { echo "$(WEB_CLIENT_DIR)/$$file is stale: run make web-client and commit it" >&2; exit 1; }; \
+	done && echo "check-web-client: the committed API client matches the API"
+
+CHECK_TARGETS += check-web-client
 TEST_TARGETS += test-web

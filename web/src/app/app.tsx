@@ -6,7 +6,7 @@ import { AppProvider } from './provider';
 import { AppRouter } from './router';
 
 export function App() {
-  const [api] = useState(() => createApiClient({ baseUrl: new URL(config.apiBaseUrl, window.location.href).href }));
+  const [api] = useState(() => createApiClient({ baseUrl: config.apiOrigin ?? window.location.origin }));
   const [queryClient] = useState(() => createQueryClient(config.staleTimeMs));
   return (
     <AppProvider api={api} queryClient={queryClient}>

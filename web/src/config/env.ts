@@ -3,8 +3,11 @@
  * app with a message naming the variable instead of failing later on the first request.
  */
 export interface WebConfig {
-  /** Where the API's `/api/v1` lives. Same-origin path by default: the edge (local or CloudFront) routes `/api/*`. */
-  apiBaseUrl: string;
+  /**
+   * Where the API is, as an origin (`https://api.example.com`), or undefined for the page's own origin — the default,
+   * because the edge (local or CloudFront) routes `/api/*` on the same host. The generated paths carry `/api/v1`.
+   */
+  apiOrigin: string | undefined;
   /** How long fetched data counts as fresh before React Query refetches it in the background. */
   staleTimeMs: number;
 }
@@ -16,16 +19,18 @@ export class ConfigError extends Error {
 type RawEnv = Record<string, string | boolean | undefined>;
 
 export function parseWebConfig(env: RawEnv): WebConfig {
-  const apiBaseUrl = stringValue(env, 'VITE_API_BASE_URL') ?? '/api/v1';
-  if (!isPathOrHttpUrl(apiBaseUrl)) {
-    throw new ConfigError(`VITE_API_BASE_URL must be a path starting with "/" or an http(s) URL, got "${apiBaseUrl}"`);
+  const origin = stringValue(env, 'VITE_API_ORIGIN');
+  if (origin !== undefined && !isHttpOrigin(origin)) {
+    throw new ConfigError(
+      `VITE_API_ORIGIN must be an http(s) origin without a path, like https://example.com; got "${origin}"`,
+    );
   }
   const staleRaw = stringValue(env, 'VITE_STALE_TIME_MS') ?? '5000';
   const staleTimeMs = Number(staleRaw);
   if (!/^\d+$/.test(staleRaw) || !Number.isSafeInteger(staleTimeMs)) {
     throw new ConfigError(`VITE_STALE_TIME_MS must be a whole number of milliseconds, got "${staleRaw}"`);
   }
-  return { apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''), staleTimeMs };
+  return { apiOrigin: origin === undefined ? undefined : new URL(origin).origin, staleTimeMs };
 }
 
 function stringValue(env: RawEnv, name: string): string | undefined {
@@ -35,11 +40,14 @@ function stringValue(env: RawEnv, name: string): string | undefined {
   return value.trim();
 }
 
-function isPathOrHttpUrl(value: string): boolean {
-  if (value.startsWith('/') && !value.startsWith('//')) return true;
+function isHttpOrigin(value: string): boolean {
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      (url.pathname === '/' || url.pathname === '') &&
+      !url.search
+    );
   } catch {
     return false;
   }

@@ -13,7 +13,7 @@ export interface CreateProjectInput {
 
 export function createProject(api: ApiClient, input: CreateProjectInput): Promise<Project> {
   return call(
-    api.POST('/projects', {
+    api.POST('/api/v1/projects', {
       body: { name: input.name, ...(input.description ? { description: input.description } : {}) },
       params: { header: { 'Idempotency-Key': input.idempotencyKey } },
     }),

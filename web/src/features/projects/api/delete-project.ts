@@ -7,7 +7,7 @@ import { projectsKey } from './get-projects';
 
 export async function deleteProject(api: ApiClient, project: Project): Promise<void> {
   await call(
-    api.DELETE('/projects/{project_id}', {
+    api.DELETE('/api/v1/projects/{project_id}', {
       params: { path: { project_id: project.id }, header: { 'If-Match': ifMatch(project) } },
     }),
   );

@@ -8,7 +8,7 @@ export function projectKey(projectId: string) {
 }
 
 export function getProject(api: ApiClient, projectId: string, signal?: AbortSignal): Promise<Project> {
-  return call(api.GET('/projects/{project_id}', { params: { path: { project_id: projectId } }, signal }));
+  return call(api.GET('/api/v1/projects/{project_id}', { params: { path: { project_id: projectId } }, signal }));
 }
 
 export function projectQueryOptions(api: ApiClient, projectId: string) {

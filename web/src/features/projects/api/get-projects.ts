@@ -9,7 +9,7 @@ export const projectsKey = ['projects'] as const;
 /** Every project, oldest first (the API's stable order), following the cursor to the end. */
 export function getProjects(api: ApiClient, signal?: AbortSignal): Promise<Project[]> {
   return fetchAllPages((cursor) =>
-    call(api.GET('/projects', { params: { query: { limit: MAX_PAGE_SIZE, cursor } }, signal })),
+    call(api.GET('/api/v1/projects', { params: { query: { limit: MAX_PAGE_SIZE, cursor } }, signal })),
   );
 }
 

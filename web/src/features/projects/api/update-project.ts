@@ -13,7 +13,7 @@ export interface RenameProjectInput {
 
 export function renameProject(api: ApiClient, { project, name }: RenameProjectInput): Promise<Project> {
   return call(
-    api.PATCH('/projects/{project_id}', {
+    api.PATCH('/api/v1/projects/{project_id}', {
       params: { path: { project_id: project.id }, header: { 'If-Match': ifMatch(project) } },
       body: { name },
     }),

@@ -17,7 +17,7 @@ export interface CreateTaskInput {
 
 export function createTask(api: ApiClient, input: CreateTaskInput): Promise<Task> {
   return call(
-    api.POST('/projects/{project_id}/tasks', {
+    api.POST('/api/v1/projects/{project_id}/tasks', {
       params: { path: { project_id: input.projectId }, header: { 'Idempotency-Key': input.idempotencyKey } },
       body: { title: input.title, status: input.status, ...(input.dueDate ? { due_date: input.dueDate } : {}) },
     }),

@@ -8,7 +8,7 @@ import { boardScope, currentTask, taskMutationKey, tasksKey } from './get-tasks'
 
 export async function deleteTask(api: ApiClient, task: Task): Promise<void> {
   await call(
-    api.DELETE('/projects/{project_id}/tasks/{task_id}', {
+    api.DELETE('/api/v1/projects/{project_id}/tasks/{task_id}', {
       params: { path: { project_id: task.project_id, task_id: task.id }, header: { 'If-Match': ifMatch(task) } },
     }),
   );

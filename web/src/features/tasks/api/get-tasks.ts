@@ -17,7 +17,7 @@ export function taskMutationKey(projectId: string) {
 export function getTasks(api: ApiClient, projectId: string, signal?: AbortSignal): Promise<Task[]> {
   return fetchAllPages((cursor) =>
     call(
-      api.GET('/projects/{project_id}/tasks', {
+      api.GET('/api/v1/projects/{project_id}/tasks', {
         params: { path: { project_id: projectId }, query: { limit: MAX_PAGE_SIZE, cursor } },
         signal,
       }),

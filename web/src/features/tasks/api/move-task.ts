@@ -14,7 +14,7 @@ export interface MoveTaskInput {
 
 export function moveTask(api: ApiClient, { task, status, position }: MoveTaskInput): Promise<Task> {
   return call(
-    api.POST('/projects/{project_id}/tasks/{task_id}/move', {
+    api.POST('/api/v1/projects/{project_id}/tasks/{task_id}/move', {
       params: { path: { project_id: task.project_id, task_id: task.id }, header: { 'If-Match': ifMatch(task) } },
       body: { status, position },
     }),

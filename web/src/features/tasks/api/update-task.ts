@@ -14,7 +14,7 @@ export interface UpdateTaskInput {
 
 export function updateTask(api: ApiClient, { task, title, dueDate }: UpdateTaskInput): Promise<Task> {
   return call(
-    api.PATCH('/projects/{project_id}/tasks/{task_id}', {
+    api.PATCH('/api/v1/projects/{project_id}/tasks/{task_id}', {
       params: { path: { project_id: task.project_id, task_id: task.id }, header: { 'If-Match': ifMatch(task) } },
       body: { title, due_date: dueDate },
     }),

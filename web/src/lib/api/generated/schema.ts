@@ -4,15 +4,17 @@
  */
 
 export interface paths {
-    "/projects": {
+    "/api/v1/projects": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** List projects, oldest first (keyset pagination). */
         get: operations["listProjects"];
         put?: never;
+        /** Create a project. Honours Idempotency-Key. */
         post: operations["createProject"];
         delete?: never;
         options?: never;
@@ -20,35 +22,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects/{project_id}": {
+    "/api/v1/projects/{project_id}": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                project_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
+        /** Get a project. */
         get: operations["getProject"];
         put?: never;
         post?: never;
+        /** Delete a project and its tasks. Requires If-Match. */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
+        /** Rename a project or change its description. Requires If-Match. */
         patch: operations["updateProject"];
         trace?: never;
     };
-    "/projects/{project_id}/tasks": {
+    "/api/v1/projects/{project_id}/tasks": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                project_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
+        /** List a project's tasks in board order: by status column (todo, doing, done), then position. */
         get: operations["listTasks"];
         put?: never;
+        /** Create a task at the end of its status column. Honours Idempotency-Key. */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -56,37 +59,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects/{project_id}/tasks/{task_id}": {
+    "/api/v1/projects/{project_id}/tasks/{task_id}": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                project_id: string;
-                task_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
+        /** Get a task. */
         get: operations["getTask"];
         put?: never;
         post?: never;
+        /** Delete a task; the tasks after it in its column move up. Requires If-Match. */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
+        /** Change a task's title or due date (null clears it). Requires If-Match. Use move for status/position. */
         patch: operations["updateTask"];
         trace?: never;
     };
-    "/projects/{project_id}/tasks/{task_id}/move": {
+    "/api/v1/projects/{project_id}/tasks/{task_id}/move": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                project_id: string;
-                task_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
         put?: never;
+        /** Move a task to a status column and position (clamped to the column's end). Requires If-Match. */
         post: operations["moveTask"];
         delete?: never;
         options?: never;
@@ -98,77 +99,170 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Project: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            description: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            version: number;
+        /** FieldError */
+        FieldError: {
+            /**
+             * Field
+             * @description Dotted path of the invalid input, e.g. `body.name` or `query.limit`.
+             */
+            field: string;
+            /** Message */
+            message: string;
         };
-        ProjectCreate: {
-            name: string;
-            description?: string;
-        };
-        ProjectUpdate: {
-            name?: string;
-            description?: string;
-        };
-        ProjectPage: {
-            items: components["schemas"]["Project"][];
-            next_cursor: string | null;
-        };
-        Task: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            project_id: string;
-            title: string;
-            /** @enum {string} */
-            status: "todo" | "doing" | "done";
-            position: number;
-            /** Format: date */
-            due_date: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            version: number;
-        };
-        TaskCreate: {
-            title: string;
-            /** @enum {string} */
-            status?: "todo" | "doing" | "done";
-            /** Format: date */
-            due_date?: string | null;
-        };
-        TaskUpdate: {
-            title?: string;
-            /** Format: date */
-            due_date?: string | null;
-        };
-        TaskMove: {
-            /** @enum {string} */
-            status: "todo" | "doing" | "done";
-            position: number;
-        };
-        TaskPage: {
-            items: components["schemas"]["Task"][];
-            next_cursor: string | null;
-        };
+        /** Problem */
         Problem: {
+            /** Type */
             type: string;
+            /** Title */
             title: string;
+            /** Status */
             status: number;
-            detail?: string;
-            instance?: string;
-            errors?: {
-                field: string;
-                message: string;
-            }[];
+            /** Detail */
+            detail: string;
+            /** Instance */
+            instance: string;
+            /**
+             * Errors
+             * @description Only for 422: one entry per invalid field.
+             * @default null
+             */
+            errors?: components["schemas"]["FieldError"][] | null;
+        };
+        /** Project */
+        Project: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** ProjectCreate */
+        ProjectCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+        };
+        /** ProjectPage */
+        ProjectPage: {
+            /** Items */
+            items: components["schemas"]["Project"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** ProjectUpdate */
+        ProjectUpdate: {
+            /** Name */
+            name?: string;
+            /** Description */
+            description?: string;
+        };
+        /** Task */
+        Task: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "todo" | "doing" | "done";
+            /** Position */
+            position: number;
+            /** Due Date */
+            due_date: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** TaskCreate */
+        TaskCreate: {
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @default todo
+             * @enum {string}
+             */
+            status?: "todo" | "doing" | "done";
+            /**
+             * Due Date
+             * @default null
+             */
+            due_date?: string | null;
+        };
+        /** TaskMove */
+        TaskMove: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "todo" | "doing" | "done";
+            /**
+             * Position
+             * @description 0-based target position; clamped to the end of the target column.
+             */
+            position: number;
+        };
+        /** TaskPage */
+        TaskPage: {
+            /** Items */
+            items: components["schemas"]["Task"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** TaskUpdate */
+        TaskUpdate: {
+            /** Title */
+            title?: string;
+            /**
+             * Due Date
+             * @default null
+             */
+            due_date?: string | null;
         };
     };
     responses: never;
@@ -183,7 +277,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -191,45 +286,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectPage"];
                 };
             };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation */
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -242,6 +327,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Repeat the request with the same key and body to get the first response again, never a second resource. The same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -253,28 +339,26 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Success */
             201: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description Bad request */
+            /** @description Bad Request */
             400: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -284,24 +368,54 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -321,46 +435,37 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -373,6 +478,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
                 "If-Match": string;
             };
             path: {
@@ -382,61 +488,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
+            /** @description Success */
             204: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description s */
+            /** @description Precondition Failed */
             412: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description m */
+            /** @description Precondition Required */
             428: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -449,6 +549,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
                 "If-Match": string;
             };
             path: {
@@ -462,73 +563,114 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description Bad request */
+            /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description c */
+            /** @description Conflict */
             409: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description s */
+            /** @description Precondition Failed */
             412: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description m */
+            /** @description Precondition Required */
             428: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -541,8 +683,9 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
-                status?: "todo" | "doing" | "done";
+                /** @description Opaque cursor from `next_cursor`. */
+                cursor?: string | null;
+                status?: ("todo" | "doing" | "done") | null;
             };
             header?: never;
             path: {
@@ -552,45 +695,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -603,6 +747,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Repeat the request with the same key and body to get the first response again, never a second resource. The same key with another body is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -616,55 +761,94 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Success */
             201: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Bad request */
+            /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description c */
+            /** @description Conflict */
             409: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -685,46 +869,37 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -737,6 +912,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
                 "If-Match": string;
             };
             path: {
@@ -747,61 +923,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
+            /** @description Success */
             204: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description s */
+            /** @description Precondition Failed */
             412: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description m */
+            /** @description Precondition Required */
             428: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -814,6 +984,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
                 "If-Match": string;
             };
             path: {
@@ -828,64 +999,103 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Bad request */
+            /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description s */
+            /** @description Precondition Failed */
             412: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description m */
+            /** @description Precondition Required */
             428: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -898,6 +1108,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
                 "If-Match": string;
             };
             path: {
@@ -912,64 +1123,103 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Success */
             200: {
                 headers: {
-                    ETag?: string;
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The resource's version, for If-Match. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Bad request */
+            /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found */
+            /** @description Not Found */
             404: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description s */
+            /** @description Precondition Failed */
             412: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation */
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
             422: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description m */
+            /** @description Precondition Required */
             428: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable */
+            /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
