@@ -122,7 +122,9 @@ async function assertPortFree(port: number): Promise<void> {
     probe.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         new PostgresStartError(
-          error.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use` : `port ${port}: ${error.message}`,
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on 127.0.0.1 is already in use`
+            : `port ${port}: ${error.message}`,
         ),
       ),
     );
