@@ -1,0 +1,40 @@
+"""The commands other parts call: ``innovate-api openapi | migrate | serve``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from openapi_spec_validator import validate
+
+from tools.processes import free_port
+
+CLI = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "innovate-api")
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATABASE_URL", "API_"))}
+    return subprocess.run([CLI, *args], env=clean | env, capture_output=True, text=True, timeout=60)
+
+
+def test_openapi_needs_no_database() -> None:
+    result = run("openapi")
+    assert result.returncode == 0, result.stderr
+    validate(json.loads(result.stdout))
+
+
+def test_serve_without_database_settings_fails_fast_in_one_line() -> None:
+    result = run("serve")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_migrate_against_an_unreachable_database_fails_in_one_line() -> None:
+    result = run("migrate", DATABASE_URL=f"postgresql://u:p@127.0.0.1:{free_port()}/x", DB_CONNECT_TIMEOUT_SECONDS="1")
+    assert result.returncode == 1
+    assert result.stderr.startswith("innovate-api migrate: ")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,53 @@
+"""/healthz, /readyz and /metrics."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+
+from innovate_api.app import create_app
+from innovate_api.db import create_db_engine
+from innovate_api.settings import Settings
+from tests.conftest import Server
+from tools.processes import free_port
+
+
+def test_healthz_does_not_need_the_database() -> None:
+    settings = Settings(database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/none", db_connect_timeout_seconds=1)
+    client = create_app(settings, engine=create_db_engine(settings)).test_client()
+    assert client.get("/healthz").status_code == 200
+    readyz = client.get("/readyz")
+    assert (readyz.status_code, readyz.get_json()["status"]) == (503, "database unavailable")
+
+
+def test_readyz_when_ready(client: FlaskClient) -> None:
+    response = client.get("/readyz")
+    assert (response.status_code, response.get_json()) == (200, {"status": "ready"})
+
+
+def test_readyz_is_503_while_migrations_are_not_at_head(pg_server: Server) -> None:
+    settings = Settings(database_url=pg_server.create_database("api_unmigrated"))
+    engine = create_db_engine(settings)
+    try:
+        response = create_app(settings, engine=engine).test_client().get("/readyz")
+    finally:
+        engine.dispose()
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "migrations not at head"
+
+
+def test_readyz_is_503_while_draining(settings: Settings, engine: Engine) -> None:
+    client = create_app(settings, engine=engine, draining=lambda: True).test_client()
+    assert client.get("/readyz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/projects").status_code == 200  # still serving while the load balancer reacts
+
+
+def test_metrics_by_route_template_with_pool_gauges(client: FlaskClient) -> None:
+    client.get("/api/v1/projects/00000000-0000-4000-8000-000000000000")
+    client.get("/api/v1/projects")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'http_requests_total{method="GET",route="/api/v1/projects/<uuid:project_id>",status="404"}' in text
+    assert 'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/projects"}' in text
+    for gauge in ("db_pool_size", "db_pool_checked_out", "db_pool_connections"):
+        assert f"\n{gauge} " in text
