@@ -13,12 +13,14 @@ $(OPA_STAMP):
 render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
 	cd deploy && npx tsx src/main.ts render
 
-check-deploy: deps-node ## committed render == fresh render; every object valid against its schema
+check-deploy: deps-node deps-opa ## render drift, schema validation and Gatekeeper policies over every env's render
 	cd deploy && npx tsx src/main.ts check
 	cd deploy && npx tsx src/main.ts validate
+	cd deploy && npx tsx src/main.ts policies
 
-test-deploy: deps-node ## deploy/ type check and unit tests
+test-deploy: deps-node deps-opa ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
+	cd deploy && npx tsx src/policy/opa.ts test
 
 CHECK_TARGETS += check-deploy
 TEST_TARGETS += test-deploy

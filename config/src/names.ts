@@ -115,7 +115,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
       externalDns: { namespace: 'external-dns', serviceAccount: 'external-dns' },
       externalSecrets: { namespace: 'external-secrets', serviceAccount: 'external-secrets' },
       adotCollector: { namespace: 'observability', serviceAccount: 'adot-collector' },
-      fluentBit: { namespace: 'observability', serviceAccount: 'fluent-bit' },
+      fluentBit: { namespace: 'logging', serviceAccount: 'fluent-bit' },
       argoRollouts: { namespace: 'argo-rollouts', serviceAccount: 'argo-rollouts' },
       api: { namespace: 'api', serviceAccount: 'api' },
     },

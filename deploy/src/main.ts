@@ -5,6 +5,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KubeObject } from './chart.ts';
+import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
+import { evaluate, splitPolicies } from './policy/harness.ts';
 import { renderAll } from './render.ts';
 import { loadRegistry } from './validate/registry.ts';
 import { parseYamlObjects, validateObjects } from './validate/validate.ts';
@@ -76,13 +79,52 @@ async function validate(): Promise<number> {
   return problems.length === 0 && items.length > 0 ? 0 : 1;
 }
 
+/**
+ * Every rendered workload of every environment against that environment's rendered Gatekeeper constraints.
+ * The signature constraint needs Ratify at admission time: it is listed as not evaluated here (its Rego is
+ * covered by `opa test` and by the denied-manifest suite with a stand-in verifier).
+ */
+function policies(): number {
+  let failures = 0;
+  for (const env of readdirSync(RENDERED_DIR).sort()) {
+    const dir = join(RENDERED_DIR, env);
+    const objects = listFiles(dir)
+      .filter((path) => path.endsWith('.yaml'))
+      .flatMap((path) => parseYamlObjects(readFileSync(path, 'utf8'), relative(RENDERED_DIR, path)))
+      .map((item) => item.object as KubeObject);
+    const { templates, constraints } = splitPolicies(objects);
+    const offline = constraints.filter((constraint) => !NEEDS_ADMISSION_SERVICE.includes(constraint.kind));
+    const skipped = constraints.filter((constraint) => NEEDS_ADMISSION_SERVICE.includes(constraint.kind));
+    const workloads = objects.filter(
+      (object) => !templates.includes(object as never) && !constraints.includes(object as never),
+    );
+    const run = evaluate(workloads, templates, offline);
+    for (const violation of run.violations) {
+      const object = workloads[violation.index];
+      console.error(
+        `${env}: ${object?.kind} ${object?.metadata?.namespace}/${object?.metadata?.name} denied by ${violation.constraintKind}: ${violation.msg}`,
+      );
+    }
+    failures += run.violations.length;
+    if (offline.length === 0 || run.evaluated === 0) {
+      console.error(`${env}: no constraint matched any object: nothing was checked`);
+      failures++;
+    }
+    console.log(
+      `policies ${env}: ${offline.length} constraints, ${run.evaluated} object×constraint checks, ${run.violations.length} denials; not evaluated offline: ${skipped.map((c) => c.kind).join(', ') || 'none'}`,
+    );
+  }
+  return failures === 0 ? 0 : 1;
+}
+
 const command = process.argv[2];
 try {
   if (command === 'render') render();
   else if (command === 'check') process.exitCode = check();
   else if (command === 'validate') process.exitCode = await validate();
+  else if (command === 'policies') process.exitCode = policies();
   else {
-    console.error('usage: main.ts render|check|validate');
+    console.error('usage: main.ts render|check|validate|policies');
     process.exitCode = 2;
   }
 } catch (error) {

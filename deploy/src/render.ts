@@ -9,6 +9,7 @@ import type { KubeObject, RenderedChart } from './chart.ts';
 import { ApiChart } from './charts/api.ts';
 import { ApiBaseChart } from './charts/api-base.ts';
 import { PlatformChart } from './charts/platform.ts';
+import { PoliciesChart } from './charts/policies.ts';
 import type { DeployContext } from './context.ts';
 import { loadApiImage } from './images.ts';
 
@@ -23,7 +24,7 @@ export function deployContext(config: PlatformConfig, envName: string): DeployCo
 /** All charts of an environment, in the order Argo CD applies their Applications. */
 export function buildCharts(ctx: DeployContext): RenderedChart[] {
   const app = new App();
-  return [new PlatformChart(app, ctx), new ApiBaseChart(app, ctx), new ApiChart(app, ctx)];
+  return [new PoliciesChart(app, ctx), new PlatformChart(app, ctx), new ApiBaseChart(app, ctx), new ApiChart(app, ctx)];
 }
 
 /** `file → objects` of one environment. */
