@@ -21,8 +21,8 @@ cost-compare: deps-node ## compare two synth outputs (BASE=dir HEAD=dir); writes
 cost-questions: deps-node $(COST_SYNTH)/manifest.json ## naive-vs-chosen saving and the interface-endpoint/NAT break-even
 	$(COST) questions --synth $(COST_SYNTH)
 
-test-cost: deps-node ## cost model tests (one per priced type, coverage, config change, reports)
+test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests (one per priced type, coverage, config change, reports, real synth)
 	npm run -s typecheck -w @innovate/cost
-	cd cost && npx vitest run
+	cd cost && COST_SYNTH=$(ROOT)/$(COST_SYNTH) npx vitest run
 
 TEST_TARGETS += test-cost

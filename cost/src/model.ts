@@ -83,8 +83,8 @@ export function estimate(stacks: readonly SynthStack[], config: PlatformConfig, 
 
   const accounts: AccountEstimate[] = [];
   for (const account of contexts) {
-    const resources = resourcesByAccount.get(account);
-    if (!resources) continue;
+    // Every account of the organization is estimated: the per-account services run even where no stack deploys.
+    const resources = resourcesByAccount.get(account) ?? [];
     const lines: CostLine[] = [];
     for (const item of resources) {
       const type = item.resource.Type;

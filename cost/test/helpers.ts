@@ -61,8 +61,18 @@ export function configWithUsage(
   edit: (env: ResolvedEnvironment) => ResolvedEnvironment = (e) => e,
 ): PlatformConfig {
   const environments = config.environments.map((env) => edit({ ...env, usage: { ...ZERO_USAGE, ...usage } }));
+  const central = {
+    logGB: 0,
+    logRetentionDays: 365 as const,
+    s3StorageGB: 0,
+    accountServices: ZERO_USAGE.accountServices,
+  };
+  const organization = {
+    ...config.organization,
+    costModel: { ...config.organization.costModel, centralAccounts: { foundations: central, security: central } },
+  };
   return {
-    organization: config.organization,
+    organization,
     environments,
     environment: (name: string) => environments.find((env) => env.name === name) ?? config.environment(name),
   };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CfnResource } from '../src/synth.ts';
-import { configWithUsage, DEV_ACCOUNT, priceStacks, STAGING_ACCOUNT, stackOf, total } from './helpers.ts';
+import { configWithUsage, DEV_ACCOUNT, priceStacks, STAGING_ACCOUNT, stackOf, total, ZERO_USAGE } from './helpers.ts';
 
 const H = 730;
 const r = (Type: string, Properties: Record<string, unknown> = {}): CfnResource => ({ Type, Properties });
@@ -16,6 +16,7 @@ function usageLines(
 ) {
   const result = priceStacks(stackOf(resources, account), configWithUsage(usage));
   return result.accounts
+    .filter((a) => a.accountId === account)
     .flatMap((a) => a.lines)
     .filter((line) => line.stack === '(usage)' || line.stack === '(account services)');
 }
@@ -119,7 +120,7 @@ describe('usage lines', () => {
     expect(byItem(lines, 'Secrets Manager')).toBeCloseTo(10 * 0.05, 6);
   });
 
-  it('per-account services: GuardDuty, Security Hub, Config — for every account in the synth', () => {
+  it('per-account services: GuardDuty, Security Hub, Config — in every account, with stacks or not', () => {
     const lines = usageLines(
       { K: r('AWS::KMS::Key') },
       {
@@ -137,6 +138,10 @@ describe('usage lines', () => {
     expect(byItem(lines, 'Security Hub')).toBeCloseTo(1000 * 0.001, 6);
     expect(byItem(lines, 'Config items')).toBeCloseTo(1000 * 0.003, 6);
     expect(byItem(lines, 'Config rule')).toBeCloseTo(2000 * 0.001, 6);
+    // staging has no stack in this synth and still pays them
+    const services = { ...ZERO_USAGE.accountServices, guardDutyEventsMillions: 2 };
+    const result = priceStacks(stackOf({ K: r('AWS::KMS::Key') }), configWithUsage({ accountServices: services }));
+    expect(result.accounts.find((a) => a.account === 'staging')?.totalUsd).toBeCloseTo(2 * 4, 6);
   });
 
   it('usage without the resource that incurs it is reported, not priced', () => {

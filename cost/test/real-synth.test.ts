@@ -1,0 +1,44 @@
+/**
+ * The model over the real synthesized app (`make synth` → infra/cdk.out; `make test-cost` re-synthesizes when it is
+ * stale). Every resource of every template is accounted for exactly once, and every account gets an estimate.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSynth } from '../src/synth.ts';
+import { config, priceStacks } from './helpers.ts';
+
+const SYNTH = process.env.COST_SYNTH ?? join(import.meta.dirname, '..', '..', 'infra', 'cdk.out');
+
+describe(`the synthesized app (${SYNTH})`, () => {
+  it('exists (run `make synth`)', () => {
+    expect(existsSync(join(SYNTH, 'manifest.json'))).toBe(true);
+  });
+
+  const stacks = existsSync(join(SYNTH, 'manifest.json')) ? readSynth(SYNTH) : [];
+  const result = priceStacks(stacks, config);
+
+  it('accounts for every resource exactly once: priced, usage-billed, declared free or listed unpriced', () => {
+    const resources = stacks.flatMap((stack) => Object.values(stack.template.Resources ?? {}));
+    const { priced, usageBilled, noCharge, unpriced } = result.coverage;
+    const counted = [...priced, ...usageBilled, ...noCharge, ...unpriced].reduce((sum, row) => sum + row.count, 0);
+    expect(resources.length).toBeGreaterThan(0);
+    expect(counted).toBe(resources.length);
+  });
+
+  it('estimates every account of the organization', () => {
+    const expected = [...config.environments.map((env) => env.name), 'foundations', 'security'];
+    expect(result.accounts.map((account) => account.account)).toEqual(expected);
+    for (const account of result.accounts) expect(account.totalUsd, account.account).toBeGreaterThan(0);
+  });
+
+  it('prices the workload stacks of every environment in its own account', () => {
+    for (const env of config.environments) {
+      const account = result.accounts.find((a) => a.account === env.name);
+      expect(
+        account?.lines.some((line) => line.stack.startsWith(env.names.prefix)),
+        env.name,
+      ).toBe(true);
+    }
+  });
+});
