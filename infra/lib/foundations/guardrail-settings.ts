@@ -1,0 +1,64 @@
+/**
+ * What the guardrails need to know, derived once from config: allowed regions, the protected principals that the
+ * SCPs except by condition, and the names of the roles Identity Center creates.
+ *
+ * The SCP builders take only this object, so the policy tests and the stacks see the same values.
+ */
+import { COST_TAG_KEYS, type PermissionSetKey, type PlatformConfig } from '@innovate/config';
+import type { AccountDirectory } from './account-directory.ts';
+
+export interface GuardrailSettings {
+  /** Regions where regional services may be used (spec §2: primary + DR). */
+  allowedRegions: string[];
+  /** Principal ARN patterns every SCP excepts: break-glass and the organization's automation role, in any account. */
+  protectedPrincipalArns: string[];
+  /** Principal ARN patterns excepted from the security-service guardrails only: the security account's deployer. */
+  securityAutomationArns: string[];
+  /** ARN pattern of the protected roles (what nobody else may modify). */
+  protectedRoleArns: string[];
+  /** Path of the only IAM users member accounts may have. */
+  breakGlassUserPath: string;
+  /** The cost-allocation tag keys that must be on every main resource at creation. */
+  costTagKeys: readonly string[];
+  /** ARN pattern of every human (Identity Center) role, and of the one that may reach production data. */
+  ssoRoleArnPattern: string;
+  prodDataAccessRoleArnPattern: string;
+}
+
+/** CDK's default bootstrap qualifier; `cdk bootstrap` creates `cdk-<qualifier>-cfn-exec-role-<account>-<region>`. */
+export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
+
+/** Name of each permission set in Identity Center (max 32 characters), prefixed by the app name. */
+export function permissionSetName(config: PlatformConfig, key: PermissionSetKey): string {
+  const suffix: Record<PermissionSetKey, string> = {
+    readOnly: 'read-only',
+    devops: 'devops',
+    securityAdmin: 'security-admin',
+    breakGlass: 'break-glass',
+    prodDataAccess: 'prod-data-access',
+  };
+  return `${config.organization.tags.app}-${suffix[key]}`;
+}
+
+export function guardrailSettings(
+  config: PlatformConfig,
+  accounts: AccountDirectory,
+  cdkQualifier: string = DEFAULT_CDK_QUALIFIER,
+): GuardrailSettings {
+  const org = config.organization;
+  const roles = org.foundations.protectedRoles;
+  const protectedRoleArns = [roles.breakGlassRoleName, roles.orgAutomationRoleName].map(
+    (name) => `arn:aws:iam::*:role/${name}`,
+  );
+  const security = accounts.security.id;
+  return {
+    allowedRegions: [...new Set([org.primaryRegion, org.drRegion])],
+    protectedPrincipalArns: protectedRoleArns,
+    securityAutomationArns: [`arn:aws:iam::${security}:role/cdk-${cdkQualifier}-cfn-exec-role-${security}-*`],
+    protectedRoleArns,
+    breakGlassUserPath: org.foundations.breakGlassUserPath,
+    costTagKeys: COST_TAG_KEYS,
+    ssoRoleArnPattern: 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*',
+    prodDataAccessRoleArnPattern: `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSetName(config, 'prodDataAccess')}_*`,
+  };
+}

@@ -1,0 +1,295 @@
+/**
+ * The organization's service control policies (spec §1, issue 4). Each is a pure function of the guardrail
+ * settings; the organization stack attaches them, and the policy tests evaluate the SYNTHESIZED copies.
+ *
+ * Why each exists is in docs/decisions/0040-service-control-policy-set.md. Conventions:
+ * - every statement is a Deny with a Sid (tests remove statements one by one and expect a scenario to flip);
+ * - exceptions are made by condition (`ArnNotLike aws:PrincipalArn`), never by leaving a principal out;
+ * - SCPs never apply to the management account or to service-linked roles (AWS behaviour), so they guard members.
+ */
+import type { GuardrailSettings } from '../guardrail-settings.ts';
+import { GLOBAL_SERVICE_ACTIONS } from './global-services.ts';
+import { type PolicyDocumentJson, type PolicyStatementJson, policyDocument } from './policy-document.ts';
+
+/** Where an SCP is attached: the organization root, the workloads OU, or the production OU. */
+export type ScpTarget = 'root' | 'workloads' | 'prod';
+
+export interface ServiceControlPolicy {
+  /** Name in AWS Organizations; also the construct id. */
+  name: string;
+  description: string;
+  target: ScpTarget;
+  document: PolicyDocumentJson;
+}
+
+export function serviceControlPolicies(settings: GuardrailSettings): ServiceControlPolicy[] {
+  return [
+    {
+      name: 'innovate-identity-and-organization',
+      description: 'No root user, no leaving the organization, no IAM users or access keys outside break-glass',
+      target: 'root',
+      document: identityAndOrganization(settings),
+    },
+    {
+      name: 'innovate-protect-security-services',
+      description: 'CloudTrail, Config, GuardDuty, Security Hub, Access Analyzer, S3 Block Public Access stay on',
+      target: 'root',
+      document: protectSecurityServices(settings),
+    },
+    {
+      name: 'innovate-restrict-regions',
+      description: `Regional services only in ${settings.allowedRegions.join(', ')}; global services exempt`,
+      target: 'root',
+      document: restrictRegions(settings),
+    },
+    {
+      name: 'innovate-protect-data',
+      description: 'Encrypted storage, IMDSv2 only, no resource shares outside the organization',
+      target: 'root',
+      document: protectData(),
+    },
+    {
+      name: 'innovate-require-cost-tags',
+      description: `Main resources carry ${settings.costTagKeys.join(', ')} at creation; cost tags cannot be removed`,
+      target: 'workloads',
+      document: requireCostTags(settings),
+    },
+    {
+      name: 'innovate-protect-production',
+      description: 'Keys and backups cannot be deleted; humans reach the database only through the data-access role',
+      target: 'prod',
+      document: protectProduction(settings),
+    },
+  ];
+}
+
+const notProtected = (settings: GuardrailSettings, extra: string[] = []) => ({
+  ArnNotLike: { 'aws:PrincipalArn': [...settings.protectedPrincipalArns, ...extra] },
+});
+
+function identityAndOrganization(settings: GuardrailSettings): PolicyDocumentJson {
+  const userActions = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile'];
+  const breakGlassUsers = `arn:aws:iam::*:user${settings.breakGlassUserPath}*`;
+  return policyDocument([
+    {
+      Sid: 'DenyRootUser',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+    },
+    { Sid: 'DenyLeaveOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
+    {
+      Sid: 'DenyIamUsersOutsideBreakGlassPath',
+      Effect: 'Deny',
+      Action: userActions,
+      NotResource: breakGlassUsers,
+    },
+    {
+      Sid: 'DenyBreakGlassUsersExceptProtected',
+      Effect: 'Deny',
+      Action: userActions,
+      Resource: breakGlassUsers,
+      Condition: notProtected(settings),
+    },
+    {
+      Sid: 'DenyRegionOptIn',
+      Effect: 'Deny',
+      Action: ['account:EnableRegion', 'account:DisableRegion'],
+      Resource: '*',
+      Condition: notProtected(settings),
+    },
+  ]);
+}
+
+function protectSecurityServices(settings: GuardrailSettings): PolicyDocumentJson {
+  const guarded = (Sid: string, Action: string[], Resource: string | string[] = '*'): PolicyStatementJson => ({
+    Sid,
+    Effect: 'Deny',
+    Action,
+    Resource,
+    Condition: notProtected(settings, settings.securityAutomationArns),
+  });
+  return policyDocument([
+    guarded('ProtectCloudTrail', [
+      'cloudtrail:StopLogging',
+      'cloudtrail:DeleteTrail',
+      'cloudtrail:UpdateTrail',
+      'cloudtrail:PutEventSelectors',
+    ]),
+    guarded('ProtectConfig', [
+      'config:StopConfigurationRecorder',
+      'config:DeleteConfigurationRecorder',
+      'config:PutConfigurationRecorder',
+      'config:DeleteDeliveryChannel',
+      'config:PutDeliveryChannel',
+      'config:DeleteRetentionConfiguration',
+    ]),
+    guarded('ProtectGuardDuty', [
+      'guardduty:DeleteDetector',
+      'guardduty:UpdateDetector',
+      'guardduty:DisassociateFromAdministratorAccount',
+      'guardduty:DisassociateFromMasterAccount',
+      'guardduty:StopMonitoringMembers',
+      'guardduty:DeletePublishingDestination',
+    ]),
+    guarded('ProtectSecurityHub', [
+      'securityhub:DisableSecurityHub',
+      'securityhub:DisassociateFromAdministratorAccount',
+      'securityhub:DisassociateFromMasterAccount',
+      'securityhub:BatchDisableStandards',
+    ]),
+    guarded('ProtectAccessAnalyzer', ['access-analyzer:DeleteAnalyzer']),
+    guarded('ProtectAccountBlockPublicAccess', ['s3:PutAccountPublicAccessBlock']),
+    guarded(
+      'ProtectGuardrailRoles',
+      [
+        'iam:AttachRolePolicy',
+        'iam:DeleteRole',
+        'iam:DeleteRolePermissionsBoundary',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:UpdateRole',
+      ],
+      settings.protectedRoleArns,
+    ),
+  ]);
+}
+
+function restrictRegions(settings: GuardrailSettings): PolicyDocumentJson {
+  return policyDocument([
+    {
+      Sid: 'DenyOutsideAllowedRegions',
+      Effect: 'Deny',
+      NotAction: [...GLOBAL_SERVICE_ACTIONS],
+      Resource: '*',
+      Condition: {
+        StringNotEquals: { 'aws:RequestedRegion': settings.allowedRegions },
+        ...notProtected(settings),
+      },
+    },
+  ]);
+}
+
+function protectData(): PolicyDocumentJson {
+  return policyDocument([
+    {
+      // IfExists: a CreateDBInstance that does not ask for encryption gets none, so a missing key is denied too.
+      Sid: 'DenyUnencryptedRds',
+      Effect: 'Deny',
+      Action: ['rds:CreateDBInstance', 'rds:CreateDBCluster'],
+      Resource: '*',
+      Condition: { BoolIfExists: { 'rds:StorageEncrypted': 'false' } },
+    },
+    { Sid: 'DenyEbsEncryptionOff', Effect: 'Deny', Action: 'ec2:DisableEbsEncryptionByDefault', Resource: '*' },
+    {
+      Sid: 'RequireImdsV2',
+      Effect: 'Deny',
+      Action: 'ec2:RunInstances',
+      Resource: 'arn:aws:ec2:*:*:instance/*',
+      Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+    },
+    {
+      Sid: 'DenyExternalResourceShares',
+      Effect: 'Deny',
+      Action: ['ram:CreateResourceShare', 'ram:UpdateResourceShare'],
+      Resource: '*',
+      Condition: { Bool: { 'ram:RequestedAllowsExternalPrincipals': 'true' } },
+    },
+  ]);
+}
+
+/** Resources whose creation must carry the cost tags: the ones that cost money in this platform (spec §10). */
+const COST_TAGGED_CREATIONS = {
+  Action: [
+    'ec2:RunInstances',
+    'ec2:CreateVolume',
+    'rds:CreateDBInstance',
+    'rds:CreateDBCluster',
+    'eks:CreateCluster',
+    'elasticloadbalancing:CreateLoadBalancer',
+    'dynamodb:CreateTable',
+  ],
+  Resource: [
+    'arn:aws:ec2:*:*:instance/*',
+    'arn:aws:ec2:*:*:volume/*',
+    'arn:aws:rds:*:*:db:*',
+    'arn:aws:rds:*:*:cluster:*',
+    'arn:aws:eks:*:*:cluster/*',
+    'arn:aws:elasticloadbalancing:*:*:loadbalancer/*',
+    'arn:aws:dynamodb:*:*:table/*',
+  ],
+};
+
+function requireCostTags(settings: GuardrailSettings): PolicyDocumentJson {
+  const perKey = settings.costTagKeys.map(
+    (key): PolicyStatementJson => ({
+      Sid: `RequireTag${key
+        .split('-')
+        .map((part) => part[0]?.toUpperCase() + part.slice(1))
+        .join('')}`,
+      Effect: 'Deny',
+      ...COST_TAGGED_CREATIONS,
+      Condition: { Null: { [`aws:RequestTag/${key}`]: 'true' } },
+    }),
+  );
+  return policyDocument([
+    ...perKey,
+    {
+      Sid: 'DenyRemovingCostTags',
+      Effect: 'Deny',
+      Action: [
+        'ec2:DeleteTags',
+        'rds:RemoveTagsFromResource',
+        'eks:UntagResource',
+        'elasticloadbalancing:RemoveTags',
+        'dynamodb:UntagResource',
+      ],
+      Resource: '*',
+      Condition: {
+        'ForAnyValue:StringEquals': { 'aws:TagKeys': [...settings.costTagKeys] },
+        ...notProtected(settings),
+      },
+    },
+  ]);
+}
+
+function protectProduction(settings: GuardrailSettings): PolicyDocumentJson {
+  return policyDocument([
+    {
+      Sid: 'DenyKeyDeletion',
+      Effect: 'Deny',
+      Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'],
+      Resource: '*',
+      Condition: notProtected(settings),
+    },
+    {
+      Sid: 'DenyBackupDeletion',
+      Effect: 'Deny',
+      Action: [
+        'rds:DeleteDBSnapshot',
+        'rds:DeleteDBClusterSnapshot',
+        'rds:DeleteDBInstanceAutomatedBackup',
+        'backup:DeleteRecoveryPoint',
+        'backup:DeleteBackupVault',
+        'backup:DeleteBackupVaultLockConfiguration',
+      ],
+      Resource: '*',
+      Condition: notProtected(settings),
+    },
+    {
+      // Spec §9: people reach production data only through the audited, time-limited data-access role.
+      Sid: 'DenyHumanDbAccessOutsideDataAccessRole',
+      Effect: 'Deny',
+      Action: 'rds-db:connect',
+      Resource: '*',
+      Condition: {
+        ArnLike: { 'aws:PrincipalArn': settings.ssoRoleArnPattern },
+        ArnNotLike: { 'aws:PrincipalArn': settings.prodDataAccessRoleArnPattern },
+      },
+    },
+  ]);
+}
