@@ -58,6 +58,13 @@ export interface EnvironmentNames {
   ampEndpointSecretName: string;
   /** CloudWatch log group the cluster's log shipper writes container logs to (created by the CDK side). */
   containerLogGroupName: string;
+  /**
+   * `Name` tag of the VPC. Pods cannot reach IMDS (hop limit 1), so the Load Balancer Controller finds its VPC by
+   * this tag (`vpcTags`) instead of by an id nobody can know before deploy.
+   */
+  vpcName: string;
+  /** AWS Signer signing profile CI signs the API image with (Notation); Ratify trusts only this profile. */
+  imageSigningProfileName: string;
 
   // -------------------------------------------------------------------------------------------------------------
   // AWS-side names (infra/, issue 3) that runbooks, the cost model or CI refer to.
@@ -88,6 +95,7 @@ export type PodIdentityWorkload =
   | 'adotCollector'
   | 'fluentBit'
   | 'argoRollouts'
+  | 'ratify'
   | 'api';
 
 export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig): EnvironmentNames {
@@ -117,12 +125,16 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
       adotCollector: { namespace: 'observability', serviceAccount: 'adot-collector' },
       fluentBit: { namespace: 'logging', serviceAccount: 'fluent-bit' },
       argoRollouts: { namespace: 'argo-rollouts', serviceAccount: 'argo-rollouts' },
+      ratify: { namespace: 'gatekeeper-system', serviceAccount: 'ratify-admin' },
       api: { namespace: 'api', serviceAccount: 'api' },
     },
     albSecurityGroupName: `${prefix}-alb-origin`,
     originVerifyWebAclName: `${prefix}-origin-verify`,
     ampEndpointSecretName: `${prefix}/observability/amp-endpoint`,
     containerLogGroupName: `/${org.tags.app}/${env.name}/eks/containers`,
+    vpcName: `${prefix}-vpc`,
+    // Signer profile names allow letters, digits and underscores only.
+    imageSigningProfileName: `${org.tags.app}_${env.name}_api`,
 
     // AWS-side names (infra/, issue 3).
     databaseInstanceIdentifier: `${prefix}-postgres`,

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import type { KubeObject, RenderedChart } from './chart.ts';
 import { ApiChart } from './charts/api.ts';
 import { ApiBaseChart } from './charts/api-base.ts';
+import { GitOpsChart } from './charts/gitops.ts';
 import { PlatformChart } from './charts/platform.ts';
 import { PoliciesChart } from './charts/policies.ts';
 import type { DeployContext } from './context.ts';
@@ -24,7 +25,13 @@ export function deployContext(config: PlatformConfig, envName: string): DeployCo
 /** All charts of an environment, in the order Argo CD applies their Applications. */
 export function buildCharts(ctx: DeployContext): RenderedChart[] {
   const app = new App();
-  return [new PoliciesChart(app, ctx), new PlatformChart(app, ctx), new ApiBaseChart(app, ctx), new ApiChart(app, ctx)];
+  return [
+    new GitOpsChart(app, ctx),
+    new PoliciesChart(app, ctx),
+    new PlatformChart(app, ctx),
+    new ApiBaseChart(app, ctx),
+    new ApiChart(app, ctx),
+  ];
 }
 
 /** `file → objects` of one environment. */

@@ -1,18 +1,90 @@
 /**
- * Cluster-wide objects the workloads depend on (Argo CD Application `platform`): the ClusterSecretStore that
- * External Secrets reads Secrets Manager through.
+ * Cluster-wide objects the workloads depend on (Argo CD Application `platform`): Karpenter's NodePool and
+ * EC2NodeClass, the ClusterSecretStore External Secrets reads Secrets Manager through, and the observability
+ * namespace with the AMP endpoint secret the collector needs.
  */
 import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
+import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import type { Construct } from 'constructs';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
+export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
+/**
+ * Pinned EKS-optimized AL2023 AMI release (Karpenter `alias`): nodes change only when this line changes in a PR,
+ * and `expireAfter` rotates them onto it (spec §9: weekly patched AMIs).
+ */
+export const NODE_AMI_ALIAS = 'al2023@v20251108';
 
 export class PlatformChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
-    super(scope, 'platform', 'platform/secret-store.yaml');
-    const { names } = ctx.env;
+    super(scope, 'platform', 'platform/platform.yaml');
+    const { names, cluster } = ctx.env;
+    const discovery = { [names.karpenterDiscoveryTag.key]: names.karpenterDiscoveryTag.value };
+
+    this.add<IEC2NodeClass>({
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: 'default', labels: commonLabels(ctx, 'karpenter') },
+      spec: {
+        role: names.karpenterNodeRoleName,
+        amiSelectorTerms: [{ alias: NODE_AMI_ALIAS }],
+        subnetSelectorTerms: [{ tags: discovery }],
+        securityGroupSelectorTerms: [{ tags: discovery }],
+        // IMDSv2 only, and not reachable from pods (hop limit 1): pods use Pod Identity, never the node role.
+        metadataOptions: {
+          httpEndpoint: 'enabled',
+          httpProtocolIPv6: 'disabled',
+          httpPutResponseHopLimit: 1,
+          httpTokens: 'required',
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: '/dev/xvda',
+            rootVolume: true,
+            ebs: { volumeSize: '50Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+          },
+        ],
+        tags: { ...ctx.env.tags, Name: `${names.prefix}-karpenter-node` },
+      },
+    });
+
+    this.add<INodePool>({
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'default', labels: commonLabels(ctx, 'karpenter') },
+      spec: {
+        template: {
+          metadata: { labels: { 'cost-center': ctx.env.tags['cost-center'] } },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
+            // Spot first where it fits (Karpenter prefers the cheaper capacity type), on-demand as fallback;
+            // both architectures; general, compute and memory families of generation 7 or newer.
+            requirements: [
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] },
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
+              { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['m', 'c', 'r'] },
+              { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['6'] },
+            ],
+            expireAfter: cluster.karpenter.expireAfter,
+            // A drain waits for PDBs, but not forever: a node is reclaimed at most this long after it started.
+            terminationGracePeriod: '1h',
+          },
+        },
+        disruption: {
+          consolidationPolicy: 'WhenEmptyOrUnderutilized',
+          consolidateAfter: cluster.karpenter.consolidateAfter,
+          // At most 10% of nodes disrupted at once; drift replacements (e.g. a new AMI pin) one node at a time.
+          budgets: [{ nodes: '10%' }, { nodes: '1', reasons: ['Drifted'] }],
+        },
+        limits: { cpu: String(cluster.karpenter.cpuLimit), memory: `${cluster.karpenter.memoryLimitGiB}Gi` },
+      },
+    });
+
     // The controller's Pod Identity role can read only `names.secretsPathPrefix`; `conditions` further limits
     // which namespaces may use the store at all.
     this.add<IClusterSecretStore>({
@@ -26,6 +98,24 @@ export class PlatformChart extends RenderedChart {
             namespaces: [names.apiNamespace, names.podIdentityServiceAccounts.adotCollector.namespace],
           },
         ],
+      },
+    });
+
+    const observability = names.podIdentityServiceAccounts.adotCollector.namespace;
+    this.add<INamespace>({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: observability, labels: commonLabels(ctx, 'observability') },
+    });
+    this.add<IExternalSecret>({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: AMP_ENDPOINT_SECRET, namespace: observability, labels: commonLabels(ctx, 'observability') },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: CLUSTER_SECRET_STORE },
+        target: { name: AMP_ENDPOINT_SECRET, creationPolicy: 'Owner' },
+        data: [{ secretKey: 'endpoint', remoteRef: { key: names.ampEndpointSecretName } }],
       },
     });
   }

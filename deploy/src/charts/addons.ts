@@ -1,0 +1,265 @@
+/**
+ * The cluster add-ons Argo CD installs from pinned Helm chart versions (what the CDK side does not install as an
+ * EKS managed add-on: vpc-cni, coredns, kube-proxy, pod identity agent, metrics-server are managed add-ons there).
+ * Every service account name comes from `names.podIdentityServiceAccounts`, so the CDK side's Pod Identity
+ * associations bind to exactly these; no role annotation is needed. Versions: ADR 0067 says where each was checked.
+ */
+import type { DeployContext } from '../context.ts';
+import { ADOT_COLLECTOR } from './observability.ts';
+import { AMP_ENDPOINT_SECRET } from './platform.ts';
+import { RATIFY_PROVIDER } from './policies.ts';
+
+export interface AddonSpec {
+  name: string;
+  repoURL: string;
+  chart: string;
+  /** Exact chart version: never a range. */
+  version: string;
+  wave: number;
+  namespace: (ctx: DeployContext) => string;
+  values: (ctx: DeployContext) => Record<string, unknown>;
+}
+
+/** Tolerate the system node group's taint so controllers can run before Karpenter has made any node. */
+const SYSTEM_TOLERATIONS = [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }];
+const identity = (ctx: DeployContext, workload: keyof DeployContext['env']['names']['podIdentityServiceAccounts']) =>
+  ctx.env.names.podIdentityServiceAccounts[workload];
+const serviceAccount = (name: string) => ({ create: true, name, annotations: {} });
+
+export const ADDONS: AddonSpec[] = [
+  {
+    name: 'karpenter-crd',
+    repoURL: 'public.ecr.aws/karpenter',
+    chart: 'karpenter-crd',
+    version: '1.9.0',
+    wave: 0,
+    namespace: (ctx) => identity(ctx, 'karpenter').namespace,
+    values: () => ({}),
+  },
+  {
+    name: 'karpenter',
+    repoURL: 'public.ecr.aws/karpenter',
+    chart: 'karpenter',
+    version: '1.9.0',
+    wave: 1,
+    namespace: (ctx) => identity(ctx, 'karpenter').namespace,
+    values: (ctx) => ({
+      serviceAccount: serviceAccount(identity(ctx, 'karpenter').serviceAccount),
+      settings: {
+        clusterName: ctx.env.names.clusterName,
+        interruptionQueue: ctx.env.names.karpenterInterruptionQueueName,
+      },
+      // Karpenter must not run on nodes it manages: it stays on the managed system node group.
+      tolerations: SYSTEM_TOLERATIONS,
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' }] }],
+          },
+        },
+      },
+      controller: { resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+    }),
+  },
+  {
+    name: 'aws-load-balancer-controller',
+    repoURL: 'https://aws.github.io/eks-charts',
+    chart: 'aws-load-balancer-controller',
+    version: '1.14.0',
+    wave: 1,
+    namespace: (ctx) => identity(ctx, 'awsLoadBalancerController').namespace,
+    values: (ctx) => ({
+      clusterName: ctx.env.names.clusterName,
+      region: ctx.env.region,
+      // IMDS is unreachable from pods (hop limit 1): the VPC is found by its Name tag.
+      vpcTags: { Name: ctx.env.names.vpcName },
+      serviceAccount: serviceAccount(identity(ctx, 'awsLoadBalancerController').serviceAccount),
+      replicaCount: 2,
+      tolerations: SYSTEM_TOLERATIONS,
+      enableServiceMutatorWebhook: false,
+    }),
+  },
+  {
+    name: 'external-dns',
+    repoURL: 'https://kubernetes-sigs.github.io/external-dns/',
+    chart: 'external-dns',
+    version: '1.19.0',
+    wave: 1,
+    namespace: (ctx) => identity(ctx, 'externalDns').namespace,
+    values: (ctx) => ({
+      provider: { name: 'aws' },
+      env: [{ name: 'AWS_DEFAULT_REGION', value: ctx.env.region }],
+      // Zone-scoped: only the environment's own zone, and only records this cluster owns (TXT registry).
+      domainFilters: [ctx.env.dns.zoneName],
+      txtOwnerId: ctx.env.names.clusterName,
+      policy: 'sync',
+      sources: ['ingress'],
+      serviceAccount: serviceAccount(identity(ctx, 'externalDns').serviceAccount),
+    }),
+  },
+  {
+    name: 'external-secrets',
+    repoURL: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '0.19.2',
+    wave: 1,
+    namespace: (ctx) => identity(ctx, 'externalSecrets').namespace,
+    values: (ctx) => ({
+      installCRDs: true,
+      serviceAccount: serviceAccount(identity(ctx, 'externalSecrets').serviceAccount),
+    }),
+  },
+  {
+    name: 'argo-rollouts',
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-rollouts',
+    version: '2.40.1',
+    wave: 1,
+    namespace: (ctx) => identity(ctx, 'argoRollouts').namespace,
+    values: (ctx) => ({
+      installCRDs: true,
+      // Its Pod Identity role may query AMP (aps:QueryMetrics) for the canary analysis, nothing else.
+      serviceAccount: serviceAccount(identity(ctx, 'argoRollouts').serviceAccount),
+      controller: { replicas: 2 },
+      dashboard: { enabled: false },
+    }),
+  },
+  {
+    name: 'gatekeeper',
+    repoURL: 'https://open-policy-agent.github.io/gatekeeper/charts',
+    chart: 'gatekeeper',
+    version: '3.21.0',
+    wave: 1,
+    namespace: () => 'gatekeeper-system',
+    values: () => ({
+      replicas: 3,
+      // Fail closed: an unreachable webhook blocks admission rather than letting unchecked pods in.
+      validatingWebhookFailurePolicy: 'Fail',
+      enableExternalData: true,
+      auditInterval: 300,
+    }),
+  },
+  {
+    name: 'ratify',
+    repoURL: 'https://notaryproject.github.io/ratify',
+    chart: 'ratify',
+    version: '1.4.0',
+    wave: 2,
+    namespace: (ctx) => identity(ctx, 'ratify').namespace,
+    values: (ctx) => ({
+      provider: { name: RATIFY_PROVIDER },
+      serviceAccount: serviceAccount(identity(ctx, 'ratify').serviceAccount),
+      // Pulls signatures from the environment's ECR with its Pod Identity credentials.
+      oras: { authProviders: { awsEcrBasicEnabled: true } },
+      notation: {
+        // Trust only the environment's AWS Signer profile (Notation AWS Signer plugin).
+        trustedIdentities: [
+          `arn:aws:signer:${ctx.env.region}:${ctx.env.account.id}:/signing-profiles/${ctx.env.names.imageSigningProfileName}`,
+        ],
+      },
+    }),
+  },
+  {
+    name: 'adot-collector',
+    repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    chart: 'opentelemetry-collector',
+    version: '0.122.6',
+    wave: 4,
+    namespace: (ctx) => identity(ctx, 'adotCollector').namespace,
+    values: (ctx) => adotValues(ctx),
+  },
+  {
+    name: 'fluent-bit',
+    repoURL: 'https://fluent.github.io/helm-charts',
+    chart: 'fluent-bit',
+    version: '0.47.9',
+    wave: 1,
+    namespace: (ctx) => identity(ctx, 'fluentBit').namespace,
+    values: (ctx) => ({
+      serviceAccount: serviceAccount(identity(ctx, 'fluentBit').serviceAccount),
+      tolerations: [{ operator: 'Exists' }],
+      config: {
+        outputs: [
+          '[OUTPUT]',
+          '    Name cloudwatch_logs',
+          '    Match kube.*',
+          `    region ${ctx.env.region}`,
+          `    log_group_name ${ctx.env.names.containerLogGroupName}`,
+          '    log_stream_prefix pod-',
+          '    auto_create_group false',
+        ].join('\n'),
+      },
+    }),
+  },
+];
+
+/** The ADOT collector: OTLP in, traces to X-Ray, Prometheus scrape of annotated pods, remote write to AMP. */
+function adotValues(ctx: DeployContext): Record<string, unknown> {
+  const { region } = ctx.env;
+  return {
+    mode: 'deployment',
+    replicaCount: 2,
+    fullnameOverride: ADOT_COLLECTOR.name,
+    image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: 'v0.43.2' },
+    command: { name: 'awscollector' },
+    serviceAccount: serviceAccount(identity(ctx, 'adotCollector').serviceAccount),
+    extraEnvs: [{ name: 'AMP_ENDPOINT', valueFrom: { secretKeyRef: { name: AMP_ENDPOINT_SECRET, key: 'endpoint' } } }],
+    config: {
+      extensions: { sigv4auth: { region, service: 'aps' } },
+      receivers: {
+        otlp: {
+          protocols: {
+            grpc: { endpoint: `0.0.0.0:${ADOT_COLLECTOR.otlpGrpcPort}` },
+            http: { endpoint: `0.0.0.0:${ADOT_COLLECTOR.otlpHttpPort}` },
+          },
+        },
+        prometheus: {
+          config: {
+            scrape_configs: [
+              {
+                job_name: 'kubernetes-pods',
+                kubernetes_sd_configs: [{ role: 'pod' }],
+                relabel_configs: [
+                  {
+                    source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'],
+                    action: 'keep',
+                    regex: 'true',
+                  },
+                  {
+                    source_labels: ['__address__', '__meta_kubernetes_pod_annotation_prometheus_io_port'],
+                    action: 'replace',
+                    regex: '([^:]+)(?::\\d+)?;(\\d+)',
+                    replacement: '$$1:$$2',
+                    target_label: '__address__',
+                  },
+                  { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+                  { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+                  // How the canary analysis tells canary pods from stable ones.
+                  {
+                    source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'],
+                    target_label: 'rollouts_pod_template_hash',
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+      processors: { batch: {} },
+      exporters: {
+        prometheusremotewrite: {
+          endpoint: '${env:AMP_ENDPOINT}api/v1/remote_write',
+          auth: { authenticator: 'sigv4auth' },
+        },
+        awsxray: { region },
+      },
+      service: {
+        extensions: ['sigv4auth', 'health_check'],
+        pipelines: {
+          traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['awsxray'] },
+          metrics: { receivers: ['prometheus', 'otlp'], processors: ['batch'], exporters: ['prometheusremotewrite'] },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Argo CD objects of one environment (files at the top of deploy/rendered/<env>/, which the root Application
+ * syncs without recursion): the AppProjects (least privilege), the self-managing root Application, and one
+ * Application per add-on (Helm chart at a pinned version) and per rendered folder. Sync waves order them
+ * CRDs → controllers → policies → platform objects → workloads.
+ */
+
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { Construct } from 'constructs';
+import { RenderedChart } from '../chart.ts';
+import { commonLabels, type DeployContext } from '../context.ts';
+import { ADDONS, type AddonSpec } from './addons.ts';
+
+/** Sync waves of the root Application's children. */
+export const WAVES = {
+  projects: -1,
+  crds: 0,
+  controllers: 1,
+  policies: 2,
+  platform: 3,
+  telemetry: 4,
+  apiBase: 5,
+  api: 6,
+};
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+type ResourceKind = { group: string; kind: string };
+
+export class GitOpsChart extends RenderedChart {
+  constructor(scope: Construct, ctx: DeployContext) {
+    super(scope, 'gitops', 'argocd.yaml');
+    const { names } = ctx.env;
+    const { git } = ctx.organization;
+    const namespace = names.argocdNamespace;
+    const labels = commonLabels(ctx, 'argocd');
+    const addonRepos = [...new Set(ADDONS.map((addon) => addon.repoURL))].sort();
+    const addonNamespaces = [...new Set(ADDONS.map((addon) => addon.namespace(ctx)))].sort();
+    const wave = (value: number) => ({ 'argocd.argoproj.io/sync-wave': String(value) });
+
+    // Only Applications and AppProjects, only in Argo CD's namespace, only from this repository.
+    this.add<IAppProject>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'bootstrap', namespace, labels, annotations: wave(WAVES.projects) },
+      spec: {
+        description: 'The root app-of-apps: Argo CD Applications and AppProjects only',
+        sourceRepos: [git.repoUrl],
+        destinations: [{ server: IN_CLUSTER, namespace }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: [
+          { group: 'argoproj.io', kind: 'Application' },
+          { group: 'argoproj.io', kind: 'AppProject' },
+        ],
+      },
+    });
+
+    const platformClusterKinds: ResourceKind[] = [
+      { group: '', kind: 'Namespace' },
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+      { group: 'networking.k8s.io', kind: 'IngressClass' },
+      { group: 'elbv2.k8s.aws', kind: 'IngressClassParams' },
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+      { group: 'karpenter.sh', kind: 'NodePool' },
+      { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' },
+      { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
+      { group: 'templates.gatekeeper.sh', kind: 'ConstraintTemplate' },
+      { group: 'constraints.gatekeeper.sh', kind: '*' },
+      { group: 'externaldata.gatekeeper.sh', kind: 'Provider' },
+      { group: 'config.ratify.deislabs.io', kind: '*' },
+    ];
+    this.add<IAppProject>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'platform', namespace, labels, annotations: wave(WAVES.projects) },
+      spec: {
+        description: 'Cluster add-ons (pinned Helm charts) and cluster-wide platform objects',
+        sourceRepos: [git.repoUrl, ...addonRepos],
+        destinations: [...addonNamespaces, names.podIdentityServiceAccounts.adotCollector.namespace]
+          .filter((value, index, all) => all.indexOf(value) === index)
+          .sort()
+          .map((ns) => ({ server: IN_CLUSTER, namespace: ns })),
+        clusterResourceWhitelist: platformClusterKinds,
+      },
+    });
+
+    // The application team's project: its namespace only, and no cluster-scoped kind but that Namespace.
+    this.add<IAppProject>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'workloads', namespace, labels, annotations: wave(WAVES.projects) },
+      spec: {
+        description: 'Application workloads (the API)',
+        sourceRepos: [git.repoUrl],
+        destinations: [{ server: IN_CLUSTER, namespace: names.apiNamespace }],
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+        namespaceResourceWhitelist: [
+          { group: '', kind: 'Service' },
+          { group: '', kind: 'ServiceAccount' },
+          { group: 'apps', kind: 'ReplicaSet' },
+          { group: 'batch', kind: 'Job' },
+          { group: 'networking.k8s.io', kind: 'Ingress' },
+          { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+          { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+          { group: 'policy', kind: 'PodDisruptionBudget' },
+          { group: 'argoproj.io', kind: 'Rollout' },
+          { group: 'argoproj.io', kind: 'AnalysisTemplate' },
+          { group: 'external-secrets.io', kind: 'ExternalSecret' },
+        ],
+      },
+    });
+
+    const syncPolicy = (extra: string[] = []): IApplication['spec']['syncPolicy'] => ({
+      automated: { prune: true, selfHeal: true },
+      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', ...extra],
+      retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+    });
+    const application = (name: string, waveValue: number, spec: IApplication['spec']): void => {
+      this.add<IApplication>({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name,
+          namespace,
+          labels,
+          annotations: wave(waveValue),
+          // Deleting an Application deletes what it deployed.
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec,
+      });
+    };
+    const folder = (path: string) => ({
+      repoURL: git.repoUrl,
+      targetRevision: git.branch,
+      path: `${names.renderedManifestsPath}/${path}`,
+    });
+
+    // The root: the CDK side creates it once with this name; from then on it manages itself from Git.
+    application(`${names.prefix}-root`, WAVES.projects, {
+      project: 'bootstrap',
+      source: { ...folder(''), path: names.renderedManifestsPath, directory: { recurse: false } },
+      destination: { server: IN_CLUSTER, namespace },
+      syncPolicy: syncPolicy(),
+    });
+
+    for (const addon of ADDONS) application(addon.name, addon.wave, helmApplication(ctx, addon, syncPolicy()));
+
+    application('policies', WAVES.policies, {
+      project: 'platform',
+      source: folder('policies'),
+      destination: { server: IN_CLUSTER, namespace: 'gatekeeper-system' },
+      syncPolicy: syncPolicy(),
+    });
+    application('platform', WAVES.platform, {
+      project: 'platform',
+      source: folder('platform'),
+      destination: { server: IN_CLUSTER, namespace: names.podIdentityServiceAccounts.adotCollector.namespace },
+      syncPolicy: syncPolicy(),
+    });
+    application('api-base', WAVES.apiBase, {
+      project: 'workloads',
+      source: folder('api-base'),
+      destination: { server: IN_CLUSTER, namespace: names.apiNamespace },
+      syncPolicy: syncPolicy(),
+    });
+    application('api', WAVES.api, {
+      project: 'workloads',
+      source: folder('api'),
+      destination: { server: IN_CLUSTER, namespace: names.apiNamespace },
+      // Argo Rollouts owns traffic weights on the Ingress and the Services' selectors: do not fight it.
+      ignoreDifferences: [
+        { group: 'networking.k8s.io', kind: 'Ingress', jsonPointers: ['/metadata/annotations'] },
+        { group: '', kind: 'Service', jsonPointers: ['/spec/selector'] },
+      ],
+      syncPolicy: syncPolicy(['RespectIgnoreDifferences=true']),
+    });
+  }
+}
+
+function helmApplication(
+  ctx: DeployContext,
+  addon: AddonSpec,
+  syncPolicy: IApplication['spec']['syncPolicy'],
+): IApplication['spec'] {
+  return {
+    project: 'platform',
+    source: {
+      repoURL: addon.repoURL,
+      chart: addon.chart,
+      targetRevision: addon.version,
+      helm: { releaseName: addon.name, valuesObject: addon.values(ctx) },
+    },
+    destination: { server: IN_CLUSTER, namespace: addon.namespace(ctx) },
+    syncPolicy,
+  };
+}
