@@ -11,3 +11,9 @@ lint-api: deps-python ## API: ruff lint + format check, mypy (strict)
 
 TEST_TARGETS += test-api
 LINT_TARGETS += lint-api
+
+.PHONY: test-api-contract
+test-api-contract: deps-python deps-node ## API: schemathesis (all checks, >=1,000 cases) against the running API
+	$(API_RUN) python -m tools.contract
+
+TEST_TARGETS += test-api-contract

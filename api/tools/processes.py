@@ -162,9 +162,9 @@ class ApiServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"API exited at start: {self.log_path.read_text()[-2000:]}")
             try:
-                if requests.get(self.base + "/readyz", timeout=1).status_code == 200:
+                if requests.get(self.base + "/readyz", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.1)
         raise RuntimeError("API not ready in time")

@@ -63,7 +63,7 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
                 "in": "header",
                 "required": True,
                 "description": 'The ETag from the last read, e.g. `"3"`; `*` matches any version.',
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "maxLength": 1024},
             }
         )
     if op.accepts_idempotency_key:
@@ -88,6 +88,9 @@ def _responses(op: Operation) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success", "headers": _headers(op.success_headers)}
     if op.response_model is not None:
         success["content"] = {"application/json": {"schema": {"$ref": REF.format(model=op.response_model.__name__)}}}
+    links = _links(op)
+    if links:
+        success["links"] = links
     responses: dict[str, Any] = {str(op.success_status): success}
     for status in op.error_statuses:
         responses[str(status)] = {
@@ -96,6 +99,21 @@ def _responses(op: Operation) -> dict[str, Any]:
             "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
         }
     return responses
+
+
+def _links(op: Operation) -> dict[str, Any]:
+    """From a create operation to every operation on the created resource (same path parameters)."""
+    if op.created_resource is None:
+        return {}
+    links = {}
+    for target in OPERATIONS:
+        if set(target.path_params) != set(op.created_resource):
+            continue
+        parameters: dict[str, str] = {f"path.{name}": value for name, value in op.created_resource.items()}
+        if target.requires_if_match:
+            parameters["header.If-Match"] = "$response.header.ETag"
+        links[target.operation_id] = {"operationId": target.operation_id, "parameters": parameters}
+    return links
 
 
 def _operation(op: Operation) -> dict[str, Any]:

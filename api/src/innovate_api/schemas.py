@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from innovate_api.tables import TASK_STATUSES
 
@@ -111,9 +111,14 @@ class TaskUpdate(RequestBody):
     due_date: date | None = None
 
 
+def _integral_float_to_int(value: Any) -> Any:
+    # JSON Schema (and JavaScript) count 3.0 as an integer; strict mode would not.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class TaskMove(RequestBody):
     status: TaskStatus
-    position: int = Field(
+    position: Annotated[int, BeforeValidator(_integral_float_to_int)] = Field(
         ge=0, le=INT32_MAX, description="0-based target position; clamped to the end of the target column."
     )
 
@@ -141,7 +146,11 @@ class TaskPage(ResponseBody):
 class PageQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=512, description="Opaque cursor from `next_cursor`.")
+    cursor: str | None = Field(
+        None,
+        max_length=200,
+        description="Opaque cursor from `next_cursor`. A cursor this API did not issue is a 400.",
+    )
 
 
 class TaskPageQuery(PageQuery):

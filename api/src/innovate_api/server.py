@@ -77,6 +77,7 @@ def serve(load_settings: Callable[[], Settings]) -> int:
                 "graceful_timeout": settings.api_graceful_timeout_seconds,
                 "timeout": max(30, settings.db_statement_timeout_ms // 1000 + 10),
                 "keepalive": settings.api_keepalive_seconds,
+                "limit_request_line": 8190,  # the largest gunicorn allows; the API's own limits are smaller
                 "accesslog": None,  # the app logs each request as JSON with its request id
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),

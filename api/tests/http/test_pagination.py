@@ -1,4 +1,4 @@
-"""Cursors are opaque round-trips of the sort key; anything else is a 422 naming query.cursor."""
+"""Cursors are opaque round-trips of the sort key; anything else is a 400 naming query.cursor."""
 
 from __future__ import annotations
 
@@ -19,5 +19,5 @@ def test_round_trip() -> None:
 def test_garbage_is_a_validation_problem(cursor: str) -> None:
     with pytest.raises(ProblemError) as raised:
         decode_cursor(cursor, 2)
-    assert raised.value.status == 422
+    assert raised.value.status == 400
     assert raised.value.errors == [{"field": "query.cursor", "message": "not a cursor returned by this API"}]

@@ -44,11 +44,21 @@ def parse_if_match(header: str) -> IfMatch:
     return IfMatch(frozenset(versions))
 
 
+MAX_IF_MATCH_LENGTH = 1024
+
+
 def require_if_match() -> IfMatch:
     header = request.headers.get("If-Match")
     if header is None:
         raise ProblemError(
             428, "this write requires an If-Match header with the resource's ETag", kind="if-match-required"
+        )
+    if len(header) > MAX_IF_MATCH_LENGTH:
+        raise ProblemError(
+            422,
+            "invalid header: If-Match",
+            kind="validation-error",
+            errors=[{"field": "header.If-Match", "message": f"at most {MAX_IF_MATCH_LENGTH} characters"}],
         )
     return parse_if_match(header)
 

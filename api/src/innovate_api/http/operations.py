@@ -38,6 +38,9 @@ class Operation:
     success_headers: tuple[str, ...] = ()
     error_statuses: tuple[int, ...] = ()
     path_params: tuple[str, ...] = field(default=())
+    # For operations that create: how the new resource's path parameters are found in the response. The OpenAPI
+    # document turns this into links to every operation on that resource (clients and schemathesis follow them).
+    created_resource: dict[str, str] | None = None
 
 
 OPERATIONS: list[Operation] = []
@@ -60,6 +63,7 @@ def operation(
     accepts_idempotency_key: bool = False,
     success_headers: tuple[str, ...] = (),
     error_statuses: tuple[int, ...] = (),
+    created_resource: dict[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``path`` (relative to /api/v1, ``{name}`` parameters are UUIDs) for ``method``.
 
@@ -73,9 +77,9 @@ def operation(
     if body_model is not None:
         statuses |= {400, 413, 415, 422}
     if query_model is not None:
-        statuses.add(422)
+        statuses |= {400, 422}
     if requires_if_match:
-        statuses |= {412, 428}
+        statuses |= {412, 422, 428}
     if accepts_idempotency_key:
         statuses |= {409, 422}
     op = Operation(
@@ -93,6 +97,7 @@ def operation(
         success_headers=success_headers,
         error_statuses=tuple(sorted(statuses)),
         path_params=path_params,
+        created_resource=created_resource,
     )
     OPERATIONS.append(op)
     # Flask's uuid converter only matches UUIDs, so an invalid id in the path is a 404, never a 500.

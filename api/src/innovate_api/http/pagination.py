@@ -22,7 +22,7 @@ def encode_cursor(key: list[Any]) -> str:
 
 
 def decode_cursor(cursor: str, arity: int) -> list[Any]:
-    """The key list from a cursor, or 422 naming ``query.cursor``. Callers validate each element's type."""
+    """The key list from a cursor, or 400 naming ``query.cursor``. Callers validate each element's type."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = json.loads(raw)
@@ -34,10 +34,12 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
 
 
 def invalid_cursor() -> ProblemError:
+    # 400, not 422: the cursor is well-formed input (a string); its content is server state the client cannot
+    # validate or build, like a stale token.
     return ProblemError(
-        422,
+        400,
         "invalid query: query.cursor",
-        kind="validation-error",
+        kind="invalid-cursor",
         errors=[{"field": "query.cursor", "message": "not a cursor returned by this API"}],
     )
 

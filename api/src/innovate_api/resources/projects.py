@@ -82,6 +82,7 @@ def list_projects(query: PageQuery) -> Response:
     accepts_idempotency_key=True,
     success_headers=("Location", "ETag"),
     error_statuses=(409,),
+    created_resource={"project_id": "$response.body#/id"},
 )
 def create_project(body: ProjectCreate) -> Response:
     key = idempotency.idempotency_key()

@@ -125,6 +125,7 @@ def list_tasks(project_id: UUID, query: TaskPageQuery) -> Response:
     body_model=TaskCreate,
     accepts_idempotency_key=True,
     success_headers=("Location", "ETag"),
+    created_resource={"project_id": "$response.body#/project_id", "task_id": "$response.body#/id"},
 )
 def create_task(project_id: UUID, body: TaskCreate) -> Response:
     key = idempotency.idempotency_key()
