@@ -6,7 +6,7 @@ COST_SYNTH := infra/cdk.out
 COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
 	infra/cdk.json config/organization.yaml
 
-.PHONY: cost cost-compare cost-questions cost-estimates test-cost
+.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check test-cost
 $(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
 	$(MAKE) synth
 
@@ -18,8 +18,16 @@ cost-compare: deps-node ## compare two synth outputs (BASE=dir HEAD=dir); writes
 	@test -n "$(BASE)" -a -n "$(HEAD)" || { echo "cost-compare: set BASE=<cdk.out> and HEAD=<cdk.out>" >&2; exit 1; }
 	$(COST) compare --base $(BASE) --head $(HEAD) --out .cost
 
-cost-questions: deps-node $(COST_SYNTH)/manifest.json ## naive-vs-chosen saving and the interface-endpoint/NAT break-even
+cost-questions: deps-node $(COST_SYNTH)/manifest.json ## per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
 	$(COST) questions --synth $(COST_SYNTH)
+
+# cost/estimates.json feeds the foundations budgets (infra/lib/foundations/budget-amounts.ts); docs/cost.md shows the
+# figures. Both are generated from the synth and guarded like rendered manifests.
+cost-estimates: deps-node $(COST_SYNTH)/manifest.json ## rewrite cost/estimates.json (budget amounts) and the figures in docs/cost.md
+	$(COST) estimates --synth $(COST_SYNTH) --write
+
+cost-estimates-check: deps-node $(COST_SYNTH)/manifest.json
+	$(COST) estimates --synth $(COST_SYNTH) --check
 
 test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests (one per priced type, coverage, config change, reports, real synth)
 	npm run -s typecheck -w @innovate/cost

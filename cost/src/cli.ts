@@ -2,8 +2,8 @@
  * `npm run cost -w @innovate/cost -- <command>` (what `make cost` calls):
  *   report    [--synth DIR] [--out DIR]          print totals, write report.md / report.json / chart.svg
  *   compare   --base DIR --head DIR [--out DIR]  difference per line between two synth outputs (PR comment)
- *   questions [--synth DIR]                      naive-vs-chosen saving and the endpoint/NAT break-even
- *   estimates [--synth DIR] --write | --check    the per-account estimate file the budgets read
+ *   questions [--synth DIR]                      per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
+ *   estimates [--synth DIR] --write | --check    cost/estimates.json (the budgets read it) + docs/cost.md figures
  * Bad input ends with one line naming the problem and exit code 1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,13 +12,13 @@ import { ConfigError, loadPlatformConfig } from '@innovate/config';
 import { AccountError } from './accounts.ts';
 import { compare, comparisonMarkdown } from './compare.ts';
 import { checkEstimates, ESTIMATES_FILE, estimatesFile, writeEstimates } from './estimates.ts';
+import { COST_DOC, checkFigures, FiguresDriftError, figuresMarkdown, writeFigures } from './figures.ts';
 import { type Estimate, estimate } from './model.ts';
 import { loadPriceTable, PriceError } from './price-table.ts';
-import { rate, usd } from './report/format.ts';
+import { usd } from './report/format.ts';
 import { jsonReport } from './report/json.ts';
 import { byStack, markdownReport } from './report/markdown.ts';
 import { svgChart } from './report/svg.ts';
-import { endpointBreakEven, endpointsVsNat, naiveVsChosen } from './scenarios.ts';
 import { readSynth, SynthError } from './synth.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -93,45 +93,21 @@ function main(argv: string[]): void {
       return;
     }
     case 'questions': {
-      const stacks = readSynth(path(opts, 'synth', DEFAULT_SYNTH));
-      const naive = naiveVsChosen(stacks, config, prices);
-      console.log('1) Chosen per-environment config vs every environment built like prod (per month):');
-      console.log('| Account | Chosen | Naive (prod-shaped) | Saving |\n| --- | ---: | ---: | ---: |');
-      for (const row of naive.rows) {
-        console.log(`| ${row.account} | ${usd(row.chosenUsd)} | ${usd(row.naiveUsd)} | ${usd(row.savingUsd)} |`);
-      }
-      const saving = naive.naive.totalUsd - naive.chosen.totalUsd;
-      console.log(
-        `| **all** | ${usd(naive.chosen.totalUsd)} | ${usd(naive.naive.totalUsd)} | **${usd(saving)}** (${((saving / naive.naive.totalUsd) * 100).toFixed(1)}%) |`,
-      );
-      const breakEven = endpointBreakEven(prices, config.organization.primaryRegion);
-      console.log(
-        `\n2) Interface endpoint vs NAT in ${breakEven.region}: NAT processes at ${rate(breakEven.natPerGBUsd)}/GB, an endpoint at ${rate(breakEven.endpointPerGBUsd)}/GB plus its AZ-hours:`,
-      );
-      console.log(
-        '| Endpoint AZs | Fixed per endpoint per month | Cheaper than NAT above (GB/month) |\n| ---: | ---: | ---: |',
-      );
-      for (const row of breakEven.rows)
-        console.log(`| ${row.azs} | ${usd(row.fixedUsd)} | ${row.breakEvenGB.toFixed(1)} |`);
-      console.log('\nAt the assumed volumes (all interface endpoints of the env vs. the same GB through NAT):');
-      console.log(
-        '| Env | Endpoint GB/month | With endpoints | Through NAT | Endpoints save |\n| --- | ---: | ---: | ---: | ---: |',
-      );
-      for (const row of endpointsVsNat(stacks, config, prices)) {
-        console.log(
-          `| ${row.account} | ${row.endpointGB} | ${usd(row.withEndpointsUsd)} | ${usd(row.throughNatUsd)} | ${usd(row.endpointsSaveUsd)} |`,
-        );
-      }
+      console.log(figuresMarkdown(readSynth(path(opts, 'synth', DEFAULT_SYNTH)), config, prices));
       return;
     }
     case 'estimates': {
-      const file = estimatesFile(estimate(readSynth(path(opts, 'synth', DEFAULT_SYNTH)), config, prices), config);
+      const stacks = readSynth(path(opts, 'synth', DEFAULT_SYNTH));
+      const file = estimatesFile(estimate(stacks, config, prices), config);
+      const figures = figuresMarkdown(stacks, config, prices);
       if (opts.has('write')) {
         writeEstimates(file);
-        console.log(`wrote ${ESTIMATES_FILE}`);
+        writeFigures(figures);
+        console.log(`wrote ${ESTIMATES_FILE} and the figures of ${COST_DOC}`);
       } else if (opts.has('check')) {
         checkEstimates(file);
-        console.log(`${ESTIMATES_FILE} matches a fresh computation`);
+        checkFigures(figures);
+        console.log(`${ESTIMATES_FILE} and the figures of ${COST_DOC} match a fresh computation`);
       } else throw new UsageError('estimates needs --write or --check');
       return;
     }
@@ -143,7 +119,7 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (error) {
-  const known = [UsageError, ConfigError, PriceError, SynthError, AccountError];
+  const known = [UsageError, ConfigError, PriceError, SynthError, AccountError, FiguresDriftError];
   if (known.some((kind) => error instanceof kind) || (error as Error).name === 'EstimatesDriftError') {
     console.error(`cost: ${(error as Error).message}`);
     process.exit(1);
