@@ -21,6 +21,7 @@ check-deploy: deps-node deps-opa ## render drift, schema validation and Gatekeep
 test-deploy: deps-node deps-opa ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
 	cd deploy && npx tsx src/policy/opa.ts test
+	cd deploy && npx vitest run
 
 CHECK_TARGETS += check-deploy
 TEST_TARGETS += test-deploy
