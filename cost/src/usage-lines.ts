@@ -132,6 +132,19 @@ export function usageLines(
       lines.push(priced(prices, cdn, 'CloudFront data out', 'usage', 'cloudfront.data-out.gb', usage.cdnGB));
     },
   );
+  when(has('AWS::CloudFront::Function'), [['requestsMillions', usage.requestsMillions]], () => {
+    // Upper bound: as if the function ran on every viewer request.
+    lines.push(
+      priced(
+        prices,
+        owner('AWS::CloudFront::Function'),
+        'CloudFront Functions invocations',
+        'usage',
+        'cloudfront.functions.million',
+        usage.requestsMillions,
+      ),
+    );
+  });
   when(has('AWS::WAFv2::WebACL'), [['requestsMillions', usage.requestsMillions]], () => {
     lines.push(
       priced(
@@ -185,6 +198,8 @@ export function usageLines(
     },
   );
   const databases = resources.filter((r) => r.resource.Type === 'AWS::RDS::DBInstance');
+  // Automated backups (and their free allowance) belong to the primary instances, not to read replicas.
+  const primaries = databases.filter((r) => r.resource.Properties?.SourceDBInstanceIdentifier === undefined);
   when(
     databases.length > 0,
     [
@@ -194,7 +209,7 @@ export function usageLines(
     ],
     () => {
       // Backup storage up to the provisioned storage of the primary instances is free.
-      const freeGB = databases.reduce((total, r) => total + Number(r.resource.Properties?.AllocatedStorage ?? 0), 0);
+      const freeGB = primaries.reduce((total, r) => total + Number(r.resource.Properties?.AllocatedStorage ?? 0), 0);
       const db = owner('AWS::RDS::DBInstance');
       lines.push(
         priced(

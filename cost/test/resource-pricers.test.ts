@@ -164,3 +164,21 @@ describe('edge, security and alarms', () => {
     expect(total(lines)).toBeCloseTo(0.02 * (H / 24), 6);
   });
 });
+
+describe('RDS read replica', () => {
+  it("a replica is an instance of its own class with its source's storage size", () => {
+    const result = priceStacks(
+      stackOf({
+        Primary: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { DBInstanceClass: 'db.t4g.medium', AllocatedStorage: '100', StorageType: 'gp3' },
+        },
+        R: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { DBInstanceClass: 'db.t4g.small', SourceDBInstanceIdentifier: { Ref: 'Primary' } },
+        },
+      }),
+    );
+    expect(total(linesOf(result, 'R'))).toBeCloseTo(0.032 * 730 + 100 * 0.115, 6);
+  });
+});

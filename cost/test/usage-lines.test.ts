@@ -61,6 +61,8 @@ describe('usage lines', () => {
     expect(byItem(lines, 'CloudFront HTTPS')).toBeCloseTo(1000 * 0.01, 6);
     expect(byItem(lines, 'CloudFront data')).toBeCloseTo(100 * 0.085, 6);
     expect(byItem(lines, 'WAF requests')).toBeCloseTo(10 * 0.6, 6);
+    const fn = usageLines({ F: r('AWS::CloudFront::Function') }, { requestsMillions: 10 });
+    expect(byItem(fn, 'CloudFront Functions')).toBeCloseTo(10 * 0.1, 6);
   });
 
   it('CloudWatch Logs: ingestion, and a month of volume stored for the retention period', () => {

@@ -4,9 +4,16 @@
  * template).
  */
 import { type CostLine, priced } from '../lines.ts';
-import { booleanProp, numberProp, type Pricer, stringProp, UnpricedError } from './context.ts';
+import type { CfnResource } from '../synth.ts';
+import { booleanProp, numberProp, type Pricer, prop, referencedId, stringProp, UnpricedError } from './context.ts';
 
-export const dbInstance: Pricer = ({ prices, owner, resource }) => {
+/** The instance a read replica copies, when it is in the same template. */
+export function sourceInstance(resource: CfnResource, template: Record<string, CfnResource>): CfnResource | undefined {
+  const id = referencedId(prop(resource, 'SourceDBInstanceIdentifier'));
+  return id ? template[id] : undefined;
+}
+
+export const dbInstance: Pricer = ({ prices, owner, resource, template }) => {
   const engine = stringProp(resource, 'Engine') ?? 'postgres';
   if (engine !== 'postgres') throw new UnpricedError(`engine ${engine} is not priced (postgres only)`);
   const instanceClass = stringProp(resource, 'DBInstanceClass');
@@ -24,21 +31,21 @@ export const dbInstance: Pricer = ({ prices, owner, resource }) => {
       hours,
     ),
   ];
-  // A read replica inherits its source's storage size; CloudFormation then leaves AllocatedStorage unset.
-  const storageGiB = numberProp(resource, 'AllocatedStorage');
-  if (storageGiB !== undefined) {
-    const storageType = stringProp(resource, 'StorageType') ?? 'gp2';
-    lines.push(
-      priced(
-        prices,
-        owner,
-        `${storageGiB} GB ${storageType} storage (${deployment})`,
-        'fixed',
-        `rds.${storageType}.${deployment}.gb-month`,
-        storageGiB,
-      ),
-    );
-  }
+  // A read replica inherits its source's storage; CloudFormation then leaves AllocatedStorage unset on it.
+  const source = sourceInstance(resource, template);
+  const storageGiB = numberProp(resource, 'AllocatedStorage') ?? (source && numberProp(source, 'AllocatedStorage'));
+  if (storageGiB === undefined) throw new UnpricedError('no AllocatedStorage on the instance or its source');
+  const storageType = stringProp(resource, 'StorageType') ?? (source && stringProp(source, 'StorageType')) ?? 'gp2';
+  lines.push(
+    priced(
+      prices,
+      owner,
+      `${storageGiB} GB ${storageType} storage (${deployment})`,
+      'fixed',
+      `rds.${storageType}.${deployment}.gb-month`,
+      storageGiB,
+    ),
+  );
   if (booleanProp(resource, 'EnablePerformanceInsights') === true) {
     const retention = numberProp(resource, 'PerformanceInsightsRetentionPeriod') ?? 7;
     if (retention > prices.allowance('rds.performance-insights.free-retention-days')) {
