@@ -54,6 +54,23 @@ describe('reports', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# Estimated monthly cost');
   });
 
+  it('the CLI compare mode prints the per-line difference of two synth outputs and writes compare.md', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cost-compare-'));
+    const done = run(
+      'compare',
+      '--base',
+      join(FIXTURES, 'base'),
+      '--head',
+      join(FIXTURES, 'prod-one-nat'),
+      '--out',
+      out,
+    );
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain('### Cost change: -$73.00 per month');
+    expect(done.stdout).toContain('| prod | innovate-prod-network | PublicSubnet3NATGateway (AWS::EC2::NatGateway) |');
+    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toBe(`${done.stdout.trimEnd()}\n`);
+  });
+
   it('bad input ends with one line naming the problem and exit code 1', () => {
     const missing = run('report', '--synth', '/nonexistent/cdk.out');
     expect(missing.status).toBe(1);
