@@ -8,3 +8,10 @@ test-local: deps-node ## local edge (routing, fallback, cache and security heade
 	cd local && vitest run
 
 TEST_TARGETS += test-local
+
+# The user's main path in Debian's Chromium against the stack the supervisor runs (own port, temp data folder);
+# screenshots go to .artifacts/e2e/.
+test-e2e: deps-node deps-python deps-chromium web-build ## browser test: create, add, move, reload, restart
+	cd web && vitest run --config e2e/vitest.config.ts
+
+TEST_TARGETS += test-e2e

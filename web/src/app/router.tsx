@@ -1,4 +1,5 @@
 import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
+import { ErrorBanner } from '../components/error-banner';
 import { BoardRoute } from './routes/board';
 import { NotFoundRoute } from './routes/not-found';
 import { ProjectsRoute } from './routes/projects';
@@ -12,6 +13,7 @@ function Layout() {
         </a>
         <span className="brand">Innovate board</span>
       </header>
+      <ErrorBanner />
       <main id="main">
         <Outlet />
       </main>

@@ -1,8 +1,8 @@
 /**
- * The one place a failed action is told to the user: a dismissible alert at the top of the page, announced by screen
- * readers (role="alert"). Features report errors through `useReportError`.
+ * The one place a failed action is told to the user: a dismissible alert under the page header, announced by screen
+ * readers (role="alert"). Features report errors through `useReportError`; the layout renders `<ErrorBanner />`.
  */
-import { createContext, type ReactNode, useCallback, useContext, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { ApiError, describeError } from '../lib/api/errors';
 
 interface Reported {
@@ -10,35 +10,44 @@ interface Reported {
   requestId: string | undefined;
 }
 
-const ReportContext = createContext<(error: unknown, action: string) => void>(() => {});
+interface ErrorReports {
+  report: (error: unknown, action: string) => void;
+  current: Reported | null;
+  dismiss: () => void;
+}
+
+const ReportContext = createContext<ErrorReports>({ report: () => {}, current: null, dismiss: () => {} });
 
 export function ErrorReportProvider({ children }: { children: ReactNode }) {
-  const [reported, setReported] = useState<Reported | null>(null);
+  const [current, setCurrent] = useState<Reported | null>(null);
   const report = useCallback((error: unknown, action: string) => {
-    setReported({
+    setCurrent({
       message: `Could not ${action}. ${describeError(error)}`,
       requestId: error instanceof ApiError ? error.requestId : undefined,
     });
   }, []);
-  return (
-    <ReportContext value={report}>
-      {reported && (
-        <div className="error-banner" role="alert">
-          <p>
-            {reported.message}
-            {reported.requestId && <span className="request-id"> (request {reported.requestId})</span>}
-          </p>
-          <button type="button" onClick={() => setReported(null)}>
-            Dismiss
-          </button>
-        </div>
-      )}
-      {children}
-    </ReportContext>
-  );
+  const dismiss = useCallback(() => setCurrent(null), []);
+  const value = useMemo(() => ({ report, current, dismiss }), [report, current, dismiss]);
+  return <ReportContext value={value}>{children}</ReportContext>;
 }
 
 /** `report(error, 'move the task')` shows "Could not move the task. <what the API said>". */
 export function useReportError(): (error: unknown, action: string) => void {
-  return useContext(ReportContext);
+  return useContext(ReportContext).report;
+}
+
+export function ErrorBanner() {
+  const { current, dismiss } = useContext(ReportContext);
+  if (!current) return null;
+  return (
+    <div className="error-banner" role="alert">
+      <p>
+        {current.message}
+        {current.requestId && <span className="request-id"> (request {current.requestId})</span>}
+      </p>
+      <button type="button" onClick={dismiss}>
+        Dismiss
+      </button>
+    </div>
+  );
 }

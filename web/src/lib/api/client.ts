@@ -7,7 +7,10 @@ import type { operations, paths } from './generated/schema';
 
 export type ApiClient = Client<paths>;
 
-export function createApiClient(options: { baseUrl: string; fetch?: typeof fetch }): ApiClient {
+export function createApiClient(options: {
+  baseUrl: string;
+  fetch?: (request: Request) => Promise<Response>;
+}): ApiClient {
   return createClient<paths>({
     baseUrl: options.baseUrl,
     // Read the global at call time (tests replace it); bind keeps `this` right in browsers.

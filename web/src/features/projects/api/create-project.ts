@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, newIdempotencyKey, type Project } from '../../../lib/api/client';
 import { ApiError, call } from '../../../lib/api/errors';
@@ -23,11 +24,13 @@ export function createProject(api: ApiClient, input: CreateProjectInput): Promis
 export function useCreateProject() {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   return useMutation({
     mutationFn: (input: Omit<CreateProjectInput, 'idempotencyKey'> & { idempotencyKey?: string }) =>
       createProject(api, { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() }),
     // Safe to repeat thanks to the Idempotency-Key, which is fixed before the first try.
     retry: (count, error) => error instanceof ApiError && error.isTransient && count < 3,
+    onError: (error) => report(error, 'create the project'),
     onSuccess: (project) => {
       queryClient.setQueryData<Project[]>(projectsKey, (list) => (list ? [...list, project] : list));
       return queryClient.invalidateQueries({ queryKey: projectsKey, exact: true });

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, ifMatch, type Project } from '../../../lib/api/client';
 import { call } from '../../../lib/api/errors';
@@ -17,11 +18,15 @@ export async function deleteProject(api: ApiClient, project: Project): Promise<v
 export function useDeleteProject() {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   return useMutation({
     mutationFn: (project: Project) => deleteProject(api, project),
     onMutate: (project) =>
       applyOptimistic<Project[]>(queryClient, projectsKey, (list) => list.filter((p) => p.id !== project.id)),
-    onError: (_error, _project, context) => context?.rollback(),
+    onError: (error, project, context) => {
+      context?.rollback();
+      report(error, `delete "${project.name}"`);
+    },
     onSuccess: (_data, project) => queryClient.removeQueries({ queryKey: ['projects', project.id] }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: projectsKey, exact: true }),
   });

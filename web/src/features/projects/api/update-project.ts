@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, ifMatch, type Project } from '../../../lib/api/client';
 import { call } from '../../../lib/api/errors';
@@ -24,13 +25,17 @@ export function renameProject(api: ApiClient, { project, name }: RenameProjectIn
 export function useRenameProject() {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   return useMutation({
     mutationFn: (input: RenameProjectInput) => renameProject(api, input),
     onMutate: ({ project, name }) =>
       applyOptimistic<Project[]>(queryClient, projectsKey, (list) =>
         list.map((p) => (p.id === project.id ? { ...p, name } : p)),
       ),
-    onError: (_error, _input, context) => context?.rollback(),
+    onError: (error, { project }, context) => {
+      context?.rollback();
+      report(error, `rename "${project.name}"`);
+    },
     onSuccess: (project) => {
       queryClient.setQueryData(projectKey(project.id), project);
       queryClient.setQueryData<Project[]>(projectsKey, (list) => list?.map((p) => (p.id === project.id ? project : p)));

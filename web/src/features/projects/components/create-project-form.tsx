@@ -1,17 +1,15 @@
 import { type FormEvent, useState } from 'react';
-import { useReportError } from '../../../components/error-banner';
 import { useCreateProject } from '../api/create-project';
 
 export function CreateProjectForm() {
   const [name, setName] = useState('');
   const create = useCreateProject();
-  const report = useReportError();
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    create.mutate({ name: trimmed }, { onSuccess: () => setName(''), onError: (e) => report(e, 'create the project') });
+    create.mutate({ name: trimmed }, { onSuccess: () => setName('') });
   }
 
   return (

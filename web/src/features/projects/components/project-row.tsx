@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmButton } from '../../../components/confirm-button';
-import { useReportError } from '../../../components/error-banner';
 import type { Project } from '../../../lib/api/client';
 import { useDeleteProject } from '../api/delete-project';
 import { useRenameProject } from '../api/update-project';
@@ -11,14 +10,13 @@ export function ProjectRow({ project }: { project: Project }) {
   const [name, setName] = useState(project.name);
   const rename = useRenameProject();
   const remove = useDeleteProject();
-  const report = useReportError();
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const trimmed = name.trim();
     setEditing(false);
     if (!trimmed || trimmed === project.name) return;
-    rename.mutate({ project, name: trimmed }, { onError: (e) => report(e, `rename "${project.name}"`) });
+    rename.mutate({ project, name: trimmed });
   }
 
   if (editing) {
@@ -62,7 +60,7 @@ export function ProjectRow({ project }: { project: Project }) {
         <ConfirmButton
           label={`Delete project ${project.name}`}
           confirmLabel={`Delete ${project.name} and its tasks`}
-          onConfirm={() => remove.mutate(project, { onError: (e) => report(e, `delete "${project.name}"`) })}
+          onConfirm={() => remove.mutate(project)}
         />
       </span>
     </li>

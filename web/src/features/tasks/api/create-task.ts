@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, newIdempotencyKey, type Task, type TaskStatus } from '../../../lib/api/client';
 import { ApiError, call } from '../../../lib/api/errors';
@@ -34,6 +35,7 @@ export function isPending(task: Task): boolean {
 export function useCreateTask(projectId: string) {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   const key = tasksKey(projectId);
   return useMutation({
     mutationKey: taskMutationKey(projectId),
@@ -57,8 +59,9 @@ export function useCreateTask(projectId: string) {
       const change = await applyOptimistic<Task[]>(queryClient, key, (tasks) => appendTask(tasks, placeholder));
       return { ...change, placeholderId: placeholder.id };
     },
-    onError: (_error, _input, context) => {
+    onError: (error, input, context) => {
       if (context) queryClient.setQueryData<Task[]>(key, (tasks) => tasks && removeTask(tasks, context.placeholderId));
+      report(error, `add "${input.title}"`);
     },
     onSuccess: (task, _input, context) => {
       queryClient.setQueryData<Task[]>(key, (tasks) => tasks && replaceTask(tasks, context.placeholderId, task));

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, ifMatch, type Task } from '../../../lib/api/client';
 import { call } from '../../../lib/api/errors';
@@ -17,13 +18,17 @@ export async function deleteTask(api: ApiClient, task: Task): Promise<void> {
 export function useDeleteTask(projectId: string) {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   const key = tasksKey(projectId);
   return useMutation({
     mutationKey: taskMutationKey(projectId),
     scope: boardScope(projectId),
     mutationFn: (task: Task) => deleteTask(api, currentTask(queryClient, task)),
     onMutate: (task) => applyOptimistic<Task[]>(queryClient, key, (tasks) => removeTask(tasks, task.id)),
-    onError: (_error, _task, context) => context?.rollback(),
+    onError: (error, task, context) => {
+      context?.rollback();
+      report(error, `delete "${task.title}"`);
+    },
     onSettled: () => refreshWhenIdle(queryClient, taskMutationKey(projectId), key),
   });
 }

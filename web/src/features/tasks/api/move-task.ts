@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, ifMatch, type Task, type TaskStatus } from '../../../lib/api/client';
 import { call } from '../../../lib/api/errors';
@@ -25,6 +26,7 @@ export function moveTask(api: ApiClient, { task, status, position }: MoveTaskInp
 export function useMoveTask(projectId: string) {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   const key = tasksKey(projectId);
   return useMutation({
     mutationKey: taskMutationKey(projectId),
@@ -32,7 +34,10 @@ export function useMoveTask(projectId: string) {
     mutationFn: (input: MoveTaskInput) => moveTask(api, { ...input, task: currentTask(queryClient, input.task) }),
     onMutate: ({ task, status, position }) =>
       applyOptimistic<Task[]>(queryClient, key, (tasks) => moveLocally(tasks, task.id, status, position)),
-    onError: (_error, _input, context) => context?.rollback(),
+    onError: (error, { task }, context) => {
+      context?.rollback();
+      report(error, `move "${task.title}"`);
+    },
     onSuccess: (task) => queryClient.setQueryData<Task[]>(key, (tasks) => tasks && replaceTask(tasks, task.id, task)),
     onSettled: () => refreshWhenIdle(queryClient, taskMutationKey(projectId), key),
   });

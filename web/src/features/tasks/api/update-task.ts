@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, ifMatch, type Task } from '../../../lib/api/client';
 import { call } from '../../../lib/api/errors';
@@ -24,6 +25,7 @@ export function updateTask(api: ApiClient, { task, title, dueDate }: UpdateTaskI
 export function useUpdateTask(projectId: string) {
   const api = useApiClient();
   const queryClient = useQueryClient();
+  const report = useReportError();
   const key = tasksKey(projectId);
   return useMutation({
     mutationKey: taskMutationKey(projectId),
@@ -31,7 +33,10 @@ export function useUpdateTask(projectId: string) {
     mutationFn: (input: UpdateTaskInput) => updateTask(api, { ...input, task: currentTask(queryClient, input.task) }),
     onMutate: ({ task, title, dueDate }) =>
       applyOptimistic<Task[]>(queryClient, key, (tasks) => replaceTask(tasks, task.id, { title, due_date: dueDate })),
-    onError: (_error, _input, context) => context?.rollback(),
+    onError: (error, { task }, context) => {
+      context?.rollback();
+      report(error, `save "${task.title}"`);
+    },
     onSuccess: (task) => queryClient.setQueryData<Task[]>(key, (tasks) => tasks && replaceTask(tasks, task.id, task)),
     onSettled: () => refreshWhenIdle(queryClient, taskMutationKey(projectId), key),
   });

@@ -1,5 +1,4 @@
 import { type FormEvent, useState } from 'react';
-import { useReportError } from '../../../components/error-banner';
 import { newIdempotencyKey, type TaskStatus } from '../../../lib/api/client';
 import { useCreateTask } from '../api/create-task';
 import { STATUS_LABELS } from '../logic/board';
@@ -7,7 +6,6 @@ import { STATUS_LABELS } from '../logic/board';
 export function AddTaskForm({ projectId, status }: { projectId: string; status: TaskStatus }) {
   const [title, setTitle] = useState('');
   const create = useCreateTask(projectId);
-  const report = useReportError();
   const inputId = `new-task-${status}`;
 
   function submit(event: FormEvent) {
@@ -16,10 +14,7 @@ export function AddTaskForm({ projectId, status }: { projectId: string; status: 
     if (!trimmed) return;
     // Cleared at once: the task shows in the column optimistically, and comes out again with an error if refused.
     setTitle('');
-    create.mutate(
-      { title: trimmed, status, dueDate: null, idempotencyKey: newIdempotencyKey() },
-      { onError: (e) => report(e, `add "${trimmed}"`) },
-    );
+    create.mutate({ title: trimmed, status, dueDate: null, idempotencyKey: newIdempotencyKey() });
   }
 
   return (

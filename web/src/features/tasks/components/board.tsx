@@ -10,16 +10,27 @@ export function Board({ projectId }: { projectId: string }) {
   if (tasks.isPending) return <Loading label="Loading tasks…" />;
   if (tasks.isError) return <LoadError error={tasks.error} what="the tasks" onRetry={() => tasks.refetch()} />;
   const columns = toColumns(tasks.data);
+  const lengths = { todo: columns.todo.length, doing: columns.doing.length, done: columns.done.length };
   return (
     <div className="board">
       {STATUSES.map((status) => (
-        <Column key={status} projectId={projectId} status={status} tasks={columns[status]} />
+        <Column key={status} projectId={projectId} status={status} tasks={columns[status]} lengths={lengths} />
       ))}
     </div>
   );
 }
 
-function Column({ projectId, status, tasks }: { projectId: string; status: TaskStatus; tasks: Task[] }) {
+function Column({
+  projectId,
+  status,
+  tasks,
+  lengths,
+}: {
+  projectId: string;
+  status: TaskStatus;
+  tasks: Task[];
+  lengths: Readonly<Record<TaskStatus, number>>;
+}) {
   const headingId = `column-${status}`;
   return (
     <section className="column" aria-labelledby={headingId} data-status={status}>
@@ -32,7 +43,7 @@ function Column({ projectId, status, tasks }: { projectId: string; status: TaskS
       ) : (
         <ol className="tasks" aria-label={`${STATUS_LABELS[status]} tasks`}>
           {tasks.map((task) => (
-            <TaskCard key={task.id} task={task} columnLength={tasks.length} />
+            <TaskCard key={task.id} task={task} columnLengths={lengths} />
           ))}
         </ol>
       )}

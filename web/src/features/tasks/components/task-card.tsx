@@ -1,6 +1,5 @@
 import { type FormEvent, useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button';
-import { useReportError } from '../../../components/error-banner';
 import type { Task, TaskStatus } from '../../../lib/api/client';
 import { isPending } from '../api/create-task';
 import { useDeleteTask } from '../api/delete-task';
@@ -12,15 +11,14 @@ import { STATUS_LABELS, STATUSES } from '../logic/board';
  * One task with every action as a plain control (buttons and a select), so the board works from the keyboard and
  * with screen readers; no drag-and-drop needed.
  */
-export function TaskCard({ task, columnLength }: { task: Task; columnLength: number }) {
+export function TaskCard({ task, columnLengths }: { task: Task; columnLengths: Readonly<Record<TaskStatus, number>> }) {
   const [editing, setEditing] = useState(false);
   const move = useMoveTask(task.project_id);
   const remove = useDeleteTask(task.project_id);
-  const report = useReportError();
   const pending = isPending(task);
 
   function moveTo(status: TaskStatus, position: number) {
-    move.mutate({ task, status, position }, { onError: (e) => report(e, `move "${task.title}"`) });
+    move.mutate({ task, status, position });
   }
 
   if (editing) return <EditTaskForm task={task} onDone={() => setEditing(false)} />;
@@ -45,7 +43,7 @@ export function TaskCard({ task, columnLength }: { task: Task; columnLength: num
         <button
           type="button"
           aria-label={`Move ${task.title} down`}
-          disabled={pending || task.position >= columnLength - 1}
+          disabled={pending || task.position >= columnLengths[task.status] - 1}
           onClick={() => moveTo(task.status, task.position + 1)}
         >
           ↓
@@ -57,8 +55,11 @@ export function TaskCard({ task, columnLength }: { task: Task; columnLength: num
           id={`status-${task.id}`}
           value={task.status}
           disabled={pending}
-          // A task moved to another column lands at its end, where the API puts it for a too-large position.
-          onChange={(event) => moveTo(event.target.value as TaskStatus, Number.MAX_SAFE_INTEGER)}
+          // A task moved to another column lands at its end.
+          onChange={(event) => {
+            const status = event.target.value as TaskStatus;
+            moveTo(status, columnLengths[status]);
+          }}
         >
           {STATUSES.map((status) => (
             <option key={status} value={status}>
@@ -73,7 +74,7 @@ export function TaskCard({ task, columnLength }: { task: Task; columnLength: num
           label={`Delete ${task.title}`}
           confirmLabel="Confirm delete"
           disabled={pending}
-          onConfirm={() => remove.mutate(task, { onError: (e) => report(e, `delete "${task.title}"`) })}
+          onConfirm={() => remove.mutate(task)}
         />
       </div>
     </li>
@@ -84,17 +85,13 @@ function EditTaskForm({ task, onDone }: { task: Task; onDone: () => void }) {
   const [title, setTitle] = useState(task.title);
   const [dueDate, setDueDate] = useState(task.due_date ?? '');
   const update = useUpdateTask(task.project_id);
-  const report = useReportError();
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const trimmed = title.trim();
     if (!trimmed) return;
     onDone();
-    update.mutate(
-      { task, title: trimmed, dueDate: dueDate || null },
-      { onError: (e) => report(e, `save "${trimmed}"`) },
-    );
+    update.mutate({ task, title: trimmed, dueDate: dueDate || null });
   }
 
   return (

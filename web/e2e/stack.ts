@@ -1,0 +1,81 @@
+/**
+ * Runs the local system exactly as `make up` does (the same supervisor), on a free port with its own data folder, so
+ * the browser test exercises what a developer gets.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface RunningStack {
+  url: string;
+  /** Everything the supervisor printed so far (for failure messages). */
+  output(): string;
+  /** SIGTERM, like Ctrl-C; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+export async function startStack(options: {
+  port: number;
+  dataDir: string;
+  timeoutMs?: number;
+}): Promise<RunningStack> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(options.port),
+    LOCAL_DATA_DIR: options.dataDir,
+    NO_COLOR: '1',
+  };
+  // The test owns its database: an outer DATABASE_URL must not leak in.
+  delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join('local', 'src', 'up.ts')], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`the stack printed no URL within ${options.timeoutMs ?? 180_000} ms:\n${output}`)),
+      options.timeoutMs ?? 180_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`the stack exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
