@@ -7,7 +7,6 @@
 import type { DeployContext } from '../context.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 import { AMP_ENDPOINT_SECRET } from './platform.ts';
-import { RATIFY_PROVIDER } from './policies.ts';
 
 export interface AddonSpec {
   name: string;
@@ -18,6 +17,14 @@ export interface AddonSpec {
   wave: number;
   namespace: (ctx: DeployContext) => string;
   values: (ctx: DeployContext) => Record<string, unknown>;
+}
+
+/** Karpenter controller and CRD chart move together (CRDs are coupled to the controller version). */
+const KARPENTER_VERSION = '1.14.1';
+
+/** The AWS Signer profile CI signs with; Ratify trusts signatures of this profile only. */
+export function signingProfileArn(ctx: DeployContext): string {
+  return `arn:aws:signer:${ctx.env.region}:${ctx.env.account.id}:/signing-profiles/${ctx.env.names.imageSigningProfileName}`;
 }
 
 /** Tolerate the system node group's taint so controllers can run before Karpenter has made any node. */
@@ -31,7 +38,7 @@ export const ADDONS: AddonSpec[] = [
     name: 'karpenter-crd',
     repoURL: 'public.ecr.aws/karpenter',
     chart: 'karpenter-crd',
-    version: '1.9.0',
+    version: KARPENTER_VERSION,
     wave: 0,
     namespace: (ctx) => identity(ctx, 'karpenter').namespace,
     values: () => ({}),
@@ -40,7 +47,7 @@ export const ADDONS: AddonSpec[] = [
     name: 'karpenter',
     repoURL: 'public.ecr.aws/karpenter',
     chart: 'karpenter',
-    version: '1.9.0',
+    version: KARPENTER_VERSION,
     wave: 1,
     namespace: (ctx) => identity(ctx, 'karpenter').namespace,
     values: (ctx) => ({
@@ -65,7 +72,8 @@ export const ADDONS: AddonSpec[] = [
     name: 'aws-load-balancer-controller',
     repoURL: 'https://aws.github.io/eks-charts',
     chart: 'aws-load-balancer-controller',
-    version: '1.14.0',
+    // App v2.14.1: the first release whose `wafv2-acl-name` lookup works (v2.14.0 panics on it).
+    version: '1.14.1',
     wave: 1,
     namespace: (ctx) => identity(ctx, 'awsLoadBalancerController').namespace,
     values: (ctx) => ({
@@ -128,7 +136,8 @@ export const ADDONS: AddonSpec[] = [
     name: 'gatekeeper',
     repoURL: 'https://open-policy-agent.github.io/gatekeeper/charts',
     chart: 'gatekeeper',
-    version: '3.21.0',
+    // Rego v1 in ConstraintTemplates (`code[].source.version: v1`) needs Gatekeeper 3.19 or newer.
+    version: '3.21.1',
     wave: 1,
     namespace: () => 'gatekeeper-system',
     values: () => ({
@@ -143,20 +152,18 @@ export const ADDONS: AddonSpec[] = [
     name: 'ratify',
     repoURL: 'https://notaryproject.github.io/ratify',
     chart: 'ratify',
-    version: '1.4.0',
+    // Ratify v1 chart (app v1.4); registers the Gatekeeper external data provider RATIFY_PROVIDER.
+    version: '1.15.0',
     wave: 2,
     namespace: (ctx) => identity(ctx, 'ratify').namespace,
     values: (ctx) => ({
-      provider: { name: RATIFY_PROVIDER },
       serviceAccount: serviceAccount(identity(ctx, 'ratify').serviceAccount),
-      // Pulls signatures from the environment's ECR with its Pod Identity credentials.
+      gatekeeper: { version: '3.21.1' },
+      // Reads signatures from the environment's ECR with its Pod Identity credentials.
       oras: { authProviders: { awsEcrBasicEnabled: true } },
-      notation: {
-        // Trust only the environment's AWS Signer profile (Notation AWS Signer plugin).
-        trustedIdentities: [
-          `arn:aws:signer:${ctx.env.region}:${ctx.env.account.id}:/signing-profiles/${ctx.env.names.imageSigningProfileName}`,
-        ],
-      },
+      // The one identity Notation trusts: the environment's AWS Signer profile (ADR 0066). The AWS Signer root
+      // certificate and the Signer Notation plugin are the remaining install steps (docs/runbooks/image-signing.md).
+      notation: { trustedIdentities: [signingProfileArn(ctx)] },
     }),
   },
   {
@@ -248,6 +255,7 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
       processors: { batch: {} },
       exporters: {
         prometheusremotewrite: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the collector expands ${env:…} at start, not JS.
           endpoint: '${env:AMP_ENDPOINT}api/v1/remote_write',
           auth: { authenticator: 'sigv4auth' },
         },

@@ -319,8 +319,9 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
           interval: '1m',
           count: 3,
           failureLimit: 1,
-          // No traffic in the window gives NaN: not a failure, the next step still needs a passing measurement.
-          successCondition: `isNaN(result[0]) || result[0] >= ${API_METRICS.minSuccessRate}`,
+          // No request in the window gives an empty vector or NaN (0/0): no evidence against the canary, so it
+          // passes (ADR 0063); any measured value must meet the gate.
+          successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] >= ${API_METRICS.minSuccessRate}`,
           provider: {
             prometheus: prometheus(
               `sum(rate(${requestsTotal}{${canary},${statusLabel}!~"5.."}[2m])) / sum(rate(${requestsTotal}{${canary}}[2m]))`,
@@ -332,7 +333,7 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
           interval: '1m',
           count: 3,
           failureLimit: 1,
-          successCondition: `isNaN(result[0]) || result[0] <= ${API_METRICS.maxP99Seconds}`,
+          successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] <= ${API_METRICS.maxP99Seconds}`,
           provider: {
             prometheus: prometheus(
               `histogram_quantile(0.99, sum by (le) (rate(${requestDurationBucket}{${canary}}[2m])))`,
