@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatLine, prefixer } from '../src/supervisor/log-lines.ts';
+import { readSettings } from '../src/supervisor/settings.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+describe('readSettings', () => {
+  it('defaults to port 8080, the embedded database, .local/ and web/dist', () => {
+    expect(readSettings({}, '/repo')).toEqual({
+      port: 8080,
+      databaseUrl: undefined,
+      dataDir: '/repo/.local',
+      webDistDir: '/repo/web/dist',
+    });
+  });
+
+  it('takes PORT, DATABASE_URL and folders (relative ones from the repository root)', () => {
+    const settings = readSettings(
+      {
+        PORT: '9090',
+        DATABASE_URL: 'postgresql://u:p@db:5432/app',
+        LOCAL_DATA_DIR: 'tmp/data',
+        WEB_DIST_DIR: '/srv/www',
+      },
+      '/repo',
+    );
+    expect(settings).toEqual({
+      port: 9090,
+      databaseUrl: 'postgresql://u:p@db:5432/app',
+      dataDir: '/repo/tmp/data',
+      webDistDir: '/srv/www',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a port number from 1 to 65535, got "eighty"'],
+    [{ PORT: '70000' }, 'PORT must be a port number from 1 to 65535, got "70000"'],
+    [{ PORT: '0' }, 'PORT must be a port number'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL like postgresql://'],
+    [{ DATABASE_URL: 'mysql://u:p@h/db' }, 'DATABASE_URL must start with postgresql://'],
+  ])('rejects %o with a message naming the variable', (env, message) => {
+    expect(() => readSettings(env, '/repo')).toThrow(message);
+  });
+});
+
+describe('child output', () => {
+  it('shows JSON log lines as level, message and fields', () => {
+    const line = JSON.stringify({
+      time: '2026-11-28T12:00:00Z',
+      level: 'INFO',
+      logger: 'innovate_api.http',
+      message: 'request',
+      status: 201,
+      request_id: 'r1',
+      trace_id: null,
+    });
+    expect(formatLine(line)).toBe('INFO  request logger=innovate_api.http status=201 request_id=r1');
+  });
+
+  it('leaves other lines as they are', () => {
+    expect(formatLine('[INFO] Starting gunicorn 27.0.1')).toBe('[INFO] Starting gunicorn 27.0.1');
+    expect(formatLine('{not json}')).toBe('{not json}');
+  });
+
+  it('prefixes each line with its process name, padded to one width', () => {
+    const prefix = prefixer(['up', 'postgres'], false);
+    expect(prefix('up', 'hello')).toBe('[up]       hello');
+    expect(prefix('postgres', 'ready')).toBe('[postgres] ready');
+  });
+});
+
+describe('the supervisor (make up) refuses to start', () => {
+  let taken: Server;
+  let port = 0;
+  const dist = mkdtempSync(join(tmpdir(), 'up-dist-'));
+
+  beforeAll(async () => {
+    writeFileSync(join(dist, 'index.html'), '<!doctype html>');
+    taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    port = (taken.address() as { port: number }).port;
+  });
+
+  afterAll(() => {
+    taken.close();
+  });
+
+  function up(env: Record<string, string>) {
+    return spawnSync(process.execPath, ['--import', 'tsx', 'local/src/up.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, WEB_DIST_DIR: dist, LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'up-data-')), ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  }
+
+  it('on a taken port: one line on stderr, exit 1, nothing started', () => {
+    const result = up({ PORT: String(port) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`make up: port ${port} on 127.0.0.1 is already in use (set PORT to another port)\n`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('on a bad setting: one line naming the variable, exit 1', () => {
+    const result = up({ PORT: 'abc' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('make up: PORT must be a port number from 1 to 65535, got "abc"\n');
+  });
+
+  it('without a built SPA: one line saying how to build it', () => {
+    const result = up({ PORT: '8089', WEB_DIST_DIR: join(dist, 'missing') });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^make up: the SPA is not built \(.*index.html is missing\): run make up, or make web-build\n$/,
+    );
+  });
+});
