@@ -155,6 +155,8 @@ export const accountServicesUsageSchema = z.strictObject({
 export const usageSchema = z.strictObject({
   /** Requests CloudFront serves (SPA + `/api/*`), millions; WAF inspects each one. */
   requestsMillions: usageAmount,
+  /** Share of those requests that go to `/api/*` and so reach the ALB and its regional WAF (0..1). */
+  apiRequestShare: z.number().min(0).max(1),
   /** GB CloudFront sends to viewers. */
   cdnGB: usageAmount,
   /** GB processed by the NAT gateways (internet egress and AWS APIs without an endpoint). */

@@ -24,6 +24,7 @@ export class AccountError extends Error {
 
 const NO_USAGE: Omit<Usage, 'logGB' | 's3StorageGB' | 'accountServices'> = {
   requestsMillions: 0,
+  apiRequestShare: 0,
   cdnGB: 0,
   natGB: 0,
   endpointGB: 0,

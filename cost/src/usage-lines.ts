@@ -145,17 +145,23 @@ export function usageLines(
       ),
     );
   });
-  when(has('AWS::WAFv2::WebACL'), [['requestsMillions', usage.requestsMillions]], () => {
-    lines.push(
-      priced(
-        prices,
-        owner('AWS::WAFv2::WebACL'),
-        'WAF requests inspected',
-        'usage',
-        'waf.requests.million',
-        usage.requestsMillions,
-      ),
-    );
+  // A CloudFront-scope web ACL inspects every request; a regional one (on the ALB) only those to /api/*.
+  const webAcls = resources.filter((r) => r.resource.Type === 'AWS::WAFv2::WebACL');
+  when(webAcls.length > 0, [['requestsMillions', usage.requestsMillions]], () => {
+    for (const acl of webAcls) {
+      const regional = acl.resource.Properties?.Scope === 'REGIONAL';
+      const millions = regional ? usage.requestsMillions * usage.apiRequestShare : usage.requestsMillions;
+      lines.push(
+        priced(
+          prices,
+          { ...owner('AWS::WAFv2::WebACL', acl.region), logicalId: acl.logicalId },
+          `WAF requests inspected (${regional ? 'regional, /api/* share' : 'CloudFront, all requests'})`,
+          'usage',
+          'waf.requests.million',
+          millions,
+        ),
+      );
+    }
   });
   when(has(...LOG_TYPES), [['logGB', usage.logGB]], () => {
     const logs = owner('AWS::Logs::LogGroup');

@@ -28,6 +28,7 @@ export function stackOf(
 /** Usage with everything zero: a test sets only what it prices, so expectations are computed by hand. */
 export const ZERO_USAGE: Usage = {
   requestsMillions: 0,
+  apiRequestShare: 0,
   cdnGB: 0,
   natGB: 0,
   endpointGB: 0,

@@ -53,14 +53,19 @@ describe('usage lines', () => {
     expect(byItem(lines, 'LCU')).toBeCloseTo(2 * 1.5 * H * 0.008, 6);
   });
 
-  it('CloudFront requests (per 10,000) and data out; WAF requests per million', () => {
+  it('CloudFront requests (per 10,000) and data out; WAF requests per million per web ACL (regional: API share)', () => {
     const lines = usageLines(
-      { D: r('AWS::CloudFront::Distribution'), W: r('AWS::WAFv2::WebACL', { Rules: [] }) },
-      { requestsMillions: 10, cdnGB: 100 },
+      {
+        D: r('AWS::CloudFront::Distribution'),
+        W: r('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT', Rules: [] }),
+        A: r('AWS::WAFv2::WebACL', { Scope: 'REGIONAL', Rules: [] }),
+      },
+      { requestsMillions: 10, apiRequestShare: 0.25, cdnGB: 100 },
     );
     expect(byItem(lines, 'CloudFront HTTPS')).toBeCloseTo(1000 * 0.01, 6);
     expect(byItem(lines, 'CloudFront data')).toBeCloseTo(100 * 0.085, 6);
-    expect(byItem(lines, 'WAF requests')).toBeCloseTo(10 * 0.6, 6);
+    expect(byItem(lines, 'WAF requests inspected (CloudFront')).toBeCloseTo(10 * 0.6, 6);
+    expect(byItem(lines, 'WAF requests inspected (regional')).toBeCloseTo(10 * 0.25 * 0.6, 6);
     const fn = usageLines({ F: r('AWS::CloudFront::Function') }, { requestsMillions: 10 });
     expect(byItem(fn, 'CloudFront Functions')).toBeCloseTo(10 * 0.1, 6);
   });
