@@ -54,6 +54,18 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
     '',
   );
 
+  const leverNames: Record<string, string> = {
+    natPerAz: 'NAT gateway per AZ',
+    endpointsInEveryAz: 'every interface endpoint in every AZ',
+    multiAzDatabase: 'Multi-AZ database',
+    prodNodeBaseline: "prod's system nodes and Karpenter baseline",
+  };
+  out.push('Each lever applied alone to the chosen build:', '');
+  out.push('| Lever | Saving per month |', '| --- | ---: |');
+  for (const row of naive.byLever) out.push(`| ${leverNames[row.lever]} | ${usd(row.savingUsd)} |`);
+  const leverSum = naive.byLever.reduce((t, row) => t + row.savingUsd, 0);
+  out.push(`| sum of the levers alone | ${usd(leverSum)} |`, '');
+
   const breakEven = endpointBreakEven(prices, config.organization.primaryRegion);
   out.push(`### Interface endpoint vs. NAT gateway (${breakEven.region})`, '');
   out.push(

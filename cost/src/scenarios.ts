@@ -11,34 +11,50 @@ import type { PriceTable, Region } from './price-table.ts';
 import type { CfnResource, SynthStack } from './synth.ts';
 
 /** Every workload environment rebuilt with the reference environment's shape (prod by default). */
+/** The ways the naive build differs from the chosen one; each can be applied alone to see its share. */
+export const LEVERS = ['natPerAz', 'endpointsInEveryAz', 'multiAzDatabase', 'prodNodeBaseline'] as const;
+export type Lever = (typeof LEVERS)[number];
+
 export function naiveBuild(
   stacks: readonly SynthStack[],
   config: PlatformConfig,
+  levers: readonly Lever[] = LEVERS,
   referenceName = 'prod',
 ): { stacks: SynthStack[]; config: PlatformConfig } {
+  const on = (lever: Lever) => levers.includes(lever);
   const reference = config.environment(referenceName);
   const accounts = new Set(config.environments.map((env) => env.account.id));
   const rebuilt = stacks.map((stack) => {
     const copy: SynthStack = structuredClone(stack);
     if (!accounts.has(stack.account)) return copy;
     const resources = copy.template.Resources ?? {};
-    perAzNat(resources, reference.network.natGateways);
+    if (on('natPerAz')) perAzNat(resources, reference.network.natGateways);
     for (const resource of Object.values(resources)) {
       const props = resource.Properties ?? {};
-      if (resource.Type === 'AWS::EC2::VPCEndpoint' && props.VpcEndpointType === 'Interface') {
+      if (
+        on('endpointsInEveryAz') &&
+        resource.Type === 'AWS::EC2::VPCEndpoint' &&
+        props.VpcEndpointType === 'Interface'
+      ) {
         const subnets = Array.isArray(props.SubnetIds) ? props.SubnetIds : [];
         while (subnets.length < reference.network.azCount) subnets.push({ Ref: `NaiveSubnet${subnets.length + 1}` });
         props.SubnetIds = subnets;
       }
-      if (resource.Type === 'AWS::RDS::DBInstance' && props.SourceDBInstanceIdentifier === undefined) {
+      if (
+        on('multiAzDatabase') &&
+        resource.Type === 'AWS::RDS::DBInstance' &&
+        props.SourceDBInstanceIdentifier === undefined
+      ) {
         props.MultiAZ = reference.database.multiAz;
       }
-      if (resource.Type === 'AWS::EKS::Nodegroup') referenceNodes(resource, resources, reference);
+      if (on('prodNodeBaseline') && resource.Type === 'AWS::EKS::Nodegroup')
+        referenceNodes(resource, resources, reference);
     }
     return copy;
   });
   const environments = config.environments.map(
-    (env): ResolvedEnvironment => ({ ...env, usage: { ...env.usage, karpenter: reference.usage.karpenter } }),
+    (env): ResolvedEnvironment =>
+      on('prodNodeBaseline') ? { ...env, usage: { ...env.usage, karpenter: reference.usage.karpenter } } : env,
   );
   return { stacks: rebuilt, config: withEnvironments(config, environments) };
 }
@@ -86,6 +102,8 @@ export interface NaiveComparison {
   rows: Array<{ account: string; chosenUsd: number; naiveUsd: number; savingUsd: number }>;
   chosen: Estimate;
   naive: Estimate;
+  /** What each lever alone adds to the chosen build, over all accounts. */
+  byLever: Array<{ lever: Lever; savingUsd: number }>;
 }
 
 export function naiveVsChosen(
@@ -100,7 +118,11 @@ export function naiveVsChosen(
     const naiveUsd = naive.accounts.find((n) => n.account === account.account)?.totalUsd ?? 0;
     return { account: account.account, chosenUsd: account.totalUsd, naiveUsd, savingUsd: naiveUsd - account.totalUsd };
   });
-  return { rows, chosen, naive };
+  const byLever = LEVERS.map((lever) => {
+    const alone = naiveBuild(stacks, config, [lever]);
+    return { lever, savingUsd: estimate(alone.stacks, alone.config, prices).totalUsd - chosen.totalUsd };
+  });
+  return { rows, chosen, naive, byLever };
 }
 
 export interface BreakEven {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare, comparisonMarkdown } from '../src/compare.ts';
 import { estimate } from '../src/model.ts';
-import { naiveBuild } from '../src/scenarios.ts';
+import { naiveBuild, naiveVsChosen } from '../src/scenarios.ts';
 import { config, fixture, priceStacks, prices } from './helpers.ts';
 
 const H = 730;
@@ -61,5 +61,18 @@ describe('naive build (every environment like prod)', () => {
     expect(stacks.find((s) => s.name === 'innovate-dev-data')?.template.Resources?.Database?.Properties?.MultiAZ).toBe(
       false,
     );
+  });
+});
+
+describe('naive vs chosen on the fixtures', () => {
+  it('the levers price independently: their savings alone add up to the whole saving', () => {
+    const result = naiveVsChosen(fixture('base'), config, prices);
+    const whole = result.naive.totalUsd - result.chosen.totalUsd;
+    expect(result.byLever.reduce((t, row) => t + row.savingUsd, 0)).toBeCloseTo(whole, 6);
+    // dev's one NAT becomes three: two more NAT gateways and their public IPv4 addresses
+    expect(result.byLever.find((row) => row.lever === 'natPerAz')?.savingUsd).toBeCloseTo(2 * NAT_AND_IP, 6);
+    // dev's db.t4g.micro and its 20 GB become Multi-AZ
+    const multiAz = (0.032 - 0.016) * H + 20 * (0.23 - 0.115);
+    expect(result.byLever.find((row) => row.lever === 'multiAzDatabase')?.savingUsd).toBeCloseTo(multiAz, 6);
   });
 });
