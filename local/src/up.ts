@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createEdgeServer, listen } from './edge/server.ts';
 import { type Child, startChild } from './supervisor/child.ts';
+import { leftoverPostgres, stopLeftoverPostgres } from './supervisor/leftovers.ts';
 import { formatLine, prefixer } from './supervisor/log-lines.ts';
 import { freePort } from './supervisor/ports.ts';
 import { waitUntilReady } from './supervisor/readiness.ts';
@@ -49,6 +50,14 @@ function spawnNamed(name: Name, command: string, args: string[], cwd: string, en
 async function startPostgres(dataDir: string): Promise<string> {
   const port = await freePort();
   mkdirSync(dataDir, { recursive: true });
+  const clusterDir = join(dataDir, 'postgres');
+  const leftover = leftoverPostgres(clusterDir);
+  if (leftover !== undefined) {
+    say('up', `a PostgreSQL from an earlier run still serves ${clusterDir} (pid ${leftover}): stopping it first`);
+    if (!(await stopLeftoverPostgres(leftover))) {
+      throw new StartError(`PostgreSQL pid ${leftover} from an earlier run did not stop; stop it and retry`);
+    }
+  }
   let announce: (url: string) => void = () => {};
   const announced = new Promise<string>((done) => {
     announce = done;
@@ -61,7 +70,7 @@ async function startPostgres(dataDir: string): Promise<string> {
       'tsx',
       join('local', 'src', 'postgres', 'cli.ts'),
       '--data-dir',
-      join(dataDir, 'postgres'),
+      clusterDir,
       '--port',
       String(port),
     ],
@@ -130,6 +139,14 @@ async function main(): Promise<void> {
     UV_PYTHON_DOWNLOADS: 'never',
   };
   const uv = uvCommand();
+  // uv run would do this silently on first use; as its own step the wait (first run: a minute) is explained.
+  say('up', "syncing the API's Python environment (uv sync --frozen)");
+  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, apiEnv);
+  const synced = await sync.exited;
+  children.splice(children.indexOf(sync), 1);
+  if (synced !== 0) throw new StartError(`uv sync --frozen failed with exit code ${synced} (see its output above)`);
+  if (stopping) return;
+
   const migrate = spawnNamed('migrate', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'migrate'], API_DIR, apiEnv);
   const migrated = await migrate.exited;
   children.splice(children.indexOf(migrate), 1);
@@ -189,6 +206,8 @@ async function shutdown(code: number): Promise<void> {
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// A closed terminal: the detached children would not get its SIGHUP, so stop them like on Ctrl-C.
+process.on('SIGHUP', () => void shutdown(0));
 
 main().catch((error: unknown) => {
   const message = error instanceof StartError || error instanceof SettingsError ? error.message : String(error);
