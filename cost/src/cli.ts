@@ -98,7 +98,7 @@ function main(argv: string[]): void {
     }
     case 'estimates': {
       const stacks = readSynth(path(opts, 'synth', DEFAULT_SYNTH));
-      const file = estimatesFile(estimate(stacks, config, prices), config);
+      const file = estimatesFile(estimate(stacks, config, prices));
       const figures = figuresMarkdown(stacks, config, prices);
       if (opts.has('write')) {
         writeEstimates(file);
