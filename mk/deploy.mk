@@ -25,3 +25,8 @@ test-deploy: deps-node deps-opa ## deploy/ type check, opa test of the Rego, cdk
 
 CHECK_TARGETS += check-deploy
 TEST_TARGETS += test-deploy
+
+.PHONY: bench-deploy
+bench-deploy: deps-node deps-opa ## time each deploy gate; writes its section of docs/benchmarks.md
+	cd deploy && npx tsx src/bench.ts
+BENCH_TARGETS += bench-deploy

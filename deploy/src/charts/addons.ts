@@ -161,8 +161,8 @@ export const ADDONS: AddonSpec[] = [
       gatekeeper: { version: '3.21.1' },
       // Reads signatures from the environment's ECR with its Pod Identity credentials.
       oras: { authProviders: { awsEcrBasicEnabled: true } },
-      // The one identity Notation trusts: the environment's AWS Signer profile (ADR 0066). The AWS Signer root
-      // certificate and the Signer Notation plugin are the remaining install steps (docs/runbooks/image-signing.md).
+      // The one identity Notation trusts: the environment's AWS Signer profile. The AWS Signer root certificate and
+      // the Signer Notation plugin are remaining install steps (ADR 0066).
       notation: { trustedIdentities: [signingProfileArn(ctx)] },
     }),
   },

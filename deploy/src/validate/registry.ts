@@ -65,7 +65,8 @@ export async function loadRegistry(): Promise<Registry> {
           apiVersion,
           kind: model.kind,
           model: model as ModelClass,
-          typeModule: specifier,
+          // The per-kind module: the compiler then loads only the typings this kind needs, not its whole group.
+          typeModule: `${specifier}/${model.kind}`,
           typeName: `I${model.kind}`,
         });
       }
