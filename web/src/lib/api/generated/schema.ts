@@ -277,7 +277,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description Opaque cursor from `next_cursor`. */
+                /** @description Opaque cursor from `next_cursor`. A cursor this API did not issue is a 400. */
                 cursor?: string | null;
             };
             header?: never;
@@ -295,6 +295,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Content */
@@ -519,6 +530,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Precondition Required */
             428: {
                 headers: {
@@ -683,7 +705,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description Opaque cursor from `next_cursor`. */
+                /** @description Opaque cursor from `next_cursor`. A cursor this API did not issue is a 400. */
                 cursor?: string | null;
                 status?: ("todo" | "doing" | "done") | null;
             };
@@ -704,6 +726,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -945,6 +978,17 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
                 headers: {
                     /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
                     "X-Request-Id": string;
