@@ -23,5 +23,37 @@ typecheck-infra: deps-node
 test-infra: deps-node typecheck-infra ## CDK assertion tests (one per requirement of issue 3)
 	cd infra && npx vitest run
 
-CHECK_TARGETS += synth synth-repeatable
+
+# ---- Python linters over the synthesized templates, each in its own venv from a hash-pinned lock (infra/tools/). ----
+# Separate venvs because checkov pins its own cfn-lint range. Re-run `uv pip compile --generate-hashes` on the .in file
+# to upgrade; the venv is rebuilt whenever its lock changes.
+INFRA_TOOLS := $(TOOLS)/infra
+CFN_LINT := $(INFRA_TOOLS)/cfn-lint/bin/cfn-lint
+CHECKOV := $(INFRA_TOOLS)/checkov/bin/checkov
+
+$(INFRA_TOOLS)/%/.installed: infra/tools/%.lock.txt | deps-python
+	rm -rf $(INFRA_TOOLS)/$*
+	uv venv --quiet --python 3.11 $(INFRA_TOOLS)/$*
+	uv pip sync --quiet --python $(INFRA_TOOLS)/$*/bin/python --require-hashes $<
+	@touch $@
+
+.PHONY: deps-infra-lint
+deps-infra-lint: $(INFRA_TOOLS)/cfn-lint/.installed $(INFRA_TOOLS)/checkov/.installed
+
+# ---- Gates over infra/cdk.out. Each depends on synth, so `make check` synthesizes once. ----
+.PHONY: infra-nag infra-cfn-lint infra-checkov
+infra-nag: synth ## cdk-nag AwsSolutions: zero unacknowledged (synth fails otherwise); prints the counts
+	cd infra && npx tsx scripts/nag-report.ts
+
+infra-cfn-lint: synth $(INFRA_TOOLS)/cfn-lint/.installed ## cfn-lint over every synthesized template (errors and warnings fail)
+	$(CFN_LINT) --config-file infra/tools/cfnlintrc.yaml --format parseable -- $(CDK_OUT)/*.template.json
+	@echo "cfn-lint: $$(ls $(CDK_OUT)/*.template.json | wc -l) templates, no errors or warnings"
+
+# checkov exits 1 on any finding; the gate script applies the reasoned skips and decides.
+infra-checkov: synth $(INFRA_TOOLS)/checkov/.installed ## checkov over the templates; counts written to infra/.reports/checkov-summary.json
+	mkdir -p infra/.reports
+	$(CHECKOV) $(addprefix -f ,$(wildcard $(CDK_OUT)/*.template.json)) --framework cloudformation --skip-download --quiet --compact -o json >infra/.reports/checkov-report.json 2>infra/.reports/checkov.log || true
+	cd infra && npx tsx scripts/checkov-gate.ts .reports/checkov-report.json .reports/checkov-summary.json
+
+CHECK_TARGETS += synth synth-repeatable infra-nag infra-cfn-lint infra-checkov
 TEST_TARGETS += test-infra

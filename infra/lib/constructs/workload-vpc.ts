@@ -7,10 +7,10 @@
 import type { ResolvedEnvironment } from '@innovate/config';
 import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LogsKey } from './logs-key.ts';
 
 export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private-db' } as const;
 
@@ -48,28 +48,12 @@ export class WorkloadVpc extends Construct {
       Tags.of(subnet).add(props.karpenterDiscoveryTag.key, props.karpenterDiscoveryTag.value);
     }
 
-    this.flowLogKey = new kms.Key(this, 'FlowLogKey', {
-      description: 'Encrypts the VPC flow log group',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.flowLogKey = new LogsKey(this, 'FlowLogKey', { purpose: 'VPC flow logs' }).key;
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: network.flowLogRetentionDays as logs.RetentionDays,
       encryptionKey: this.flowLogKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch Logs must be allowed to use the key for this log group only (spec: KMS-encrypted flow logs).
-    const { region, account, partition } = this.vpc.stack;
-    this.flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
-        },
-      }),
-    );
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,

@@ -1,0 +1,41 @@
+/**
+ * The SNS topic every alarm of the environment notifies (spec §8), encrypted with a CMK CloudWatch may use, TLS-only,
+ * with the configured e-mail subscribed. Paging (prod) is a subscription the on-call tool adds; see docs/deployment.md.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlarmTopicProps {
+  /** Deterministic topic name (config `names.alarmTopicName`). */
+  topicName: string;
+  /** Who is notified by e-mail. */
+  email: string;
+}
+
+export class AlarmTopic extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts SNS topic ${props.topicName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch encrypt for it.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', { topicName: props.topicName, masterKey: key, enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * An AWS Backup vault encrypted with its own CMK. Used twice: the primary vault beside the database, and the DR
+ * vault in the DR region (us-west-2) that nightly copies land in (spec §6).
+ *
+ * The vault name is deterministic so the primary region's copy rule can name the DR vault's ARN without a
+ * cross-region stack reference.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export interface EncryptedBackupVaultProps {
+  /** Deterministic vault name, e.g. `innovate-prod-dr`. */
+  vaultName: string;
+}
+
+export class EncryptedBackupVault extends Construct {
+  readonly vault: backup.BackupVault;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: EncryptedBackupVaultProps) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: `Encrypts recovery points in backup vault ${props.vaultName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: props.vaultName,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Nobody, not even an administrator of this account, deletes recovery points before they expire.
+      blockRecoveryPointDeletion: true,
+    });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The EKS cluster (spec §4) on `aws-eks-v2`: native `AWS::EKS::Cluster`, access entries only (no aws-auth),
+ * secrets encrypted with a CMK, every control-plane log type, private API endpoint (public only from configured
+ * CIDRs), managed add-ons, and a small on-demand node group tainted for system pods. Karpenter provisions the rest.
+ */
+
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import type { ResolvedEnvironment } from '@innovate/config';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/** Every control-plane log type EKS offers (spec §8). */
+export const CONTROL_PLANE_LOG_TYPES = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/**
+ * EKS managed add-ons installed as `AWS::EKS::Addon` (versions: EKS picks the default for the cluster version at
+ * creation; upgrades are explicit changes here). ebs-csi is absent on purpose: no workload uses EBS volumes.
+ */
+export const MANAGED_ADDONS = {
+  'vpc-cni': { enableNetworkPolicy: 'true' },
+  coredns: undefined,
+  'kube-proxy': undefined,
+  'eks-pod-identity-agent': undefined,
+  'metrics-server': undefined,
+} as const satisfies Record<string, Record<string, string> | undefined>;
+
+/** Taint that keeps everything but system pods (Karpenter, CoreDNS, Argo CD) off the managed node group. */
+export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE };
+
+/** Kubernetes versions this module knows, by the `cluster.kubernetesVersion` string of the config. */
+const VERSIONS: Record<string, eks.KubernetesVersion> = {
+  '1.35': eks.KubernetesVersion.V1_35,
+  '1.36': eks.KubernetesVersion.V1_36,
+};
+
+export interface EksClusterProps {
+  vpc: ec2.IVpc;
+  /** Where nodes and the kubectl handler run (private-app). */
+  subnets: ec2.SubnetSelection;
+  /** The environment's cluster block and names. */
+  cluster: ResolvedEnvironment['cluster'];
+  names: ResolvedEnvironment['names'];
+}
+
+export class EksCluster extends Construct {
+  readonly cluster: eks.Cluster;
+  readonly secretsKey: kms.Key;
+  readonly systemNodes: eks.Nodegroup;
+  readonly adminRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const { cluster: config, names } = props;
+    const version = VERSIONS[config.kubernetesVersion];
+    if (!version) {
+      throw new Error(
+        `cluster.kubernetesVersion: ${config.kubernetesVersion} has no kubectl layer here; known: ${Object.keys(VERSIONS).join(', ')}`,
+      );
+    }
+    this.secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of Kubernetes secrets in ${names.clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const privateSubnets = props.vpc.selectSubnets(props.subnets).subnets;
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName: names.clusterName,
+      version,
+      vpc: props.vpc,
+      vpcSubnets: [props.subnets],
+      endpointAccess:
+        config.publicEndpointCidrs.length === 0
+          ? eks.EndpointAccess.PRIVATE
+          : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...config.publicEndpointCidrs),
+      secretsEncryptionKey: this.secretsKey,
+      clusterLogging: CONTROL_PLANE_LOG_TYPES,
+      // Only the node group below and Karpenter's nodes; no Auto Mode, no default capacity.
+      defaultCapacity: 0,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      // The managed add-ons below replace the self-managed vpc-cni/coredns/kube-proxy EKS would install.
+      bootstrapSelfManagedAddons: false,
+      // The CloudFormation execution role gets no standing admin access; people use the admin role below.
+      bootstrapClusterCreatorAdminPermissions: false,
+      kubectlProviderOptions: { kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer'), privateSubnets },
+      outputConfigCommand: false,
+    });
+
+    for (const [name, configuration] of Object.entries(MANAGED_ADDONS)) {
+      new eks.Addon(this, `Addon-${name}`, {
+        cluster: this.cluster,
+        addonName: name,
+        ...(configuration ? { configurationValues: configuration } : {}),
+      });
+    }
+
+    // Nodes answer only IMDSv2 with a hop limit of 1, so pods cannot borrow the node's role: they get their own
+    // through Pod Identity. Root volumes are encrypted gp3.
+    const launchTemplate = new ec2.CfnLaunchTemplate(this, 'SystemNodesLaunchTemplate', {
+      launchTemplateData: {
+        metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+        blockDeviceMappings: [
+          {
+            deviceName: '/dev/xvda',
+            ebs: {
+              volumeSize: config.systemNodes.diskGiB,
+              volumeType: 'gp3',
+              encrypted: true,
+              deleteOnTermination: true,
+            },
+          },
+        ],
+      },
+    });
+    const graviton = config.systemNodes.instanceTypes.every((type) => /^[a-z]+\d+g[a-z]*\./.test(type));
+    this.systemNodes = this.cluster.addNodegroupCapacity('SystemNodes', {
+      nodegroupName: `${names.clusterName}-system`,
+      subnets: props.subnets,
+      instanceTypes: config.systemNodes.instanceTypes.map((type) => new ec2.InstanceType(type)),
+      amiType: graviton ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+      capacityType: eks.CapacityType.ON_DEMAND,
+      minSize: config.systemNodes.minSize,
+      desiredSize: config.systemNodes.desiredSize,
+      maxSize: config.systemNodes.maxSize,
+      launchTemplateSpec: { id: launchTemplate.ref, version: launchTemplate.attrLatestVersionNumber },
+      labels: { 'innovate.io/node-role': 'system' },
+      taints: [SYSTEM_NODE_TAINT],
+      enableNodeAutoRepair: true,
+    });
+
+    const { account } = Stack.of(this);
+    this.adminRole = new iam.Role(this, 'AdminRole', {
+      roleName: names.clusterAdminRoleName,
+      description: `Cluster administrators of ${names.clusterName} (assumed through Identity Center)`,
+      assumedBy: new iam.AccountPrincipal(account),
+    });
+    this.cluster.grantAccess('AdminAccess', this.adminRole.roleArn, [
+      eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
+        accessScopeType: eks.AccessScopeType.CLUSTER,
+      }),
+    ]);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The environment's PostgreSQL on RDS (spec §6). Major version 18, the same as the local system's embedded
+ * PostgreSQL 18 (`local/`), pinned to the newest 18.x minor `aws-cdk-lib` knows (18.3); minor upgrades are automatic.
+ *
+ * Everything that differs between environments (class, Multi-AZ, storage, PITR window, replica, proxy) comes from
+ * config. The database security group admits nobody by itself: the cluster stack adds the one rule that lets the
+ * cluster's nodes and pods in, so this stateful stack never depends on the replaceable cluster.
+ */
+import type { ResolvedEnvironment } from '@innovate/config';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { POSTGRES_PORT } from './database-subnet-acl.ts';
+
+/** The engine version; its major must equal `database.engineMajorVersion` (a test checks both against local/). */
+export const POSTGRES_ENGINE_VERSION = rds.PostgresEngineVersion.VER_18_3;
+
+/** The log types RDS PostgreSQL exports to CloudWatch Logs. */
+export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+
+export interface PostgresDatabaseProps {
+  vpc: ec2.IVpc;
+  /** The private-db subnets. */
+  subnets: ec2.SubnetSelection;
+  /** The subnets the secret-rotation function runs in (private-app: it needs the Secrets Manager endpoint). */
+  rotationSubnets: ec2.SubnetSelection;
+  /** The environment's database block (class, Multi-AZ, storage, retention, flags). */
+  database: ResolvedEnvironment['database'];
+  /** Instance identifier; also names the log groups RDS writes to. */
+  instanceIdentifier: string;
+  /** Secrets Manager name of the master credentials (config `names.databaseSecretName`). */
+  secretName: string;
+  /** CMK for storage, the secret, Performance Insights and the log groups. */
+  key: kms.IKey;
+  /** Retention of the exported PostgreSQL logs. */
+  logRetentionDays: number;
+}
+
+export class PostgresDatabase extends Construct {
+  readonly instance: rds.DatabaseInstance;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly replica?: rds.DatabaseInstanceReadReplica;
+  readonly proxy?: rds.DatabaseProxy;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const { database, key } = props;
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: POSTGRES_ENGINE_VERSION });
+    const instanceType = new ec2.InstanceType(database.instanceClass.replace(/^db\./, ''));
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `PostgreSQL ${props.instanceIdentifier}: 5432 only from the EKS cluster (rule in the cluster stack)`,
+      allowAllOutbound: false,
+    });
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `${props.instanceIdentifier}: TLS required, slow statements logged`,
+      parameters: {
+        'rds.force_ssl': '1',
+        log_min_duration_statement: '500',
+        shared_preload_libraries: 'pg_stat_statements',
+      },
+    });
+
+    // RDS writes to /aws/rds/instance/<id>/<type>; creating the groups first gives them retention and the CMK
+    // without the LogRetention custom-resource Lambda CDK would otherwise add.
+    const logGroups = POSTGRES_LOG_EXPORTS.map(
+      (type) =>
+        new logs.LogGroup(this, `Logs-${type}`, {
+          logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${type}`,
+          retention: props.logRetentionDays as logs.RetentionDays,
+          encryptionKey: key,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+    );
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      engine,
+      instanceType,
+      instanceIdentifier: props.instanceIdentifier,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      port: POSTGRES_PORT,
+      multiAz: database.multiAz,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: database.allocatedStorageGiB,
+      maxAllocatedStorage: database.maxAllocatedStorageGiB,
+      storageEncrypted: true,
+      storageEncryptionKey: key,
+      credentials: rds.Credentials.fromGeneratedSecret('postgres', {
+        secretName: props.secretName,
+        encryptionKey: key,
+      }),
+      iamAuthentication: true,
+      parameterGroup,
+      backupRetention: Duration.days(database.backupRetentionDays),
+      preferredBackupWindow: '03:00-04:00',
+      preferredMaintenanceWindow: 'sun:04:30-sun:05:30',
+      deleteAutomatedBackups: false,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      publiclyAccessible: false,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      enablePerformanceInsights: true,
+      performanceInsightRetention: database.performanceInsightsRetentionDays as rds.PerformanceInsightRetention,
+      performanceInsightEncryptionKey: key,
+      monitoringInterval: Duration.seconds(60),
+      cloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+    });
+    for (const group of logGroups) this.instance.node.addDependency(group);
+
+    this.instance.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: props.rotationSubnets,
+    });
+
+    if (database.readReplica) {
+      this.replica = new rds.DatabaseInstanceReadReplica(this, 'Replica', {
+        sourceDatabaseInstance: this.instance,
+        instanceType,
+        instanceIdentifier: `${props.instanceIdentifier}-replica`,
+        vpc: props.vpc,
+        vpcSubnets: props.subnets,
+        securityGroups: [this.securityGroup],
+        storageEncrypted: true,
+        storageEncryptionKey: key,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.SNAPSHOT,
+        autoMinorVersionUpgrade: true,
+        publiclyAccessible: false,
+        caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+        enablePerformanceInsights: true,
+        performanceInsightRetention: database.performanceInsightsRetentionDays as rds.PerformanceInsightRetention,
+        performanceInsightEncryptionKey: key,
+        monitoringInterval: Duration.seconds(60),
+      });
+    }
+
+    if (database.rdsProxy) {
+      this.proxy = this.instance.addProxy('Proxy', {
+        vpc: props.vpc,
+        vpcSubnets: props.subnets,
+        securityGroups: [this.securityGroup],
+        secrets: [this.instance.secret as NonNullable<typeof this.instance.secret>],
+        requireTLS: true,
+        iamAuth: true,
+      });
+    }
+  }
+}

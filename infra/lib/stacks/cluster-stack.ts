@@ -1,0 +1,101 @@
+/**
+ * cluster: EKS with its node group and managed add-ons, Karpenter's prerequisites, the Pod Identity associations,
+ * the ALB's origin guard, the one rule that lets the cluster reach the database, and the Argo CD bootstrap.
+ * Not stateful: the cluster can be rebuilt from this stack and Git.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
+import type { Construct } from 'constructs';
+import { AlbOriginGuard } from '../constructs/alb-origin-guard.ts';
+import { ArgoCdBootstrap } from '../constructs/argo-cd-bootstrap.ts';
+import { POSTGRES_PORT } from '../constructs/database-subnet-acl.ts';
+import { EksCluster } from '../constructs/eks-cluster.ts';
+import { KarpenterPrerequisites } from '../constructs/karpenter-prerequisites.ts';
+import { LogsKey } from '../constructs/logs-key.ts';
+import type { OriginVerifySecret } from '../constructs/origin-verify-secret.ts';
+import { WorkloadIdentities } from '../constructs/workload-identities.ts';
+import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
+import type { WorkloadStackProps } from '../workload-stack-props.ts';
+
+export interface ClusterStackProps extends WorkloadStackProps {
+  vpc: ec2.IVpc;
+  hostedZone: route53.IHostedZone;
+  originVerify: OriginVerifySecret;
+  /** The database's security group and CMK (data stack). */
+  databaseSecurityGroup: ec2.ISecurityGroup;
+  dataKey: kms.IKey;
+  /** AMP workspace (observability stack). */
+  prometheusWorkspaceArn: string;
+}
+
+export class ClusterStack extends Stack {
+  readonly eks: EksCluster;
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id, props);
+    const env = props.environment;
+    const { names } = env;
+
+    this.eks = new EksCluster(this, 'Eks', {
+      vpc: props.vpc,
+      subnets: { subnetGroupName: SUBNET_TIERS.app },
+      cluster: env.cluster,
+      names,
+    });
+    const { cluster } = this.eks;
+
+    const karpenter = new KarpenterPrerequisites(this, 'Karpenter', {
+      cluster,
+      nodeRoleName: names.karpenterNodeRoleName,
+      interruptionQueueName: names.karpenterInterruptionQueueName,
+    });
+
+    new WorkloadIdentities(this, 'PodIdentities', {
+      clusterName: cluster.clusterName,
+      names,
+      karpenterStatements: karpenter.controllerStatements(names.clusterName),
+      hostedZoneArn: props.hostedZone.hostedZoneArn,
+      dataKeyArn: props.dataKey.keyArn,
+      prometheusWorkspaceArn: props.prometheusWorkspaceArn,
+      // By its deterministic name: no cross-stack reference for a value config already fixes.
+      containerLogGroupArn: this.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: names.containerLogGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    });
+
+    // The only way into PostgreSQL: from the cluster security group, which every node (managed or Karpenter's)
+    // and therefore every pod carries. Declared here so the stateful data stack never depends on the cluster.
+    new ec2.CfnSecurityGroupIngress(this, 'DatabaseFromCluster', {
+      groupId: props.databaseSecurityGroup.securityGroupId,
+      sourceSecurityGroupId: cluster.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      description: `PostgreSQL from EKS cluster ${names.clusterName}`,
+    });
+
+    const wafLogsKey = new LogsKey(this, 'WafLogsKey', { purpose: 'ALB origin-guard WAF logs' }).key;
+    new AlbOriginGuard(this, 'AlbOriginGuard', {
+      vpc: props.vpc,
+      region: this.region,
+      securityGroupName: names.albSecurityGroupName,
+      webAclName: names.originVerifyWebAclName,
+      header: { name: names.originVerifyHeader, valueReference: props.originVerify.dynamicReference },
+      logsKey: wafLogsKey,
+      logRetentionDays: env.observability.logRetentionDays,
+    });
+
+    new ArgoCdBootstrap(this, 'ArgoCd', {
+      cluster,
+      namespace: names.argocdNamespace,
+      repoUrl: props.organization.git.repoUrl,
+      revision: props.organization.git.branch,
+      path: names.renderedManifestsPath,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * data: the database, its CMK, and its backups. Stateful: termination-protected, and its resources' logical ids are
+ * pinned by tests (test/stacks/data-stack.test.ts) so a refactor can never replace the database.
+ */
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { DatabaseBackupPlan } from '../constructs/database-backup-plan.ts';
+import { PostgresDatabase } from '../constructs/postgres-database.ts';
+import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
+import type { WorkloadStackProps } from '../workload-stack-props.ts';
+
+export interface DataStackProps extends WorkloadStackProps {
+  vpc: ec2.IVpc;
+}
+
+export class DataStack extends Stack {
+  readonly key: kms.Key;
+  readonly database: PostgresDatabase;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, { ...props, terminationProtection: true });
+    const env = props.environment;
+    const { region, account, partition } = this;
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: `Innovate ${env.name}: RDS storage, master secret, Performance Insights, database logs`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsForDatabaseLogGroups',
+        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:/aws/rds/*`,
+          },
+        },
+      }),
+    );
+
+    this.database = new PostgresDatabase(this, 'Postgres', {
+      vpc: props.vpc,
+      subnets: { subnetGroupName: SUBNET_TIERS.db },
+      rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
+      database: env.database,
+      instanceIdentifier: env.names.databaseInstanceIdentifier,
+      secretName: env.names.databaseSecretName,
+      key: this.key,
+      logRetentionDays: env.observability.logRetentionDays,
+    });
+
+    const copy = env.database.crossRegionCopy;
+    new DatabaseBackupPlan(this, 'Backup', {
+      database: this.database.instance,
+      vaultName: env.names.backupVaultName,
+      retentionDays: copy.retentionDays,
+      ...(copy.enabled ? { drCopy: { region: env.drRegion, vaultName: env.names.drBackupVaultName } } : {}),
+    });
+  }
+}

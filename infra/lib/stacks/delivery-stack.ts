@@ -1,0 +1,76 @@
+/**
+ * delivery: the API's ECR repository and GitHub Actions' OIDC identities (spec §7). The repository holds every
+ * released image, so the stack is termination-protected and the repository's logical id is pinned by tests.
+ */
+import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { GithubOidcRoles } from '../constructs/github-oidc-roles.ts';
+import type { WorkloadStackProps } from '../workload-stack-props.ts';
+import { CLOUDFRONT_REGION } from './edge-stack.ts';
+
+/** Untagged layers go after a week; the newest tagged images stay (rollback needs a few, audits need more). */
+export const KEEP_TAGGED_IMAGES = 100;
+export const UNTAGGED_IMAGE_DAYS = 7;
+
+export interface DeliveryStackProps extends WorkloadStackProps {
+  spaBucket: s3.IBucket;
+  distribution: cloudfront.IDistribution;
+}
+
+export class DeliveryStack extends Stack {
+  readonly repository: ecr.Repository;
+
+  constructor(scope: Construct, id: string, props: DeliveryStackProps) {
+    super(scope, id, { ...props, terminationProtection: true });
+    const env = props.environment;
+    const { names } = env;
+    const git = props.organization.git;
+
+    const key = new kms.Key(this, 'RepositoryKey', {
+      description: `Encrypts ECR repository ${names.apiRepositoryName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.repository = new ecr.Repository(this, 'ApiRepository', {
+      repositoryName: names.apiRepositoryName,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      imageScanOnPush: true,
+      encryption: ecr.RepositoryEncryption.KMS,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { rulePriority: 1, tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(UNTAGGED_IMAGE_DAYS) },
+        { rulePriority: 2, tagStatus: ecr.TagStatus.ANY, maxImageCount: KEEP_TAGGED_IMAGES },
+      ],
+    });
+
+    const qualifier =
+      (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ??
+      DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    new GithubOidcRoles(this, 'GithubOidc', {
+      owner: git.githubOwner,
+      repo: git.githubRepo,
+      branch: git.branch,
+      githubEnvironment: env.name,
+      roleNames: {
+        imagePush: names.ciImagePushRoleName,
+        infraDeploy: names.ciInfraDeployRoleName,
+        spaPublish: names.ciSpaPublishRoleName,
+      },
+      repositoryArn: this.repository.repositoryArn,
+      spaBucketArn: props.spaBucket.bucketArn,
+      distributionArn: this.formatArn({
+        service: 'cloudfront',
+        region: '',
+        resource: 'distribution',
+        resourceName: props.distribution.distributionId,
+      }),
+      bootstrapQualifier: qualifier,
+      bootstrapRegions: [...new Set([env.region, CLOUDFRONT_REGION, env.drRegion])].sort(),
+    });
+  }
+}
