@@ -2,9 +2,10 @@
  * The model over the real synthesized app (`make synth` → infra/cdk.out; `make test-cost` re-synthesizes when it is
  * stale). Every resource of every template is accounted for exactly once, and every account gets an estimate.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ESTIMATES_FILE, type EstimatesFile } from '../src/estimates.ts';
 import { readSynth } from '../src/synth.ts';
 import { config, priceStacks } from './helpers.ts';
 
@@ -39,6 +40,33 @@ describe(`the synthesized app (${SYNTH})`, () => {
         account?.lines.some((line) => line.stack.startsWith(env.names.prefix)),
         env.name,
       ).toBe(true);
+    }
+  });
+});
+
+describe('the budgets of the foundations follow the committed estimate (ADR 0082)', () => {
+  const stacks = existsSync(join(SYNTH, 'manifest.json')) ? readSynth(SYNTH) : [];
+  const estimates = JSON.parse(readFileSync(ESTIMATES_FILE, 'utf8')) as EstimatesFile;
+  const margin = config.organization.costModel.budgetMarginPercent;
+  const budgets = stacks.flatMap((stack) =>
+    Object.values(stack.template.Resources ?? {}).filter((r) => r.Type === 'AWS::Budgets::Budget'),
+  );
+
+  it('every estimated account has a budget of estimate × (1 + margin), whole dollars rounded up', () => {
+    const byAccount = new Map<string, number>();
+    for (const budget of budgets) {
+      const spec = budget.Properties?.Budget as {
+        BudgetLimit: { Amount: number };
+        FilterExpression?: { Dimensions?: { Key: string; Values: string[] } };
+      };
+      const dimension = spec.FilterExpression?.Dimensions;
+      if (dimension?.Key === 'LINKED_ACCOUNT' && dimension.Values.length === 1) {
+        byAccount.set(dimension.Values[0] as string, spec.BudgetLimit.Amount);
+      }
+    }
+    for (const [label, estimate] of Object.entries(estimates.accounts)) {
+      const expected = Math.ceil((Math.round(estimate.monthlyEstimateUsd * 100) * (100 + margin)) / 10_000);
+      expect(byAccount.get(estimate.accountId), label).toBe(expected);
     }
   });
 });
