@@ -65,6 +65,19 @@ export interface EnvironmentNames {
   vpcName: string;
   /** AWS Signer signing profile CI signs the API image with (Notation); Ratify trusts only this profile. */
   imageSigningProfileName: string;
+  /**
+   * Name of the root app-of-apps Application. The CDK side creates it once; the render contains it too, so after
+   * the first sync it manages itself from Git (recursion off: it syncs only the top-level files of the folder).
+   */
+  argocdRootApplicationName: string;
+  /**
+   * Label and taint of the managed system node group (CDK side). Controllers that must run before Karpenter has
+   * made any node tolerate the taint; Karpenter itself is pinned to these nodes by the label.
+   */
+  systemNodes: {
+    label: { key: string; value: string };
+    taint: { key: string; value: string; effect: 'NoSchedule' };
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // AWS-side names (infra/, issue 3) that runbooks, the cost model or CI refer to.
@@ -135,6 +148,11 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     vpcName: `${prefix}-vpc`,
     // Signer profile names allow letters, digits and underscores only.
     imageSigningProfileName: `${org.tags.app}_${env.name}_api`,
+    argocdRootApplicationName: 'root',
+    systemNodes: {
+      label: { key: 'innovate.io/node-role', value: 'system' },
+      taint: { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' },
+    },
 
     // AWS-side names (infra/, issue 3).
     databaseInstanceIdentifier: `${prefix}-postgres`,

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { OPA, REPO_ROOT } from './policy/opa.ts';
 
@@ -30,11 +30,12 @@ const rows = GATES.map(([name, command, args]) => {
   const samples = Array.from({ length: RUNS }, () => time(command, args));
   return `| ${name} | ${median(samples).toFixed(1)} s | ${samples.map((s) => s.toFixed(1)).join(', ')} |`;
 });
-const opaVersion = execFileSync(OPA, ['version'], { encoding: 'utf8' }).split('\n')[0];
+const opaVersion = `OPA ${execFileSync(OPA, ['version'], { encoding: 'utf8' }).split('\n')[0]?.replace('Version: ', '')}`;
+const load = loadavg()[0]?.toFixed(1);
 const section = [
   '## Kubernetes delivery (deploy/)',
   '',
-  `Measured by \`make bench-deploy\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, ${opaVersion}; median of ${RUNS} runs, each gate run alone.`,
+  `Measured by \`make bench-deploy\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, ${opaVersion}; median of ${RUNS} runs, each gate run alone; 1-minute load average ${load} when it finished (other parts' jobs share the machine).`,
   '',
   '| Gate | Median | Runs |',
   '| --- | --- | --- |',

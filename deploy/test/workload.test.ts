@@ -196,9 +196,39 @@ describe.each(envs)('%s: Argo CD', (envName) => {
   });
 
   it('roots the app-of-apps at the environment’s rendered folder', () => {
-    const root = apps.find((a) => a.metadata.name === `${env.names.prefix}-root`);
+    const root = apps.find((a) => a.metadata.name === env.names.argocdRootApplicationName);
     expect(root.spec.source.path).toBe(env.names.renderedManifestsPath);
     expect(root.spec.source.directory.recurse).toBe(false);
+  });
+
+  it('keeps Karpenter on the system node group, tolerating its taint', () => {
+    const values = apps.find((a) => a.metadata.name === 'karpenter').spec.source.helm.valuesObject;
+    const { label, taint } = env.names.systemNodes;
+    expect(values.nodeSelector).toEqual({ [label.key]: label.value });
+    expect(values.tolerations).toContainEqual({
+      key: taint.key,
+      operator: 'Equal',
+      value: taint.value,
+      effect: taint.effect,
+    });
+    expect(values.settings).toEqual({
+      clusterName: env.names.clusterName,
+      interruptionQueue: env.names.karpenterInterruptionQueueName,
+    });
+  });
+
+  it('names every add-on service account as the CDK side’s Pod Identity associations expect', () => {
+    const rendered = apps
+      .filter((a) => a.spec.source.helm?.valuesObject?.serviceAccount)
+      .map((a) => ({
+        namespace: a.spec.destination.namespace,
+        serviceAccount: a.spec.source.helm.valuesObject.serviceAccount.name,
+      }));
+    const expected = Object.entries(env.names.podIdentityServiceAccounts)
+      .filter(([workload]) => workload !== 'api')
+      .map(([, identity]) => identity);
+    expect(rendered).toEqual(expect.arrayContaining(expected));
+    expect(rendered).toHaveLength(expected.length);
   });
 
   it('keeps the workloads project to its namespace and no cluster kind but Namespace', () => {

@@ -28,7 +28,10 @@ export function signingProfileArn(ctx: DeployContext): string {
 }
 
 /** Tolerate the system node group's taint so controllers can run before Karpenter has made any node. */
-const SYSTEM_TOLERATIONS = [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }];
+function systemTolerations(ctx: DeployContext) {
+  const { taint } = ctx.env.names.systemNodes;
+  return [{ key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect }];
+}
 const identity = (ctx: DeployContext, workload: keyof DeployContext['env']['names']['podIdentityServiceAccounts']) =>
   ctx.env.names.podIdentityServiceAccounts[workload];
 const serviceAccount = (name: string) => ({ create: true, name, annotations: {} });
@@ -57,14 +60,8 @@ export const ADDONS: AddonSpec[] = [
         interruptionQueue: ctx.env.names.karpenterInterruptionQueueName,
       },
       // Karpenter must not run on nodes it manages: it stays on the managed system node group.
-      tolerations: SYSTEM_TOLERATIONS,
-      affinity: {
-        nodeAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' }] }],
-          },
-        },
-      },
+      tolerations: systemTolerations(ctx),
+      nodeSelector: { [ctx.env.names.systemNodes.label.key]: ctx.env.names.systemNodes.label.value },
       controller: { resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
     }),
   },
@@ -83,7 +80,7 @@ export const ADDONS: AddonSpec[] = [
       vpcTags: { Name: ctx.env.names.vpcName },
       serviceAccount: serviceAccount(identity(ctx, 'awsLoadBalancerController').serviceAccount),
       replicaCount: 2,
-      tolerations: SYSTEM_TOLERATIONS,
+      tolerations: systemTolerations(ctx),
       enableServiceMutatorWebhook: false,
     }),
   },
@@ -103,6 +100,7 @@ export const ADDONS: AddonSpec[] = [
       policy: 'sync',
       sources: ['ingress'],
       serviceAccount: serviceAccount(identity(ctx, 'externalDns').serviceAccount),
+      tolerations: systemTolerations(ctx),
     }),
   },
   {
@@ -115,6 +113,9 @@ export const ADDONS: AddonSpec[] = [
     values: (ctx) => ({
       installCRDs: true,
       serviceAccount: serviceAccount(identity(ctx, 'externalSecrets').serviceAccount),
+      tolerations: systemTolerations(ctx),
+      webhook: { tolerations: systemTolerations(ctx) },
+      certController: { tolerations: systemTolerations(ctx) },
     }),
   },
   {
@@ -128,7 +129,7 @@ export const ADDONS: AddonSpec[] = [
       installCRDs: true,
       // Its Pod Identity role may query AMP (aps:QueryMetrics) for the canary analysis, nothing else.
       serviceAccount: serviceAccount(identity(ctx, 'argoRollouts').serviceAccount),
-      controller: { replicas: 2 },
+      controller: { replicas: 2, tolerations: systemTolerations(ctx) },
       dashboard: { enabled: false },
     }),
   },
@@ -140,12 +141,14 @@ export const ADDONS: AddonSpec[] = [
     version: '3.21.1',
     wave: 1,
     namespace: () => 'gatekeeper-system',
-    values: () => ({
+    values: (ctx) => ({
       replicas: 3,
       // Fail closed: an unreachable webhook blocks admission rather than letting unchecked pods in.
       validatingWebhookFailurePolicy: 'Fail',
       enableExternalData: true,
       auditInterval: 300,
+      controllerManager: { tolerations: systemTolerations(ctx) },
+      audit: { tolerations: systemTolerations(ctx) },
     }),
   },
   {
@@ -210,6 +213,7 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
     image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: 'v0.43.2' },
     command: { name: 'awscollector' },
     serviceAccount: serviceAccount(identity(ctx, 'adotCollector').serviceAccount),
+    tolerations: systemTolerations(ctx),
     extraEnvs: [{ name: 'AMP_ENDPOINT', valueFrom: { secretKeyRef: { name: AMP_ENDPOINT_SECRET, key: 'endpoint' } } }],
     config: {
       extensions: { sigv4auth: { region, service: 'aps' } },

@@ -142,7 +142,7 @@ export class GitOpsChart extends RenderedChart {
     });
 
     // The root: the CDK side creates it once with this name; from then on it manages itself from Git.
-    application(`${names.prefix}-root`, WAVES.projects, {
+    application(names.argocdRootApplicationName, WAVES.projects, {
       project: 'bootstrap',
       source: { ...folder(''), path: names.renderedManifestsPath, directory: { recurse: false } },
       destination: { server: IN_CLUSTER, namespace },
