@@ -75,6 +75,8 @@ export const foundationsSchema = z
         .regex(/^arn:aws:sso:::instance\/ssoins-[a-f0-9]{16}$/, 'expected an Identity Center instance ARN'),
       groups: z.record(permissionSetKey, identityStoreGroupId),
       sessionDurations: z.record(permissionSetKey, sessionDuration),
+      /** PostgreSQL role (IAM authentication) the production data-access permission set may connect as. */
+      prodDataAccessDbUser: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a PostgreSQL role name'),
       /** Which permission set (assigned to its group) reaches which accounts. */
       assignments: z.array(z.strictObject({ permissionSet: permissionSetKey, accounts: z.array(accountKey).min(1) })),
     }),

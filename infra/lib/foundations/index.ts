@@ -10,12 +10,21 @@ import { type App, DefaultStackSynthesizer, type Stack } from 'aws-cdk-lib';
 import { applyCostTags } from '../cost-tags.ts';
 import { accountDirectory } from './account-directory.ts';
 import { guardrailSettings } from './guardrail-settings.ts';
+import { CostGuardrailsStack } from './stacks/cost-guardrails-stack.ts';
+import { IdentityStack } from './stacks/identity-stack.ts';
 import { LogArchiveStack } from './stacks/log-archive-stack.ts';
+import { MemberBaselineStack } from './stacks/member-baseline-stack.ts';
 import { OrganizationStack } from './stacks/organization-stack.ts';
+import { SecurityServicesStack } from './stacks/security-services-stack.ts';
 
 export interface FoundationStacks {
   organization: OrganizationStack;
   logArchive: LogArchiveStack;
+  identity: IdentityStack;
+  costGuardrails: CostGuardrailsStack;
+  memberBaseline: MemberBaselineStack;
+  /** Security services in the security account, one per allowed region, primary first. */
+  securityServices: SecurityServicesStack[];
 }
 
 export function addFoundationStacks(app: App, config: PlatformConfig): FoundationStacks {
@@ -43,14 +52,62 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
     accounts,
   });
 
-  const stacks: FoundationStacks = { organization, logArchive };
-  for (const stack of Object.values(stacks) as Stack[]) {
-    applyCostTags(stack, {
-      env: 'foundations',
-      app: org.tags.app,
-      owner: org.tags.owner,
-      'cost-center': org.tags.costCenter,
-    });
+  const identity = new IdentityStack(app, `${prefix}-identity`, {
+    env: management,
+    description: 'Innovate foundations: IAM Identity Center permission sets and group assignments',
+    config,
+    accounts,
+  });
+  const costGuardrails = new CostGuardrailsStack(app, `${prefix}-cost-guardrails`, {
+    env: management,
+    description: 'Innovate foundations: monthly budget per account, cost anomaly detection, alert topic',
+    config,
+    accounts,
+  });
+  const f = org.foundations;
+  const memberBaseline = new MemberBaselineStack(app, `${prefix}-member-baseline`, {
+    env: management,
+    description: 'Innovate foundations: StackSets for every member account (break-glass role, Config recorder)',
+    config,
+    accounts,
+    logArchive: logArchive.names,
+    configKeyArn: logArchive.configKey.keyArn,
+    targetOuIds: f.organizationalUnits
+      .filter((ou) => ou.parent === undefined)
+      .map((ou) => organization.ouIds.get(ou.name) as string),
+    regions: guardrails.allowedRegions,
+  });
+  memberBaseline.addStackDependency(organization);
+  memberBaseline.addStackDependency(logArchive);
+
+  const securityServices = guardrails.allowedRegions.map(
+    (region) =>
+      new SecurityServicesStack(app, `${org.tags.app}-security-${region}-services`, {
+        env: { account: accounts.security.id, region },
+        description: `Innovate security account (${region}): GuardDuty, Security Hub, Access Analyzer, Config`,
+        config,
+        primary: region === org.primaryRegion,
+        regions: guardrails.allowedRegions,
+      }),
+  );
+
+  const stacks: FoundationStacks = {
+    organization,
+    logArchive,
+    identity,
+    costGuardrails,
+    memberBaseline,
+    securityServices,
+  };
+  const tagsFor = (env: string) => ({
+    env,
+    app: org.tags.app,
+    owner: org.tags.owner,
+    'cost-center': org.tags.costCenter,
+  });
+  for (const stack of [organization, logArchive, identity, costGuardrails, memberBaseline] as Stack[]) {
+    applyCostTags(stack, tagsFor('foundations'));
   }
+  for (const stack of securityServices) applyCostTags(stack, tagsFor('security'));
   return stacks;
 }

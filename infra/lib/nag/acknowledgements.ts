@@ -282,15 +282,6 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
 export const FOUNDATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   {
     stack: 'services',
-    path: 'AWS679f53fac002430cb0da5b7982bd2287/ServiceRole',
-    ids: [managed('service-role/AWSLambdaBasicExecutionRole')],
-    reason:
-      'The singleton function behind AwsCustomResource (GuardDuty organization auto-enable, which has no ' +
-      'CloudFormation resource) writes only its own logs with this policy; its one API permission is ' +
-      'guardduty:UpdateOrganizationConfiguration on this detector, granted separately.',
-  },
-  {
-    stack: 'services',
     path: 'ConfigAggregatorRole',
     ids: [managed('service-role/AWSConfigRoleForOrganizations')],
     reason:

@@ -5,6 +5,7 @@
  * scenario depends on is either dead or untested.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { KEY_ADMINISTRATION_SID } from '../../lib/foundations/key-administration.ts';
 import { SCENARIOS } from './policy-scenarios.ts';
 import { synthesizedPolicySet } from './policy-set.ts';
 import { type PolicySet, simulate } from './policy-simulator.ts';
@@ -76,7 +77,7 @@ describe('removing any single guardrail flips at least one scenario', () => {
       for (const statement of document.Statement) {
         const sid = statement.Sid as string | undefined;
         // The key-administration statement grants management, which no access scenario should need.
-        if (sid === 'AccountAdministersKeyButCannotUseIt') continue;
+        if (sid === KEY_ADMINISTRATION_SID) continue;
         const changed = await flipped({
           resourcePolicies: {
             ...policies.resourcePolicies,
@@ -87,5 +88,21 @@ describe('removing any single guardrail flips at least one scenario', () => {
       }
     }
     expect(untested, 'resource-policy statements whose removal changes no scenario').toEqual([]);
+  });
+
+  it('removing one statement of a permission set inline policy', async () => {
+    const untested: string[] = [];
+    for (const [name, document] of Object.entries(policies.permissionSetPolicies)) {
+      for (const statement of document.Statement) {
+        const changed = await flipped({
+          permissionSetPolicies: {
+            ...policies.permissionSetPolicies,
+            [name]: { ...document, Statement: document.Statement.filter((s) => s !== statement) },
+          },
+        });
+        if (changed.length === 0) untested.push(`${name}/${String(statement.Sid)}`);
+      }
+    }
+    expect(untested, 'permission-set statements whose removal changes no scenario').toEqual([]);
   });
 });

@@ -64,11 +64,22 @@ const readTrailLogs: PolicyJson = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: ['kms:Decrypt', 's3:GetObject'], Resource: '*' }],
 };
-const dataAccessPolicy: PolicyJson = {
+const idc = foundations.identityCenter;
+const dbUser = `arn:aws:rds-db:us-east-1:${prod}:dbuser:db-ABCDEFGHIJKL/${idc.prodDataAccessDbUser}`;
+const masterDbUser = `arn:aws:rds-db:us-east-1:${prod}:dbuser:db-ABCDEFGHIJKL/postgres`;
+/** Stand-ins for the AWS managed policies the permission sets attach (their documented effect). */
+const POWER_USER: PolicyJson = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: 'rds-db:connect', Resource: '*' }],
+  Statement: [{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' }],
 };
-const dbUser = `arn:aws:rds-db:us-east-1:${prod}:dbuser:db-ABCDEFGHIJKL/readonly_analyst`;
+const breakGlassUser = `arn:aws:iam::${management}:user${foundations.breakGlassUserPath}oncall`;
+const assumeAnyRole: PolicyJson = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+};
+const costTopic = `arn:aws:sns:us-east-1:${management}:${config.organization.tags.app}-cost-alerts`;
+const costKey = `arn:aws:kms:us-east-1:${management}:key/cost`;
+const dbSecret = (name: string) => `arn:aws:secretsmanager:us-east-1:${prod}:secret:${name}-AbCdEf`;
 
 export const SCENARIOS: Scenario[] = [
   // --- regions (innovate-restrict-regions) ---
@@ -376,7 +387,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'the audited data-access role can connect to the database',
     principal: sso(prod, 'prodDataAccess'),
     scpAccount: 'prod',
-    identityPolicies: [dataAccessPolicy],
+    permissionSet: permissionSetName(config, 'prodDataAccess'),
     action: 'rds-db:connect',
     resource: dbUser,
     resourceAccount: prod,
@@ -650,5 +661,164 @@ export const SCENARIOS: Scenario[] = [
     resourcePolicy: 'trailKey',
     context: { 'kms:EncryptionContext:aws:cloudtrail:arn': names.trailArn },
     expected: 'ImplicitlyDenied',
+  },
+
+  // --- break-glass role trust (member baseline StackSet) ---
+  {
+    name: 'a break-glass user with fresh MFA assumes the break-glass role',
+    principal: breakGlassUser,
+    identityPolicies: [assumeAnyRole],
+    action: 'sts:AssumeRole',
+    resource: `arn:aws:iam::${prod}:role/${breakGlassRoleName}`,
+    resourceAccount: prod,
+    resourcePolicy: 'breakGlassTrust',
+    context: { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '300' },
+    expected: 'Allowed',
+  },
+  {
+    name: 'break-glass works only with MFA',
+    principal: breakGlassUser,
+    identityPolicies: [assumeAnyRole],
+    action: 'sts:AssumeRole',
+    resource: `arn:aws:iam::${prod}:role/${breakGlassRoleName}`,
+    resourceAccount: prod,
+    resourcePolicy: 'breakGlassTrust',
+    context: { 'aws:MultiFactorAuthPresent': 'false' },
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    name: 'break-glass refuses an MFA sign-in older than the configured age',
+    principal: breakGlassUser,
+    identityPolicies: [assumeAnyRole],
+    action: 'sts:AssumeRole',
+    resource: `arn:aws:iam::${prod}:role/${breakGlassRoleName}`,
+    resourceAccount: prod,
+    resourcePolicy: 'breakGlassTrust',
+    context: {
+      'aws:MultiFactorAuthPresent': 'true',
+      'aws:MultiFactorAuthAge': String(foundations.breakGlassMaxMfaAgeSeconds + 1),
+    },
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    name: 'a management-account user outside the break-glass path cannot assume it, even with MFA',
+    principal: `arn:aws:iam::${management}:user/alice`,
+    identityPolicies: [assumeAnyRole],
+    action: 'sts:AssumeRole',
+    resource: `arn:aws:iam::${prod}:role/${breakGlassRoleName}`,
+    resourceAccount: prod,
+    resourcePolicy: 'breakGlassTrust',
+    context: { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '60' },
+    expected: 'ImplicitlyDenied',
+  },
+
+  // --- Identity Center permission sets (inline policies as synthesized) ---
+  {
+    name: 'the break-glass permission set is denied in a session without MFA',
+    principal: sso(prod, 'breakGlass'),
+    scpAccount: 'prod',
+    identityPolicies: [ADMIN],
+    permissionSet: permissionSetName(config, 'breakGlass'),
+    action: 'ec2:TerminateInstances',
+    resource: prodInstance(),
+    resourceAccount: prod,
+    context: { 'aws:MultiFactorAuthPresent': 'false' },
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    name: 'the break-glass permission set works in an MFA session',
+    principal: sso(prod, 'breakGlass'),
+    scpAccount: 'prod',
+    identityPolicies: [ADMIN],
+    permissionSet: permissionSetName(config, 'breakGlass'),
+    action: 'ec2:TerminateInstances',
+    resource: prodInstance(),
+    resourceAccount: prod,
+    context: { 'aws:MultiFactorAuthPresent': 'true' },
+    expected: 'Allowed',
+  },
+  {
+    name: 'devops cannot read the database credentials',
+    principal: sso(prod, 'devops'),
+    scpAccount: 'prod',
+    identityPolicies: [POWER_USER],
+    permissionSet: permissionSetName(config, 'devops'),
+    action: 'secretsmanager:GetSecretValue',
+    resource: dbSecret(config.environment('prod').names.databaseSecretName),
+    resourceAccount: prod,
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    name: 'devops can read other secrets of the environment',
+    principal: sso(prod, 'devops'),
+    scpAccount: 'prod',
+    identityPolicies: [POWER_USER],
+    permissionSet: permissionSetName(config, 'devops'),
+    action: 'secretsmanager:GetSecretValue',
+    resource: dbSecret(config.environment('prod').names.originVerifySecretName),
+    resourceAccount: prod,
+    expected: 'Allowed',
+  },
+  {
+    name: 'the data-access role cannot connect as the master user',
+    principal: sso(prod, 'prodDataAccess'),
+    scpAccount: 'prod',
+    permissionSet: permissionSetName(config, 'prodDataAccess'),
+    action: 'rds-db:connect',
+    resource: masterDbUser,
+    resourceAccount: prod,
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    name: 'the data-access role can find the database',
+    principal: sso(prod, 'prodDataAccess'),
+    scpAccount: 'prod',
+    permissionSet: permissionSetName(config, 'prodDataAccess'),
+    action: 'rds:DescribeDBInstances',
+    resource: prodDb,
+    resourceAccount: prod,
+    expected: 'Allowed',
+  },
+
+  // --- cost alert topic and key ---
+  {
+    name: 'AWS Budgets of this account publishes cost alerts',
+    principal: 'budgets.amazonaws.com',
+    action: 'sns:Publish',
+    resource: costTopic,
+    resourceAccount: management,
+    resourcePolicy: 'costAlertsTopic',
+    context: { 'aws:SourceAccount': management },
+    expected: 'Allowed',
+  },
+  {
+    name: 'Cost Anomaly Detection of another account cannot publish',
+    principal: 'costalerts.amazonaws.com',
+    action: 'sns:Publish',
+    resource: costTopic,
+    resourceAccount: management,
+    resourcePolicy: 'costAlertsTopic',
+    context: { 'aws:SourceAccount': prod },
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    name: 'cost alerts over plain HTTP are refused',
+    principal: 'budgets.amazonaws.com',
+    action: 'sns:Publish',
+    resource: costTopic,
+    resourceAccount: management,
+    resourcePolicy: 'costAlertsTopic',
+    context: { 'aws:SourceAccount': management, 'aws:SecureTransport': 'false' },
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    name: 'Cost Anomaly Detection encrypts with the alert key',
+    principal: 'costalerts.amazonaws.com',
+    action: 'kms:GenerateDataKey',
+    resource: costKey,
+    resourceAccount: management,
+    resourcePolicy: 'costAlertsKey',
+    context: { 'aws:SourceAccount': management },
+    expected: 'Allowed',
   },
 ];

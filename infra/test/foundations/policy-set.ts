@@ -2,12 +2,20 @@
 import { logArchiveNames } from '../../lib/foundations/log-archive-names.ts';
 import { OrganizationModel } from './organization-model.ts';
 import type { PolicyJson, PolicySet } from './policy-simulator.ts';
-import { config, resolveIntrinsics, resourcesOfType, type SynthesizedStack, synthesized } from './synthesized.ts';
+import {
+  type CfnTemplate,
+  config,
+  resolveIntrinsics,
+  resourcesOfType,
+  type SynthesizedStack,
+  synthesized,
+} from './synthesized.ts';
 
 export function synthesizedPolicySet(): PolicySet {
   const stacks = synthesized();
   const names = logArchiveNames(config);
   const logs = stacks.logArchive;
+  const app = config.organization.tags.app;
   return {
     organization: new OrganizationModel(stacks.organization),
     resourcePolicies: {
@@ -15,8 +23,50 @@ export function synthesizedPolicySet(): PolicySet {
       configBucket: bucketPolicy(logs, names.configBucket),
       trailKey: keyPolicy(logs, `alias/${config.organization.tags.app}-org-cloudtrail`),
       configKey: keyPolicy(logs, names.configKeyAlias),
+      breakGlassTrust: breakGlassTrust(stacks.memberBaseline),
+      costAlertsTopic: topicPolicy(stacks.costGuardrails, `${app}-cost-alerts`),
+      costAlertsKey: keyPolicy(stacks.costGuardrails, `alias/${app}-cost-alerts`),
     },
+    permissionSetPolicies: permissionSetPolicies(stacks.identity),
   };
+}
+
+/** The break-glass role's trust policy, from the template body the global StackSet deploys to every member. */
+function breakGlassTrust(from: SynthesizedStack): PolicyJson {
+  const stackSets = resourcesOfType(from.template, 'AWS::CloudFormation::StackSet');
+  for (const [, stackSet] of stackSets) {
+    const body = JSON.parse(stackSet.Properties?.TemplateBody as string) as CfnTemplate;
+    const role = Object.values(body.Resources).find(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Role' &&
+        resource.Properties?.RoleName === config.organization.foundations.protectedRoles.breakGlassRoleName,
+    );
+    if (role) return role.Properties?.AssumeRolePolicyDocument as PolicyJson;
+  }
+  throw new Error('no StackSet deploys the break-glass role');
+}
+
+function topicPolicy(from: SynthesizedStack, topicName: string): PolicyJson {
+  const [topicId] =
+    resourcesOfType(from.template, 'AWS::SNS::Topic').find(([, topic]) => topic.Properties?.TopicName === topicName) ??
+    [];
+  const policy = resourcesOfType(from.template, 'AWS::SNS::TopicPolicy').find(([, candidate]) =>
+    (candidate.Properties?.Topics as Array<{ Ref?: string }>).some((topic) => topic.Ref === topicId),
+  );
+  if (!topicId || !policy) throw new Error(`no topic policy for ${topicName}`);
+  return resolveIntrinsics(policy[1].Properties?.PolicyDocument, from) as PolicyJson;
+}
+
+/** Inline policy of each permission set, by permission set name. */
+function permissionSetPolicies(from: SynthesizedStack): Record<string, PolicyJson> {
+  return Object.fromEntries(
+    resourcesOfType(from.template, 'AWS::SSO::PermissionSet')
+      .filter(([, set]) => set.Properties?.InlinePolicy !== undefined)
+      .map(([, set]) => [
+        set.Properties?.Name as string,
+        resolveIntrinsics(set.Properties?.InlinePolicy, from) as PolicyJson,
+      ]),
+  );
 }
 
 function bucketPolicy(from: SynthesizedStack, bucketName: string): PolicyJson {

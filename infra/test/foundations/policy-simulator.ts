@@ -20,6 +20,8 @@ export interface Scenario {
   scpAccount?: string;
   /** Identity policies of the principal; none for service principals. */
   identityPolicies?: PolicyJson[];
+  /** Name of a synthesized Identity Center permission set whose inline policy the principal also carries. */
+  permissionSet?: string;
   action: string;
   resource: string;
   resourceAccount: string;
@@ -32,11 +34,14 @@ export interface Scenario {
 export interface PolicySet {
   organization: OrganizationModel;
   resourcePolicies: Record<string, PolicyJson>;
+  /** Inline policies of the Identity Center permission sets, by permission set name. */
+  permissionSetPolicies: Record<string, PolicyJson>;
 }
 
 export interface Mutation {
   scp?: ScpMutation;
   resourcePolicies?: Record<string, PolicyJson>;
+  permissionSetPolicies?: Record<string, PolicyJson>;
 }
 
 export const ADMIN: PolicyJson = {
@@ -62,8 +67,13 @@ export async function simulate(scenario: Scenario, policies: PolicySet, mutation
   const resourcePolicies = mutation.resourcePolicies ?? policies.resourcePolicies;
   const resourcePolicy = scenario.resourcePolicy ? resourcePolicies[scenario.resourcePolicy] : undefined;
   if (scenario.resourcePolicy && !resourcePolicy) throw new Error(`unknown resource policy ${scenario.resourcePolicy}`);
+  const permissionSetPolicies = mutation.permissionSetPolicies ?? policies.permissionSetPolicies;
+  const inline = scenario.permissionSet ? permissionSetPolicies[scenario.permissionSet] : undefined;
+  if (scenario.permissionSet && !inline)
+    throw new Error(`no inline policy on permission set ${scenario.permissionSet}`);
+  const identityPolicies = [...(scenario.identityPolicies ?? []), ...(inline ? [inline] : [])];
   const simulation: Simulation = aliasColonVariableKeys({
-    identityPolicies: (scenario.identityPolicies ?? []).map((policy, index) => ({ name: `identity-${index}`, policy })),
+    identityPolicies: identityPolicies.map((policy, index) => ({ name: `identity-${index}`, policy })),
     serviceControlPolicies:
       scenario.scpAccount && !isService ? policies.organization.levelsFor(scenario.scpAccount, mutation.scp) : [],
     resourceControlPolicies: [],

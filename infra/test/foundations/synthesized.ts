@@ -31,24 +31,31 @@ export interface SynthesizedStack {
   region: string;
 }
 
-let built: Record<keyof FoundationStacks, SynthesizedStack> | undefined;
+type Synthesized = {
+  [K in keyof FoundationStacks]: FoundationStacks[K] extends Stack[] ? SynthesizedStack[] : SynthesizedStack;
+};
 
-export function synthesized(): Record<keyof FoundationStacks, SynthesizedStack> {
+let built: Synthesized | undefined;
+
+export function synthesized(): Synthesized {
   if (!built) {
     const app = testApp();
     const stacks = addFoundationStacks(app, config);
     const assembly = app.synth();
-    built = Object.fromEntries(
-      Object.entries(stacks).map(([key, stack]) => [
-        key,
-        {
-          stack,
-          template: assembly.getStackArtifact(stack.artifactId).template as CfnTemplate,
-          account: stack.account,
-          region: stack.region,
-        },
-      ]),
-    ) as Record<keyof FoundationStacks, SynthesizedStack>;
+    const of = (stack: Stack): SynthesizedStack => ({
+      stack,
+      template: assembly.getStackArtifact(stack.artifactId).template as CfnTemplate,
+      account: stack.account,
+      region: stack.region,
+    });
+    built = {
+      organization: of(stacks.organization),
+      logArchive: of(stacks.logArchive),
+      identity: of(stacks.identity),
+      costGuardrails: of(stacks.costGuardrails),
+      memberBaseline: of(stacks.memberBaseline),
+      securityServices: stacks.securityServices.map(of),
+    };
   }
   return built;
 }
@@ -95,6 +102,8 @@ function refValue(name: string, from: SynthesizedStack): string {
   if (!resource) throw new Error(`Ref to unknown ${name}`);
   const props = resource.Properties ?? {};
   if (resource.Type === 'AWS::S3::Bucket') return props.BucketName as string;
+  if (resource.Type === 'AWS::SNS::Topic')
+    return `arn:aws:sns:${from.region}:${from.account}:${props.TopicName as string}`;
   return `${name}-physical-id`;
 }
 

@@ -13,30 +13,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { AccountDirectory } from '../account-directory.ts';
+import { keyAdministration } from '../key-administration.ts';
 import { type LogArchiveNames, logArchiveNames } from '../log-archive-names.ts';
 
 export interface LogArchiveStackProps extends StackProps {
   config: PlatformConfig;
   accounts: AccountDirectory;
 }
-
-/** What a key administrator may do: manage the key, never use it to read logs. */
-const KEY_ADMIN_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-];
 
 export class LogArchiveStack extends Stack {
   readonly names: LogArchiveNames;
@@ -260,13 +243,4 @@ export class LogArchiveStack extends Stack {
     trail.node.addDependency(this.cloudTrailBucket.policy ?? this.cloudTrailBucket);
     trail.node.addDependency(this.trailKey);
   }
-}
-
-function keyAdministration(account: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'AccountAdministersKeyButCannotUseIt',
-    principals: [new iam.AccountPrincipal(account)],
-    actions: KEY_ADMIN_ACTIONS,
-    resources: ['*'],
-  });
 }
