@@ -19,6 +19,8 @@ export interface GithubOidcRolesProps {
   roleNames: { imagePush: string; infraDeploy: string; spaPublish: string };
   /** Repository the image-push role may push to. */
   repositoryArn: string;
+  /** Signer profile the image-push role signs with. */
+  signingProfileArn: string;
   /** SPA bucket and distribution the publish role may write and invalidate. */
   spaBucketArn: string;
   distributionArn: string;
@@ -68,6 +70,14 @@ export class GithubOidcRoles extends Construct {
           'ecr:DescribeImages',
         ],
         resources: [props.repositoryArn],
+      }),
+    );
+
+    this.imagePush.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'SignWithTheImageProfileOnly',
+        actions: ['signer:SignPayload', 'signer:GetSigningProfile'],
+        resources: [props.signingProfileArn],
       }),
     );
 

@@ -17,6 +17,8 @@ export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private
 export interface WorkloadVpcProps {
   /** The environment's network block: CIDR, AZ count, NAT count, subnet masks, flow-log retention. */
   network: ResolvedEnvironment['network'];
+  /** `Name` tag of the VPC (config `names.vpcName`): the Load Balancer Controller finds its VPC by it. */
+  vpcName: string;
   /** Karpenter's subnet discovery tag (from config names), put on the app subnets. */
   karpenterDiscoveryTag: { key: string; value: string };
 }
@@ -42,6 +44,7 @@ export class WorkloadVpc extends Construct {
       createInternetGateway: true,
     });
 
+    Tags.of(this.vpc).add('Name', props.vpcName, { includeResourceTypes: ['AWS::EC2::VPC'], priority: 200 });
     for (const subnet of this.vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     for (const subnet of this.vpc.privateSubnets) {
       Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');

@@ -7,6 +7,7 @@ import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as signer from 'aws-cdk-lib/aws-signer';
 import type { Construct } from 'constructs';
 import { GithubOidcRoles } from '../constructs/github-oidc-roles.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
@@ -15,6 +16,8 @@ import { CLOUDFRONT_REGION } from './edge-stack.ts';
 /** Untagged layers go after a week; the newest tagged images stay (rollback needs a few, audits need more). */
 export const KEEP_TAGGED_IMAGES = 100;
 export const UNTAGGED_IMAGE_DAYS = 7;
+/** How long an image signature stays valid: a year, longer than any image should run. */
+export const IMAGE_SIGNATURE_VALIDITY_DAYS = 365;
 
 export interface DeliveryStackProps extends WorkloadStackProps {
   spaBucket: s3.IBucket;
@@ -48,6 +51,13 @@ export class DeliveryStack extends Stack {
       ],
     });
 
+    // CI signs each pushed image (Notation); Ratify admits only images signed by this profile.
+    const signingProfile = new signer.SigningProfile(this, 'ImageSigningProfile', {
+      signingProfileName: names.imageSigningProfileName,
+      platform: signer.Platform.NOTATION_OCI_SHA384_ECDSA,
+      signatureValidity: Duration.days(IMAGE_SIGNATURE_VALIDITY_DAYS),
+    });
+
     const qualifier =
       (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ??
       DefaultStackSynthesizer.DEFAULT_QUALIFIER;
@@ -62,6 +72,7 @@ export class DeliveryStack extends Stack {
         spaPublish: names.ciSpaPublishRoleName,
       },
       repositoryArn: this.repository.repositoryArn,
+      signingProfileArn: signingProfile.signingProfileArn,
       spaBucketArn: props.spaBucket.bucketArn,
       distributionArn: this.formatArn({
         service: 'cloudfront',

@@ -15,6 +15,7 @@ export class NetworkStack extends Stack {
     const env = props.environment;
     this.network = new WorkloadVpc(this, 'Network', {
       network: env.network,
+      vpcName: env.names.vpcName,
       karpenterDiscoveryTag: env.names.karpenterDiscoveryTag,
     });
     new VpcEndpoints(this, 'Endpoints', {
