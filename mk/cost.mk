@@ -6,7 +6,7 @@ COST_SYNTH := infra/cdk.out
 COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
 	infra/cdk.json config/organization.yaml
 
-.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check test-cost
+.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check test-cost bench-cost
 $(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
 	$(MAKE) synth
 
@@ -33,4 +33,8 @@ test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests (one per pr
 	npm run -s typecheck -w @innovate/cost
 	cd cost && COST_SYNTH=$(ROOT)/$(COST_SYNTH) npx vitest run
 
+bench-cost: deps-node $(COST_SYNTH)/manifest.json ## time the cost model; writes its section of docs/benchmarks.md
+	npx tsx cost/src/bench.ts
+
 TEST_TARGETS += test-cost
+BENCH_TARGETS += bench-cost
