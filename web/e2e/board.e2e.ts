@@ -85,8 +85,11 @@ describe('the board, end to end', () => {
     const moved = page.waitForResponse((r) => r.url().endsWith('/move'));
     await page.getByLabel('Column of Build it').selectOption('doing');
     expect((await moved).status()).toBe(200);
+    // Keyboard only: focus stays on the moved card's column select, and Enter on a focused button moves a task.
+    expect(await page.evaluate(() => document.activeElement?.id)).toMatch(/^status-/);
     const movedUp = page.waitForResponse((r) => r.url().endsWith('/move'));
-    await page.getByRole('button', { name: 'Move Ship it up' }).click();
+    await page.getByRole('button', { name: 'Move Ship it up' }).focus();
+    await page.keyboard.press('Enter');
     expect((await movedUp).status()).toBe(200);
 
     await page.reload();

@@ -58,6 +58,8 @@ describe('Board', () => {
     // Optimistic: moved before the API has answered.
     await waitFor(() => expect(titlesIn('Doing')).toEqual(['Build it']));
     expect(titlesIn('To do')).toEqual(['Write the spec']);
+    // The card re-mounted in its new column and took the keyboard focus with it.
+    expect(document.activeElement).toBe(screen.getByLabelText('Column of Build it'));
 
     answer.resolve(problem(412, 'Precondition Failed', 'the task has changed'));
     await waitFor(() => expect(titlesIn('To do')).toEqual(['Write the spec', 'Build it']));

@@ -3,6 +3,7 @@ import type { Task, TaskStatus } from '../../../lib/api/client';
 import { useTasks } from '../api/get-tasks';
 import { STATUS_LABELS, STATUSES, toColumns } from '../logic/board';
 import { AddTaskForm } from './add-task-form';
+import { FocusAfterMoveProvider } from './focus-after-move';
 import { TaskCard } from './task-card';
 
 export function Board({ projectId }: { projectId: string }) {
@@ -12,11 +13,13 @@ export function Board({ projectId }: { projectId: string }) {
   const columns = toColumns(tasks.data);
   const lengths = { todo: columns.todo.length, doing: columns.doing.length, done: columns.done.length };
   return (
-    <div className="board">
-      {STATUSES.map((status) => (
-        <Column key={status} projectId={projectId} status={status} tasks={columns[status]} lengths={lengths} />
-      ))}
-    </div>
+    <FocusAfterMoveProvider>
+      <div className="board">
+        {STATUSES.map((status) => (
+          <Column key={status} projectId={projectId} status={status} tasks={columns[status]} lengths={lengths} />
+        ))}
+      </div>
+    </FocusAfterMoveProvider>
   );
 }
 

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button';
 import type { Task, TaskStatus } from '../../../lib/api/client';
 import { isPending } from '../api/create-task';
@@ -6,6 +6,7 @@ import { useDeleteTask } from '../api/delete-task';
 import { useMoveTask } from '../api/move-task';
 import { useUpdateTask } from '../api/update-task';
 import { STATUS_LABELS, STATUSES } from '../logic/board';
+import { useFocusAfterMove } from './focus-after-move';
 
 /**
  * One task with every action as a plain control (buttons and a select), so the board works from the keyboard and
@@ -16,8 +17,11 @@ export function TaskCard({ task, columnLengths }: { task: Task; columnLengths: R
   const move = useMoveTask(task.project_id);
   const remove = useDeleteTask(task.project_id);
   const pending = isPending(task);
+  const columnSelect = useRef<HTMLSelectElement>(null);
+  const rememberFocus = useFocusAfterMove(task.id, columnSelect);
 
   function moveTo(status: TaskStatus, position: number) {
+    if (status !== task.status) rememberFocus(task.id);
     move.mutate({ task, status, position });
   }
 
@@ -53,6 +57,7 @@ export function TaskCard({ task, columnLengths }: { task: Task; columnLengths: R
         </label>
         <select
           id={`status-${task.id}`}
+          ref={columnSelect}
           value={task.status}
           disabled={pending}
           // A task moved to another column lands at its end.
