@@ -1,6 +1,7 @@
 # Cost model (cost/): monthly cost of every environment, priced from the synthesized templates (docs/cost.md).
 # Reports go to the git-ignored .cost/ folder. `make cost` re-synthesizes only when the infra code or config is
 # newer than infra/cdk.out/manifest.json.
+# npm runs the script inside cost/, so every path handed to it is absolute.
 COST := npm run -s cost -w @innovate/cost --
 COST_SYNTH := infra/cdk.out
 COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
@@ -11,23 +12,23 @@ $(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
 	$(MAKE) synth
 
 cost: deps-node $(COST_SYNTH)/manifest.json ## print the monthly cost per environment; reports into .cost/
-	$(COST) report --synth $(COST_SYNTH) --out .cost
+	$(COST) report --synth $(ROOT)/$(COST_SYNTH) --out $(ROOT)/.cost
 
 # Difference per line between two synth outputs, e.g. main vs a change: make cost-compare BASE=/tmp/main.out HEAD=infra/cdk.out
 cost-compare: deps-node ## compare two synth outputs (BASE=dir HEAD=dir); writes .cost/compare.md
 	@test -n "$(BASE)" -a -n "$(HEAD)" || { echo "cost-compare: set BASE=<cdk.out> and HEAD=<cdk.out>" >&2; exit 1; }
-	$(COST) compare --base $(BASE) --head $(HEAD) --out .cost
+	$(COST) compare --base $(abspath $(BASE)) --head $(abspath $(HEAD)) --out $(ROOT)/.cost
 
 cost-questions: deps-node $(COST_SYNTH)/manifest.json ## per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
-	$(COST) questions --synth $(COST_SYNTH)
+	$(COST) questions --synth $(ROOT)/$(COST_SYNTH)
 
 # cost/estimates.json feeds the foundations budgets (infra/lib/foundations/budget-amounts.ts); docs/cost.md shows the
 # figures. Both are generated from the synth and guarded like rendered manifests.
 cost-estimates: deps-node $(COST_SYNTH)/manifest.json ## rewrite cost/estimates.json (budget amounts) and the figures in docs/cost.md
-	$(COST) estimates --synth $(COST_SYNTH) --write
+	$(COST) estimates --synth $(ROOT)/$(COST_SYNTH) --write
 
 cost-estimates-check: deps-node $(COST_SYNTH)/manifest.json
-	$(COST) estimates --synth $(COST_SYNTH) --check
+	$(COST) estimates --synth $(ROOT)/$(COST_SYNTH) --check
 
 test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests (one per priced type, coverage, config change, reports, real synth)
 	npm run -s typecheck -w @innovate/cost
