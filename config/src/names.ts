@@ -66,6 +66,11 @@ export interface EnvironmentNames {
   /** AWS Signer signing profile CI signs the API image with (Notation); Ratify trusts only this profile. */
   imageSigningProfileName: string;
   /**
+   * The application database inside the RDS instance (the CDK side passes it as `databaseName`, so it exists from
+   * creation; the API's DATABASE_URL names it). Equal to the local system's database name.
+   */
+  databaseName: string;
+  /**
    * Name of the root app-of-apps Application. The CDK side creates it once; the render contains it too, so after
    * the first sync it manages itself from Git (recursion off: it syncs only the top-level files of the folder).
    */
@@ -148,6 +153,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     vpcName: `${prefix}-vpc`,
     // Signer profile names allow letters, digits and underscores only.
     imageSigningProfileName: `${org.tags.app}_${env.name}_api`,
+    databaseName: org.tags.app,
     argocdRootApplicationName: 'root',
     systemNodes: {
       label: { key: 'innovate.io/node-role', value: 'system' },

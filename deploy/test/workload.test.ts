@@ -163,14 +163,17 @@ describe.each(envs)('%s: Karpenter v1', (envName) => {
     });
   });
 
-  it('launches hardened nodes with the CDK side’s role and discovery tags', () => {
+  it('launches hardened nodes with the CDK side’s role, subnets and cluster security group', () => {
     expect(nodeClass.spec.role).toBe(env.names.karpenterNodeRoleName);
     expect(nodeClass.spec.amiSelectorTerms[0].alias).toMatch(/^al2023@v\d{8}$/);
     expect(nodeClass.spec.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 1 });
     expect(nodeClass.spec.blockDeviceMappings[0].ebs).toMatchObject({ volumeType: 'gp3', encrypted: true });
     const tag = { [env.names.karpenterDiscoveryTag.key]: env.names.karpenterDiscoveryTag.value };
     expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: tag }]);
-    expect(nodeClass.spec.securityGroupSelectorTerms).toEqual([{ tags: tag }]);
+    // The EKS cluster security group: the database admits 5432 from it only.
+    expect(nodeClass.spec.securityGroupSelectorTerms).toEqual([
+      { tags: { 'aws:eks:cluster-name': env.names.clusterName } },
+    ]);
   });
 });
 

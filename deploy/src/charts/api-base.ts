@@ -48,8 +48,8 @@ export class ApiBaseChart extends RenderedChart {
       automountServiceAccountToken: false,
     });
 
-    // The RDS secret (JSON: username, password, host, port, dbname) becomes one DATABASE_URL. TLS is required by
-    // the server (rds.force_ssl); `require` because the image carries no RDS CA bundle to verify against.
+    // The RDS secret (JSON: username, password, host, port) becomes one DATABASE_URL for the database the config
+    // names. TLS is required by the server (rds.force_ssl); `require` because the image carries no RDS CA bundle.
     this.add<IExternalSecret>({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
@@ -64,8 +64,7 @@ export class ApiBaseChart extends RenderedChart {
           template: {
             engineVersion: 'v2',
             data: {
-              DATABASE_URL:
-                'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=require',
+              DATABASE_URL: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/${names.databaseName}?sslmode=require`,
             },
           },
         },

@@ -33,8 +33,11 @@ export class PlatformChart extends RenderedChart {
       spec: {
         role: names.karpenterNodeRoleName,
         amiSelectorTerms: [{ alias: NODE_AMI_ALIAS }],
+        // The private-app subnets carry the discovery tag (CDK network stack).
         subnetSelectorTerms: [{ tags: discovery }],
-        securityGroupSelectorTerms: [{ tags: discovery }],
+        // The cluster security group EKS creates and tags with the cluster name: node ↔ control plane, node ↔ node,
+        // and the one source the database's security group admits on 5432 (CDK cluster stack).
+        securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': names.clusterName } }],
         // IMDSv2 only, and not reachable from pods (hop limit 1): pods use Pod Identity, never the node role.
         metadataOptions: {
           httpEndpoint: 'enabled',

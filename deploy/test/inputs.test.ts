@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ImagePinError, loadApiImage } from '../src/images.ts';
+import { subnetCidrs } from '../src/subnets.ts';
+import { config, find, type Json, objectsOf } from './helpers.ts';
+
+const env = config.environment('prod');
+
+function imagesFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'images-')), 'images.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('deploy/images.yaml', () => {
+  it('builds the reference from the environment’s own registry and the pinned digest', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pin = loadApiImage(env, imagesFile(`api:\n  prod: { digest: "${digest}" }\n`));
+    expect(pin.reference).toBe(
+      `${env.account.id}.dkr.ecr.${env.region}.amazonaws.com/${env.names.apiRepositoryName}@${digest}`,
+    );
+  });
+
+  it.each([
+    ['a tag', 'api:\n  prod: { digest: "latest" }\n'],
+    ['a short digest', 'api:\n  prod: { digest: "sha256:abc" }\n'],
+    ['a missing environment', 'api:\n  dev: { digest: "sha256:' + 'a'.repeat(64) + '" }\n'],
+  ])('rejects %s with one line naming the field', (_name, text) => {
+    expect(() => loadApiImage(env, imagesFile(text))).toThrow(ImagePinError);
+    expect(() => loadApiImage(env, imagesFile(text))).toThrow(
+      /^images\.yaml: api\.prod\.digest: expected sha256:<64 hex>/,
+    );
+  });
+});
+
+describe('derived network values', () => {
+  it('allocates subnets tier by tier, aligned to each mask (the CDK VPC rule)', () => {
+    const cidrs = subnetCidrs({ ...env.network, vpcCidr: '10.0.0.0/16', subnetMasks: { public: 24, app: 19, db: 24 } });
+    expect(cidrs.public).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']);
+    expect(cidrs.app).toEqual(['10.0.32.0/19', '10.0.64.0/19', '10.0.96.0/19']);
+    expect(cidrs.db).toEqual(['10.0.128.0/24', '10.0.129.0/24', '10.0.130.0/24']);
+  });
+
+  it('fails with the field name when the subnets do not fit the VPC', () => {
+    expect(() =>
+      subnetCidrs({ ...env.network, vpcCidr: '10.0.0.0/20', subnetMasks: { public: 24, app: 19, db: 24 } }),
+    ).toThrow(/network\.subnetMasks\.app/);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('is built from the RDS secret’s fields and the database name from config, over TLS', () => {
+    const secret = (find(objectsOf('prod'), 'ExternalSecret', 'database') as Json[])[0];
+    expect(secret.spec.dataFrom).toEqual([{ extract: { key: env.names.databaseSecretName } }]);
+    const url: string = secret.spec.target.template.data.DATABASE_URL;
+    expect(url).toBe(
+      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/${env.names.databaseName}?sslmode=require`,
+    );
+  });
+});
