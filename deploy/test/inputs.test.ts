@@ -26,7 +26,7 @@ describe('deploy/images.yaml', () => {
   it.each([
     ['a tag', 'api:\n  prod: { digest: "latest" }\n'],
     ['a short digest', 'api:\n  prod: { digest: "sha256:abc" }\n'],
-    ['a missing environment', 'api:\n  dev: { digest: "sha256:' + 'a'.repeat(64) + '" }\n'],
+    ['a missing environment', `api:\n  dev: { digest: "sha256:${'a'.repeat(64)}" }\n`],
   ])('rejects %s with one line naming the field', (_name, text) => {
     expect(() => loadApiImage(env, imagesFile(text))).toThrow(ImagePinError);
     expect(() => loadApiImage(env, imagesFile(text))).toThrow(
