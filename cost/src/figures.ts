@@ -92,7 +92,47 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
       `| ${row.account} | ${row.endpointGB} | ${usd(row.withEndpointsUsd)} | ${usd(row.throughNatUsd)} | ${usd(row.endpointsSaveUsd)} |`,
     );
   }
+  out.push('', ...assumptionsTable(config));
   return `${out.join('\n')}\n`;
+}
+
+/** The usage assumptions the figures rest on, per environment, straight from config. */
+function assumptionsTable(config: PlatformConfig): string[] {
+  const envs = config.environments;
+  const rows: Array<[string, (u: (typeof envs)[number]['usage']) => string | number]> = [
+    ['requests (millions) / share to /api/*', (u) => `${u.requestsMillions} / ${u.apiRequestShare}`],
+    ['CloudFront GB out', (u) => u.cdnGB],
+    ['NAT GB / interface-endpoint GB', (u) => `${u.natGB} / ${u.endpointGB}`],
+    ['CloudWatch Logs GB ingested', (u) => u.logGB],
+    ['AMP samples (millions)', (u) => u.metricSamplesMillions],
+    [
+      'Karpenter baseline: type, node-hours, spot share',
+      (u) => `${u.karpenter.instanceType}, ${u.karpenter.baselineNodeHours}, ${u.karpenter.spotShare}`,
+    ],
+    ['ALBs × average LCU', (u) => `${u.alb.count} × ${u.alb.averageLcu}`],
+    ['RDS backup GB / DR snapshot GB / DR copy GB', (u) => `${u.backupGB} / ${u.drSnapshotGB} / ${u.drCopyGB}`],
+    ['S3 GB / ECR GB', (u) => `${u.s3StorageGB} / ${u.ecrStorageGB}`],
+    [
+      'DNS / SQS / KMS / Secrets Manager requests (millions)',
+      (u) =>
+        `${u.dnsQueriesMillions} / ${u.sqsRequestsMillions} / ${u.kmsRequestsMillions} / ${u.secretsApiCallsMillions}`,
+    ],
+    ['Grafana editors / viewers', (u) => `${u.grafanaEditors} / ${u.grafanaViewers}`],
+    [
+      'GuardDuty events (M) / logs GB; Config items / evaluations; Security Hub checks',
+      (u) => {
+        const a = u.accountServices;
+        return `${a.guardDutyEventsMillions} / ${a.guardDutyLogGB}; ${a.configItems} / ${a.configRuleEvaluations}; ${a.securityHubChecks}`;
+      },
+    ],
+  ];
+  return [
+    '### Usage assumptions (per month, `config/environments/<env>.yaml` → `usage`)',
+    '',
+    `| Assumption | ${envs.map((env) => env.name).join(' | ')} |`,
+    `| --- | ${envs.map(() => '---:').join(' | ')} |`,
+    ...rows.map(([label, get]) => `| ${label} | ${envs.map((env) => get(env.usage)).join(' | ')} |`),
+  ];
 }
 
 export class FiguresDriftError extends Error {
