@@ -116,7 +116,12 @@ export class PostgresDatabase extends Construct {
       monitoringInterval: Duration.seconds(60),
       cloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
     });
-    for (const group of logGroups) this.instance.node.addDependency(group);
+    // Only the DB instance resource waits for its log groups (not its children, e.g. the proxy role, which the
+    // key policy already refers to: a subtree-wide dependency would be circular).
+    const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
+    for (const group of logGroups) cfnInstance.addDependency(group.node.defaultChild as logs.CfnLogGroup);
+    // The master credentials outlive a stack deletion like the snapshot does.
+    this.instance.secret?.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
@@ -131,8 +136,7 @@ export class PostgresDatabase extends Construct {
         vpc: props.vpc,
         vpcSubnets: props.subnets,
         securityGroups: [this.securityGroup],
-        storageEncrypted: true,
-        storageEncryptionKey: key,
+        // A same-region replica inherits the source's encryption and key; CloudFormation rejects setting them.
         deletionProtection: true,
         removalPolicy: RemovalPolicy.SNAPSHOT,
         autoMinorVersionUpgrade: true,

