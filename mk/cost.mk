@@ -4,8 +4,9 @@
 # npm runs the script inside cost/, so every path handed to it is absolute.
 COST := npm run -s cost -w @innovate/cost --
 COST_SYNTH := infra/cdk.out
+# The budgets in the synth read cost/estimates.json, so it is an input of the synth too.
 COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
-	infra/cdk.json config/organization.yaml
+	infra/cdk.json config/organization.yaml cost/estimates.json
 
 .PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check test-cost bench-cost
 $(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
