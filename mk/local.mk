@@ -15,3 +15,9 @@ test-e2e: deps-node deps-python deps-chromium web-build ## browser test: create,
 	cd web && vitest run --config e2e/vitest.config.ts
 
 TEST_TARGETS += test-e2e
+
+.PHONY: bench-local
+bench-local: deps-node deps-python web-build ## local system: start/stop times, edge overhead; writes docs/benchmarks.md
+	node --import tsx local/bench/local-system.ts
+
+BENCH_TARGETS += bench-local
