@@ -1,12 +1,13 @@
 import { loadPlatformConfig } from '@innovate/config';
+import { Testing } from 'cdk8s';
 import type { KubeObject } from '../src/chart.ts';
-import { deployContext, renderObjects } from '../src/render.ts';
+import { buildCharts, deployContext } from '../src/render.ts';
 
 export const config = loadPlatformConfig();
 
-/** Every rendered object of one environment, as Argo CD would apply it. */
+/** Every object of one environment, synthesized chart by chart with cdk8s `Testing.synth`. */
 export function objectsOf(envName: string): KubeObject[] {
-  return [...renderObjects(deployContext(config, envName)).values()].flat();
+  return buildCharts(deployContext(config, envName)).flatMap((chart) => Testing.synth(chart) as KubeObject[]);
 }
 
 export function find(objects: KubeObject[], kind: string, name?: string): KubeObject[] {

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { ADDONS, type AddonSpec } from './addons.ts';
+import { API } from './api-workload.ts';
 
 /** Sync waves of the root Application's children. */
 export const WAVES = {
@@ -173,10 +174,26 @@ export class GitOpsChart extends RenderedChart {
       project: 'workloads',
       source: folder('api'),
       destination: { server: IN_CLUSTER, namespace: names.apiNamespace },
-      // Argo Rollouts owns traffic weights on the Ingress and the Services' selectors: do not fight it.
+      // Argo Rollouts writes the weighted forward action onto the Ingress and pins each Service to a ReplicaSet:
+      // exactly those fields are its own, everything else stays Git's.
       ignoreDifferences: [
-        { group: 'networking.k8s.io', kind: 'Ingress', jsonPointers: ['/metadata/annotations'] },
-        { group: '', kind: 'Service', jsonPointers: ['/spec/selector'] },
+        {
+          group: 'networking.k8s.io',
+          kind: 'Ingress',
+          name: API.ingress,
+          jqPathExpressions: [
+            `.metadata.annotations["alb.ingress.kubernetes.io/actions.${API.stableService}"]`,
+            `.metadata.annotations["alb.ingress.kubernetes.io/conditions.${API.stableService}"]`,
+          ],
+        },
+        {
+          group: '',
+          kind: 'Service',
+          jqPathExpressions: [
+            '.spec.selector["rollouts-pod-template-hash"]',
+            '.metadata.annotations["argo-rollouts.argoproj.io/managed-by-rollouts"]',
+          ],
+        },
       ],
       syncPolicy: syncPolicy(['RespectIgnoreDifferences=true']),
     });
