@@ -6,6 +6,7 @@
  * the account's usage lines, declared free in the price table, or listed as unpriced with its count.
  */
 import type { PlatformConfig } from '@innovate/config';
+import { accountServiceLines } from './account-services.ts';
 import { type AccountContext, AccountError, accountById, accountContexts } from './accounts.ts';
 import { type CostLine, type LineOwner, noCharge, priced, sum } from './lines.ts';
 import { PriceError, type PriceTable, REGIONS, type Region } from './price-table.ts';
@@ -16,7 +17,7 @@ import { dbInstance, dbProxy } from './pricers/database.ts';
 import { alarm, compositeAlarm, hostedZone, kmsKey, secret, wafWebAcl } from './pricers/edge-security.ts';
 import { elasticIp, natGateway, vpcEndpoint } from './pricers/network.ts';
 import type { SynthStack } from './synth.ts';
-import { type AccountResource, accountServiceLines, usageLines } from './usage-lines.ts';
+import { type AccountResource, usageLines } from './usage-lines.ts';
 
 /** Resource types with a fixed cost, and the function that prices one resource of the type. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
