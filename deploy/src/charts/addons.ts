@@ -214,6 +214,15 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
     command: { name: 'awscollector' },
     serviceAccount: serviceAccount(identity(ctx, 'adotCollector').serviceAccount),
     tolerations: systemTolerations(ctx),
+    // The chart sets no security context; the cluster-wide pod-security constraints (ADR 0065) require one.
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    },
     extraEnvs: [{ name: 'AMP_ENDPOINT', valueFrom: { secretKeyRef: { name: AMP_ENDPOINT_SECRET, key: 'endpoint' } } }],
     config: {
       extensions: { sigv4auth: { region, service: 'aps' } },
