@@ -3,7 +3,7 @@
 up: deps-node deps-python web-build ## run the whole system locally (PostgreSQL, API, edge) and print its URL
 	node --import tsx local/src/up.ts
 
-test-local: deps-node ## local edge (routing, fallback, cache and security headers), supervisor, PostgreSQL runner
+test-local: deps-node deps-python web-build ## local edge (routing, fallback, cache and security headers), supervisor (incl. DATABASE_URL override), PostgreSQL runner
 	npm run -s typecheck -w @innovate/local
 	cd local && vitest run
 
