@@ -1,6 +1,7 @@
 /**
  * `npm run cost -w @innovate/cost -- <command>` (what `make cost` calls):
- *   report    [--synth DIR] [--out DIR]          print totals, write report.md / report.json / chart.svg
+ *   report    [--synth DIR] [--out DIR] [--brief] print totals by account, stack and line (--brief: no lines),
+ *                                                write report.md / report.json / chart.svg
  *   compare   --base DIR --head DIR [--out DIR]  difference per line between two synth outputs (PR comment)
  *   questions [--synth DIR]                      per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
  *   estimates [--synth DIR] --write | --check    cost/estimates.json (the budgets read it) + docs/cost.md figures
@@ -47,13 +48,21 @@ function path(opts: Map<string, string | true>, name: string, fallback?: string)
   return resolve(value);
 }
 
-function printSummary(result: Estimate): void {
+function printSummary(result: Estimate, withLines: boolean): void {
   for (const account of result.accounts) {
     console.log(
       `${account.account.padEnd(12)} ${usd(account.totalUsd).padStart(12)}   (fixed ${usd(account.fixedUsd)}, usage ${usd(account.usageUsd)})`,
     );
     for (const stack of byStack(account.lines)) {
       console.log(`    ${stack.stack.padEnd(44)} ${stack.region.padEnd(10)} ${usd(stack.usd).padStart(12)}`);
+      if (!withLines) continue;
+      const lines = account.lines
+        .filter((line) => line.stack === stack.stack && line.region === stack.region && line.monthlyUsd >= 0.005)
+        .sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+      for (const line of lines) {
+        const what = `${line.logicalId === '-' ? line.type : line.logicalId}: ${line.item}`;
+        console.log(`        ${what.padEnd(76)} ${usd(line.monthlyUsd).padStart(12)}`);
+      }
     }
   }
   console.log(
@@ -78,7 +87,7 @@ function main(argv: string[]): void {
       writeFileSync(join(out, 'report.md'), markdownReport(result));
       writeFileSync(join(out, 'report.json'), jsonReport(result));
       writeFileSync(join(out, 'chart.svg'), svgChart(result));
-      printSummary(result);
+      printSummary(result, !opts.has('brief'));
       console.log(`reports: ${join(out, 'report.md')}, report.json, chart.svg`);
       return;
     }
