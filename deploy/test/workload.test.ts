@@ -234,6 +234,15 @@ describe.each(envs)('%s: Argo CD', (envName) => {
     expect(rendered).toHaveLength(expected.length);
   });
 
+  it('makes Gatekeeper’s webhook skip exactly the namespaces the cluster-wide constraints exempt', () => {
+    const values = apps.find((a) => a.metadata.name === 'gatekeeper').spec.source.helm.valuesObject;
+    const noRoot = (find(objects, 'K8sNoRoot') as Json[])[0];
+    const exempt = noRoot.spec.match.excludedNamespaces.filter((ns: string) => ns !== 'gatekeeper-system');
+    expect(values.controllerManager.exemptNamespaces).toEqual(exempt);
+    expect(values.postInstall.labelNamespace.extraNamespaces).toEqual(exempt);
+    expect(values.validatingWebhookFailurePolicy).toBe('Fail');
+  });
+
   it('keeps the workloads project to its namespace and no cluster kind but Namespace', () => {
     const project = (find(objects, 'AppProject', 'workloads') as Json[])[0];
     expect(project.spec.destinations).toEqual([

@@ -7,6 +7,7 @@
 import type { DeployContext } from '../context.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 import { AMP_ENDPOINT_SECRET } from './platform.ts';
+import { clusterPolicyExemptions } from './policies.ts';
 
 export interface AddonSpec {
   name: string;
@@ -17,6 +18,11 @@ export interface AddonSpec {
   wave: number;
   namespace: (ctx: DeployContext) => string;
   values: (ctx: DeployContext) => Record<string, unknown>;
+}
+
+/** Namespaces Gatekeeper's webhook ignores (labelled `admission.gatekeeper.sh/ignore`); its own is handled by the chart. */
+function webhookExemptions(ctx: DeployContext): string[] {
+  return clusterPolicyExemptions(ctx).filter((namespace) => namespace !== 'gatekeeper-system');
 }
 
 /** Karpenter controller and CRD chart move together (CRDs are coupled to the controller version). */
@@ -147,7 +153,10 @@ export const ADDONS: AddonSpec[] = [
       validatingWebhookFailurePolicy: 'Fail',
       enableExternalData: true,
       auditInterval: 300,
-      controllerManager: { tolerations: systemTolerations(ctx) },
+      // The same namespaces the constraints exempt are skipped by the webhook itself, so a Gatekeeper outage with
+      // failurePolicy Fail can never block the control plane's own pods (CoreDNS, the CNI) from restarting.
+      controllerManager: { tolerations: systemTolerations(ctx), exemptNamespaces: webhookExemptions(ctx) },
+      postInstall: { labelNamespace: { enabled: true, extraNamespaces: webhookExemptions(ctx) } },
       audit: { tolerations: systemTolerations(ctx) },
     }),
   },
@@ -215,7 +224,12 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
     serviceAccount: serviceAccount(identity(ctx, 'adotCollector').serviceAccount),
     tolerations: systemTolerations(ctx),
     // The chart sets no security context; the cluster-wide pod-security constraints (ADR 0065) require one.
-    podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    podSecurityContext: {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     securityContext: {
       allowPrivilegeEscalation: false,
       privileged: false,
