@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHttpHeaders } from '@innovate/config/security-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPA_FALLBACK_CODE } from '../../infra/lib/constructs/spa-fallback-function.ts';
 import { CACHE_IMMUTABLE, CACHE_NEVER, CACHE_REVALIDATE, cacheControlFor } from '../src/edge/cache-control.ts';
 import { createEdgeServer, listen } from '../src/edge/server.ts';
-import { fileFor } from '../src/edge/static-files.ts';
+import { fileFor, isClientRoute } from '../src/edge/static-files.ts';
 
 const INDEX = '<!doctype html><title>spa</title>';
 const BUNDLE = 'console.log("bundle")';
@@ -220,6 +221,29 @@ describe('listen', () => {
     await expect(listen(second, port)).rejects.toThrow(
       `port ${port} on 127.0.0.1 is already in use (set PORT to another port)`,
     );
+  });
+});
+
+describe('the SPA fallback rule', () => {
+  // The CloudFront Function of the edge stack, run as CloudFront would run it on the viewer request.
+  const cloudFront = new Function(`${SPA_FALLBACK_CODE}; return handler;`)() as (event: {
+    request: { uri: string };
+  }) => { uri: string };
+
+  it.each([
+    '/',
+    '/projects',
+    '/projects/6f1c0c0e-0000-4000-8000-000000000000',
+    '/projects/x/',
+    '/index.html',
+    '/assets/index-C8P3CzxF.js',
+    '/favicon.svg',
+    '/v1.2/route',
+    '/robots.txt',
+    '/some.dir/route',
+  ])('treats %s as CloudFront does', (uri) => {
+    const rewritten = cloudFront({ request: { uri } }).uri === '/index.html' && uri !== '/index.html';
+    expect(isClientRoute(uri)).toBe(rewritten);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
- * Serves the built SPA like S3 behind CloudFront with the SPA fallback: a file that exists is sent with its cache
- * rule; a path without a file extension is a client route and gets `index.html`; a missing file with an extension
- * (e.g. an old bundle after a deploy) is a plain 404 — never HTML under a `.js` name.
+ * Serves the built SPA like S3 behind CloudFront with the SPA fallback function of the edge stack
+ * (infra/lib/constructs/spa-fallback-function.ts): a path whose last segment has no "." is a client route and is
+ * answered with `/index.html`; any other path is a file, sent with its cache rule, or a plain 404 when missing (e.g.
+ * an old bundle after a deploy) — never HTML under a `.js` name. (S3 itself answers a missing key with 403 when the
+ * bucket cannot be listed; 404 says the same thing more plainly.)
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -24,25 +26,25 @@ export function staticFiles(rootDir: string): StaticFiles {
       res.end('Method Not Allowed\n');
       return;
     }
+    if (isClientRoute(urlPath)) {
+      const indexPath = join(root, 'index.html');
+      const index = await regularFile(indexPath);
+      if (!index) {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(`The SPA is not built: ${indexPath} is missing (run make web-build)\n`);
+        return;
+      }
+      await send(req, res, indexPath, index, CACHE_NEVER);
+      return;
+    }
     const filePath = fileFor(root, urlPath);
     const file = filePath ? await regularFile(filePath) : undefined;
     if (filePath && file) {
-      await send(req, res, filePath, file, cacheControlFor(urlPath === '/' ? '/index.html' : urlPath));
+      await send(req, res, filePath, file, cacheControlFor(urlPath));
       return;
     }
-    if (looksLikeFile(urlPath)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end('Not Found\n');
-      return;
-    }
-    const indexPath = join(root, 'index.html');
-    const index = await regularFile(indexPath);
-    if (!index) {
-      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(`The SPA is not built: ${indexPath} is missing (run make web-build)\n`);
-      return;
-    }
-    await send(req, res, indexPath, index, CACHE_NEVER);
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end('Not Found\n');
   }
 
   return { root, handle };
@@ -62,10 +64,9 @@ export function fileFor(root: string, urlPath: string): string | undefined {
   return full === root || full.startsWith(root + sep) ? full : undefined;
 }
 
-/** The last path segment has an extension: a request for a file, not a client route. */
-function looksLikeFile(urlPath: string): boolean {
-  const last = urlPath.slice(urlPath.lastIndexOf('/') + 1);
-  return /\.[A-Za-z0-9]+$/.test(last);
+/** The same test as the CloudFront function: no "." in the last path segment (so `/` is a route too). */
+export function isClientRoute(urlPath: string): boolean {
+  return !urlPath.slice(urlPath.lastIndexOf('/') + 1).includes('.');
 }
 
 async function regularFile(path: string) {
