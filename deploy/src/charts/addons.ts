@@ -5,6 +5,7 @@
  * associations bind to exactly these; no role annotation is needed. Versions: ADR 0067 says where each was checked.
  */
 import type { DeployContext } from '../context.ts';
+import { ecrRegistry } from '../images.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 import { AMP_ENDPOINT_SECRET } from './platform.ts';
 import { clusterPolicyExemptions } from './policies.ts';
@@ -171,11 +172,20 @@ export const ADDONS: AddonSpec[] = [
     values: (ctx) => ({
       serviceAccount: serviceAccount(identity(ctx, 'ratify').serviceAccount),
       gatekeeper: { version: '3.21.1' },
-      // Reads signatures from the environment's ECR with its Pod Identity credentials.
+      // Reads signatures from the environment's ECR (see ADR 0066 on its credentials).
       oras: { authProviders: { awsEcrBasicEnabled: true } },
-      // The one identity Notation trusts: the environment's AWS Signer profile. The AWS Signer root certificate and
-      // the Signer Notation plugin are remaining install steps (ADR 0066).
-      notation: { trustedIdentities: [signingProfileArn(ctx)] },
+      // The AWS Signer Notation plugin is loaded as a dynamic plugin (a Verifier object; ADR 0066).
+      featureFlags: { RATIFY_EXPERIMENTAL_DYNAMIC_PLUGINS: true },
+      // Trust exactly one identity, the environment's AWS Signer profile, for exactly the API repository.
+      notation: {
+        trustPolicies: [
+          {
+            name: 'api-signed-by-aws-signer',
+            registryScopes: [`${ecrRegistry(ctx.env)}/${ctx.env.names.apiRepositoryName}`],
+            trustedIdentities: [signingProfileArn(ctx)],
+          },
+        ],
+      },
     }),
   },
   {
