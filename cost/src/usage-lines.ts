@@ -6,6 +6,7 @@
 import type { AccountContext } from './accounts.ts';
 import { type CostLine, type LineOwner, priced } from './lines.ts';
 import type { PriceTable, Region } from './price-table.ts';
+import { karpenterRootVolume } from './rendered-nodes.ts';
 import type { CfnResource } from './synth.ts';
 
 export interface AccountResource {
@@ -97,6 +98,20 @@ export function usageLines(
           spotHours,
         ),
       );
+      // Root volumes of those nodes, as the rendered EC2NodeClass requests them.
+      const volume = account.env ? karpenterRootVolume(account.env.names.renderedManifestsPath) : undefined;
+      if (volume) {
+        lines.push(
+          priced(
+            prices,
+            nodes,
+            `Karpenter node root volumes (${volume.gib} GiB ${volume.volumeType}, ${volume.from})`,
+            'usage',
+            `ebs.${volume.volumeType}.gb-month`,
+            (karpenter.baselineNodeHours / hours) * volume.gib,
+          ),
+        );
+      } else if (karpenter.baselineNodeHours > 0) unapplied.push('karpenter root volumes (no EC2NodeClass rendered)');
       const alb = owner('ALB (Load Balancer Controller)');
       lines.push(priced(prices, alb, `${usage.alb.count} ALB hours`, 'usage', 'elb.alb.hour', usage.alb.count * hours));
       lines.push(

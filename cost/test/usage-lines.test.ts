@@ -3,8 +3,18 @@
  * A line appears only when the account has the resource that incurs it.
  */
 import { describe, expect, it } from 'vitest';
+import { karpenterRootVolume } from '../src/rendered-nodes.ts';
 import type { CfnResource } from '../src/synth.ts';
-import { configWithUsage, DEV_ACCOUNT, priceStacks, STAGING_ACCOUNT, stackOf, total, ZERO_USAGE } from './helpers.ts';
+import {
+  config,
+  configWithUsage,
+  DEV_ACCOUNT,
+  priceStacks,
+  STAGING_ACCOUNT,
+  stackOf,
+  total,
+  ZERO_USAGE,
+} from './helpers.ts';
 
 const H = 730;
 const r = (Type: string, Properties: Record<string, unknown> = {}): CfnResource => ({ Type, Properties });
@@ -49,6 +59,10 @@ describe('usage lines', () => {
     );
     expect(byItem(lines, 'on-demand')).toBeCloseTo(750 * 0.0816, 6);
     expect(byItem(lines, 'spot')).toBeCloseTo(250 * 0.035, 6);
+    // 1000 node-hours = 1000/730 nodes all month, each with the root volume of dev's rendered EC2NodeClass
+    const volume = karpenterRootVolume(config.environment('dev').names.renderedManifestsPath);
+    expect(volume?.volumeType).toBe('gp3');
+    expect(byItem(lines, 'root volumes')).toBeCloseTo((1000 / H) * (volume?.gib ?? Number.NaN) * 0.08, 6);
     expect(byItem(lines, 'ALB hours')).toBeCloseTo(2 * H * 0.0225, 6);
     expect(byItem(lines, 'LCU')).toBeCloseTo(2 * 1.5 * H * 0.008, 6);
   });
