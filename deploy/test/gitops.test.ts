@@ -1,0 +1,75 @@
+/**
+ * Argo CD would refuse to sync an object its Application's AppProject does not permit. These tests replay that
+ * check offline: every object of every rendered folder must be allowed by the project of the Application that
+ * syncs the folder (destination namespace, cluster-scoped kind whitelist, namespaced kind whitelist).
+ */
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../src/chart.ts';
+import { deployContext, renderObjects } from '../src/render.ts';
+import { config, type Json } from './helpers.ts';
+
+type Kind = { group: string; kind: string };
+const groupOf = (object: KubeObject) =>
+  object.apiVersion.includes('/') ? (object.apiVersion.split('/')[0] ?? '') : '';
+const allowed = (list: Kind[] | undefined, object: KubeObject) =>
+  (list ?? []).some(
+    (k) => (k.group === '*' || k.group === groupOf(object)) && (k.kind === '*' || k.kind === object.kind),
+  );
+
+describe.each(config.environments.map((env) => env.name))(
+  '%s: AppProjects permit what their Applications sync',
+  (envName) => {
+    const env = config.environment(envName);
+    const files = renderObjects(deployContext(config, envName));
+    const all = [...files.values()].flat() as Json[];
+    const projects = new Map(all.filter((o) => o.kind === 'AppProject').map((p) => [p.metadata.name, p.spec]));
+    const apps = all.filter((o) => o.kind === 'Application' && !o.spec.source.chart);
+
+    it('has an Application for every rendered file and no Application without files', () => {
+      const synced = new Set<string>();
+      for (const app of apps) {
+        const folder = app.spec.source.path.slice(env.names.renderedManifestsPath.length).replace(/^\//, '');
+        const inFolder = [...files.keys()].filter((file) =>
+          folder === '' ? !file.includes('/') : file.startsWith(`${folder}/`),
+        );
+        expect(inFolder.length, app.metadata.name).toBeGreaterThan(0);
+        for (const file of inFolder) synced.add(file);
+      }
+      expect([...synced].sort()).toEqual([...files.keys()].sort());
+    });
+
+    it.each(apps.map((app) => [app.metadata.name, app]))('%s', (_name, app: Json) => {
+      const project = projects.get(app.spec.project);
+      expect(project, `project ${app.spec.project}`).toBeDefined();
+      expect(project.sourceRepos).toContain(app.spec.source.repoURL);
+      const folder = app.spec.source.path.slice(env.names.renderedManifestsPath.length).replace(/^\//, '');
+      const objects = [...files.entries()]
+        .filter(([file]) => (folder === '' ? !file.includes('/') : file.startsWith(`${folder}/`)))
+        .flatMap(([, objs]) => objs);
+      const destinations = new Set(project.destinations.map((d: Json) => d.namespace));
+      for (const object of objects) {
+        const where = `${object.kind} ${object.metadata?.name}`;
+        const namespace = object.metadata?.namespace;
+        if (namespace === undefined) {
+          expect(allowed(project.clusterResourceWhitelist, object), `${where} (cluster-scoped)`).toBe(true);
+        } else {
+          expect(destinations.has(namespace) || destinations.has('*'), `${where} in ${namespace}`).toBe(true);
+          if (project.namespaceResourceWhitelist) {
+            expect(allowed(project.namespaceResourceWhitelist, object), `${where} (namespaced kind)`).toBe(true);
+          }
+        }
+      }
+    });
+
+    it('lets every Helm add-on deploy to its namespace from its chart repository', () => {
+      for (const app of all.filter((o) => o.kind === 'Application' && o.spec.source.chart)) {
+        const project = projects.get(app.spec.project);
+        expect(project.sourceRepos, app.metadata.name).toContain(app.spec.source.repoURL);
+        expect(
+          project.destinations.map((d: Json) => d.namespace),
+          app.metadata.name,
+        ).toContain(app.spec.destination.namespace);
+      }
+    });
+  },
+);
