@@ -76,6 +76,7 @@ describe('the board, end to end', () => {
     await page.getByRole('link', { name: projectName }).click();
     await page.getByRole('heading', { name: projectName }).waitFor();
     boardPath = new URL(page.url()).pathname;
+    expect(await page.title()).toBe(`${projectName} · Innovate board`);
     expect(boardPath).toMatch(/^\/projects\/[0-9a-f-]{36}$/);
 
     for (const title of ['Write the spec', 'Build it', 'Ship it']) await addTask(page, 'To do', title);

@@ -22,6 +22,8 @@ export function BoardRoute() {
         )
       ) : (
         <>
+          {/* React 19 hoists <title> into <head>: the tab and the history entry name the project. */}
+          <title>{`${project.data.name} · Innovate board`}</title>
           <h1 id="board-heading">{project.data.name}</h1>
           {project.data.description && <p className="description">{project.data.description}</p>}
           <Board projectId={projectId} />

@@ -1,5 +1,10 @@
 import { ProjectsList } from '../../features/projects/components/projects-list';
 
 export function ProjectsRoute() {
-  return <ProjectsList />;
+  return (
+    <>
+      <title>Projects · Innovate board</title>
+      <ProjectsList />
+    </>
+  );
 }
