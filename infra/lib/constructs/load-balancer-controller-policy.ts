@@ -1,7 +1,8 @@
 /**
  * Permissions of the AWS Load Balancer Controller, following the controller's published reference policy (v2.x):
  * read-only discovery everywhere; creating load balancers, target groups and security groups only with the
- * controller's cluster tag; changing or deleting only resources that carry that tag.
+ * controller's cluster tag (`elbv2.k8s.aws/cluster` = this cluster's name); changing or deleting only resources that
+ * carry that tag.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,8 +11,11 @@ import type { IConstruct } from 'constructs';
 export function loadBalancerControllerStatements(scope: IConstruct, clusterName: string): iam.PolicyStatement[] {
   const { region, account, partition } = Stack.of(scope);
   const elb = (resource: string) => `arn:${partition}:elasticloadbalancing:${region}:${account}:${resource}`;
-  const taggedByCluster = { Null: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'false' } };
-  const requestTaggedByCluster = { Null: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'false' } };
+  // Tighter than the reference policy's "tag present": the tag must name THIS cluster.
+  const resourceTag = { 'aws:ResourceTag/elbv2.k8s.aws/cluster': clusterName };
+  const requestTag = { 'aws:RequestTag/elbv2.k8s.aws/cluster': clusterName };
+  const taggedByCluster = { StringEquals: resourceTag };
+  const requestTaggedByCluster = { StringEquals: requestTag };
   const lbResources = [elb('targetgroup/*/*'), elb('loadbalancer/net/*/*'), elb('loadbalancer/app/*/*')];
   return [
     new iam.PolicyStatement({
@@ -70,7 +74,7 @@ export function loadBalancerControllerStatements(scope: IConstruct, clusterName:
       sid: 'TagNewSecurityGroups',
       actions: ['ec2:CreateTags'],
       resources: [`arn:${partition}:ec2:${region}:${account}:security-group/*`],
-      conditions: { StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' }, ...requestTaggedByCluster },
+      conditions: { StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup', ...requestTag } },
     }),
     new iam.PolicyStatement({
       sid: 'ManageOwnSecurityGroups',
@@ -122,8 +126,10 @@ export function loadBalancerControllerStatements(scope: IConstruct, clusterName:
       actions: ['elasticloadbalancing:AddTags'],
       resources: lbResources,
       conditions: {
-        StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'] },
-        ...requestTaggedByCluster,
+        StringEquals: {
+          'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'],
+          ...requestTag,
+        },
       },
     }),
     new iam.PolicyStatement({
