@@ -1,6 +1,10 @@
 /** Nothing is priced silently as zero: every resource is priced, usage-billed, declared free, or listed unpriced. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRICERS } from '../src/model.ts';
+import { DEFAULT_PRICE_FILE, loadPriceTable } from '../src/price-table.ts';
 import { fixture, priceStacks, prices, stackOf } from './helpers.ts';
 
 describe('coverage of resource types', () => {
@@ -48,5 +52,19 @@ describe('coverage of resource types', () => {
       expect(entry.source, id).toMatch(/^https:\/\/(aws\.amazon\.com|docs\.aws\.amazon\.com)\//);
       expect(entry.asOf, id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
+  });
+});
+
+describe('the price table refuses a price without its provenance', () => {
+  it('names the entry and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cost-prices-'));
+    const path = join(dir, 'aws-prices.yaml');
+    const text = readFileSync(DEFAULT_PRICE_FILE, 'utf8');
+    const start = text.indexOf('vpc.nat-gateway.hour:');
+    const asOf = text.indexOf('asOf:', start);
+    writeFileSync(path, text.slice(0, asOf) + text.slice(text.indexOf('\n', asOf) + 1));
+    expect(() => loadPriceTable(path)).toThrow(/prices\.vpc\.nat-gateway\.hour\.asOf: /);
+    writeFileSync(path, text.replace('source: "https://aws.amazon.com/vpc/pricing/"', 'source: "see the website"'));
+    expect(() => loadPriceTable(path)).toThrow(/prices\.vpc\.nat-gateway\.hour\.source: /);
   });
 });
