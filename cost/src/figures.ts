@@ -65,6 +65,14 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
   for (const row of naive.byLever) out.push(`| ${leverNames[row.lever]} | ${usd(row.savingUsd)} |`);
   const leverSum = naive.byLever.reduce((t, row) => t + row.savingUsd, 0);
   out.push(`| sum of the levers alone | ${usd(leverSum)} |`, '');
+  const biggest = [...naive.byLever].sort((a, b) => b.savingUsd - a.savingUsd)[0];
+  if (biggest) {
+    out.push(
+      `**Answer 1:** the chosen per-environment config saves ${usd(saving)} per month (${share.toFixed(1)}%) against ` +
+        `building every environment like prod; the biggest lever is ${leverNames[biggest.lever]} (${usd(biggest.savingUsd)}).`,
+      '',
+    );
+  }
 
   const breakEven = endpointBreakEven(prices, config.organization.primaryRegion);
   out.push(`### Interface endpoint vs. NAT gateway (${breakEven.region})`, '');
@@ -93,6 +101,18 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
     );
   }
   out.push('', ...assumptionsTable(config));
+  const vsNat = endpointsVsNat(stacks, config, prices);
+  const losing = vsNat.filter((row) => row.endpointsSaveUsd < 0).map((row) => row.account);
+  const threeAz = breakEven.rows.find((row) => row.azs === 3);
+  out.push(
+    '',
+    `**Answer 2:** an interface endpoint in 3 AZs is cheaper than NAT from ${threeAz?.breakEvenGB.toFixed(1)} GB/month ` +
+      `through it (1 AZ: from ${breakEven.rows[0]?.breakEvenGB.toFixed(1)} GB/month). ` +
+      (losing.length > 0
+        ? `At the assumed volumes the endpoints cost more than NAT would in ${losing.join(', ')}: there they are kept ` +
+          'for security (no internet path to AWS APIs, endpoint policies), not for cost.'
+        : 'At the assumed volumes the endpoints pay for themselves in every environment.'),
+  );
   return `${out.join('\n')}\n`;
 }
 
