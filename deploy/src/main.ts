@@ -9,6 +9,7 @@ import type { KubeObject } from './chart.ts';
 import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
 import { renderAll } from './render.ts';
+import { podSecurityProblems } from './validate/pod-security.ts';
 import { loadRegistry } from './validate/registry.ts';
 import { parseYamlObjects, validateObjects } from './validate/validate.ts';
 
@@ -98,6 +99,9 @@ function policies(): number {
     const workloads = objects.filter(
       (object) => !templates.includes(object as never) && !constraints.includes(object as never),
     );
+    const pss = podSecurityProblems(workloads);
+    for (const problem of pss) console.error(`${env}: ${problem}`);
+    failures += pss.length;
     const run = evaluate(workloads, templates, offline);
     for (const violation of run.violations) {
       const object = workloads[violation.index];
@@ -111,7 +115,7 @@ function policies(): number {
       failures++;
     }
     console.log(
-      `policies ${env}: ${offline.length} constraints, ${run.evaluated} object×constraint checks, ${run.violations.length} denials; not evaluated offline: ${skipped.map((c) => c.kind).join(', ') || 'none'}`,
+      `policies ${env}: Pod Security restricted ${pss.length} problems; ${offline.length} constraints, ${run.evaluated} object×constraint checks, ${run.violations.length} denials; not evaluated offline: ${skipped.map((c) => c.kind).join(', ') || 'none'}`,
     );
   }
   return failures === 0 ? 0 : 1;

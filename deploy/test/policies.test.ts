@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate, splitPolicies } from '../src/policy/harness.ts';
+import { podSecurityProblems } from '../src/validate/pod-security.ts';
 import { find, type Json, objectsOf } from './helpers.ts';
 
 const objects = objectsOf('dev');
@@ -141,5 +142,49 @@ describe('constraint scope', () => {
     const run = evaluate([kubeSystem, other], templates, constraints);
     expect(run.violations.filter((v) => v.index === 0)).toEqual([]);
     expect(run.violations.filter((v) => v.index === 1).map((v) => v.constraintKind)).toContain('K8sNoHostAccess');
+  });
+});
+
+describe('Pod Security Standards restricted (offline)', () => {
+  const namespace = find(objects, 'Namespace', good.metadata.namespace);
+  const check = (rollout: Json) => podSecurityProblems([...namespace, rollout]);
+
+  it('admits the rendered Rollout', () => {
+    expect(check(good)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'no seccomp profile',
+      (r: Json) => {
+        delete r.spec.template.spec.securityContext.seccompProfile;
+        delete container(r).securityContext.seccompProfile;
+      },
+      /seccompProfile/,
+    ],
+    [
+      'a hostPath volume',
+      (r: Json) => {
+        r.spec.template.spec.volumes.push({ name: 'node', hostPath: { path: '/' } });
+      },
+      /type hostPath is not allowed/,
+    ],
+    [
+      'SYS_ADMIN added',
+      (r: Json) => {
+        container(r).securityContext.capabilities.add = ['SYS_ADMIN'];
+      },
+      /capability SYS_ADMIN/,
+    ],
+  ])('rejects %s', (_name, mutate, message) => {
+    const copy = structuredClone(good);
+    mutate(copy);
+    expect(check(copy).join('\n')).toMatch(message);
+  });
+
+  it('does not apply where the namespace does not enforce restricted', () => {
+    const copy = structuredClone(good);
+    copy.spec.template.spec.hostNetwork = true;
+    expect(podSecurityProblems([copy])).toEqual([]);
   });
 });
