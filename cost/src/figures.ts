@@ -95,13 +95,12 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
     '| Env | Endpoint GB/month | With endpoints | Through NAT instead | Endpoints save |',
     '| --- | ---: | ---: | ---: | ---: |',
   );
-  for (const row of endpointsVsNat(stacks, config, prices)) {
+  const vsNat = endpointsVsNat(stacks, config, prices);
+  for (const row of vsNat) {
     out.push(
       `| ${row.account} | ${row.endpointGB} | ${usd(row.withEndpointsUsd)} | ${usd(row.throughNatUsd)} | ${usd(row.endpointsSaveUsd)} |`,
     );
   }
-  out.push('', ...assumptionsTable(config));
-  const vsNat = endpointsVsNat(stacks, config, prices);
   const losing = vsNat.filter((row) => row.endpointsSaveUsd < 0).map((row) => row.account);
   const threeAz = breakEven.rows.find((row) => row.azs === 3);
   out.push(
@@ -113,6 +112,7 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
           'for security (no internet path to AWS APIs, endpoint policies), not for cost.'
         : 'At the assumed volumes the endpoints pay for themselves in every environment.'),
   );
+  out.push('', ...assumptionsTable(config));
   return `${out.join('\n')}\n`;
 }
 
