@@ -1,7 +1,8 @@
 /**
  * The user's main path in a real Chromium against the real stack: create a project, add tasks, move one to another
- * column (with the keyboard-usable select, the way the SPA offers it), reload and see it persisted — then restart the
- * whole stack on the same data folder and see it still there. Screenshots go to .artifacts/e2e/.
+ * column (with the keyboard-usable select, the way the SPA offers it), reload and see it persisted; a refused rename
+ * rolls back visibly; edit and delete work; then restart the whole stack on the same data folder and see the board
+ * still there. Screenshots go to .artifacts/e2e/.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,43 @@ describe('the board, end to end', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'rename-refused.png'), fullPage: true });
     // The conflicting name shows once (the real project), not twice.
     expect(await page.getByRole('link', { name: projectName, exact: true }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('edits and deletes a task, and deletes a project, each kept after a reload', async () => {
+    const other = `${projectName} (other)`;
+    const page = await openPage('/');
+    await page.getByRole('link', { name: other }).click();
+    await page.getByRole('heading', { name: other }).waitFor();
+    await addTask(page, 'Done', 'Draft');
+
+    await page.getByRole('button', { name: 'Edit Draft' }).click();
+    await page.getByLabel('Title').fill('Final');
+    await page.getByLabel('Due date').fill('2026-12-24');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect((await saved).status()).toBe(200);
+    await page.reload();
+    await column(page, 'Done').waitFor();
+    expect(await column(page, 'Done').locator('.task-title').allTextContents()).toEqual(['Final']);
+    expect(await column(page, 'Done').locator('time').getAttribute('datetime')).toBe('2026-12-24');
+
+    await page.getByRole('button', { name: 'Delete Final' }).click();
+    const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    expect((await deleted).status()).toBe(204);
+    await page.reload();
+    await page.getByRole('heading', { name: other }).waitFor();
+    await expect.poll(() => page.getByText('Nothing here.').count()).toBe(3);
+
+    await page.getByRole('link', { name: '← All projects' }).click();
+    await page.getByRole('button', { name: `Delete project ${other}` }).click();
+    const gone = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.getByRole('button', { name: `Delete ${other} and its tasks` }).click();
+    expect((await gone).status()).toBe(204);
+    await page.reload();
+    await page.getByRole('link', { name: projectName, exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: other }).count()).toBe(0);
     await page.close();
   });
 
