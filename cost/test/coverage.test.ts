@@ -68,3 +68,17 @@ describe('the price table refuses a price without its provenance', () => {
     expect(() => loadPriceTable(path)).toThrow(/prices\.vpc\.nat-gateway\.hour\.source: /);
   });
 });
+
+describe('stacks the model cannot attribute', () => {
+  it('a stack in an account the config does not know fails, naming the stack and the known accounts', () => {
+    expect(() => priceStacks(stackOf({}, '999999999999', 'stray'))).toThrow(
+      /stack stray: account 999999999999 is not in config \(known: dev=100000000011/,
+    );
+  });
+
+  it('a stack in a region without prices fails, naming the region', () => {
+    expect(() => priceStacks(stackOf({}, undefined, 'eu', 'eu-west-1'))).toThrow(
+      /stack eu: region eu-west-1 has no prices \(only us-east-1, us-west-2\)/,
+    );
+  });
+});
