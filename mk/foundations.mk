@@ -7,3 +7,9 @@ test-foundations: deps-node ## foundations: SCP limits, policy scenario table + 
 	cd infra && npx vitest run test/foundations
 
 TEST_TARGETS += test-foundations
+
+.PHONY: bench-foundations
+bench-foundations: deps-node ## foundations: time synth, the scenario table and the mutation sweep (docs/benchmarks.md)
+	cd infra && npx tsx test/foundations/bench.ts
+
+BENCH_TARGETS += bench-foundations
