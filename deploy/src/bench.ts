@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { OPA, REPO_ROOT } from './policy/opa.ts';
+import { REPO_ROOT } from './layout.ts';
+import { OPA } from './policy/opa.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DEPLOY = join(REPO_ROOT, 'deploy');

@@ -1,19 +1,21 @@
 /**
- * `tsx src/main.ts render` writes deploy/rendered/<env>/ for every environment;
- * `tsx src/main.ts check` fails (exit 1) when the committed render differs from a fresh one, naming each file.
+ * The deploy CLI (what `make render` / `make check-deploy` run):
+ * - `render`   writes deploy/rendered/ (every environment: root folder + components, see layout.ts);
+ * - `check`    fails when the committed render differs from a fresh one, naming each file;
+ * - `validate` checks every committed object against its schema (registry, model, strict fields);
+ * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadPlatformConfig } from '@innovate/config';
 import type { KubeObject } from './chart.ts';
 import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
+import { componentsDir, RENDERED_DIR, RENDERED_ROOT, REPO_ROOT } from './layout.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
 import { renderAll } from './render.ts';
 import { podSecurityProblems } from './validate/pod-security.ts';
 import { loadRegistry } from './validate/registry.ts';
 import { parseYamlObjects, validateObjects } from './validate/validate.ts';
-
-export const RENDERED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'rendered');
 
 function listFiles(dir: string): string[] {
   let entries: string[];
@@ -28,36 +30,33 @@ function listFiles(dir: string): string[] {
   });
 }
 
+/** Repository-relative path → text, every environment. */
 function fresh(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [env, files] of renderAll()) {
-    for (const [file, text] of files) out.set(join(env, file), text);
-  }
-  return out;
+  return new Map([...renderAll().values()].flatMap((files) => [...files]));
 }
 
 function render(): void {
   const files = fresh();
   rmSync(RENDERED_DIR, { recursive: true, force: true });
   for (const [file, text] of files) {
-    const path = join(RENDERED_DIR, file);
+    const path = join(REPO_ROOT, file);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  console.log(`rendered ${files.size} files under deploy/rendered/`);
+  console.log(`rendered ${files.size} files under ${RENDERED_ROOT}/`);
 }
 
 function check(): number {
   const files = fresh();
-  const committed = new Set(listFiles(RENDERED_DIR).map((path) => relative(RENDERED_DIR, path)));
+  const committed = new Set(listFiles(RENDERED_DIR).map((path) => relative(REPO_ROOT, path)));
   const problems: string[] = [];
   for (const [file, text] of files) {
-    if (!committed.has(file)) problems.push(`deploy/rendered/${file}: missing (run make render)`);
-    else if (readFileSync(join(RENDERED_DIR, file), 'utf8') !== text)
-      problems.push(`deploy/rendered/${file}: differs from a fresh render (run make render)`);
+    if (!committed.has(file)) problems.push(`${file}: missing (run make render)`);
+    else if (readFileSync(join(REPO_ROOT, file), 'utf8') !== text)
+      problems.push(`${file}: differs from a fresh render (run make render)`);
     committed.delete(file);
   }
-  for (const file of committed) problems.push(`deploy/rendered/${file}: not produced by the code (run make render)`);
+  for (const file of committed) problems.push(`${file}: not produced by the code (run make render)`);
   for (const problem of problems) console.error(problem);
   if (problems.length === 0) console.log(`render drift: none (${files.size} files)`);
   return problems.length === 0 ? 0 : 1;
@@ -68,9 +67,7 @@ async function validate(): Promise<number> {
   const started = performance.now();
   const registry = await loadRegistry();
   const files = listFiles(RENDERED_DIR).filter((path) => path.endsWith('.yaml'));
-  const items = files.flatMap((path) =>
-    parseYamlObjects(readFileSync(path, 'utf8'), `deploy/rendered/${relative(RENDERED_DIR, path)}`),
-  );
+  const items = files.flatMap((path) => parseYamlObjects(readFileSync(path, 'utf8'), relative(REPO_ROOT, path)));
   const problems = validateObjects(items, registry);
   for (const problem of problems) console.error(problem);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -87,11 +84,12 @@ async function validate(): Promise<number> {
  */
 function policies(): number {
   let failures = 0;
-  for (const env of readdirSync(RENDERED_DIR).sort()) {
-    const dir = join(RENDERED_DIR, env);
-    const objects = listFiles(dir)
+  for (const { name: env, names } of loadPlatformConfig().environments) {
+    // What Argo CD would apply for this environment: the root's folder and the environment's components.
+    const objects = [join(REPO_ROOT, names.renderedManifestsPath), join(REPO_ROOT, componentsDir(env))]
+      .flatMap((dir) => listFiles(dir))
       .filter((path) => path.endsWith('.yaml'))
-      .flatMap((path) => parseYamlObjects(readFileSync(path, 'utf8'), relative(RENDERED_DIR, path)))
+      .flatMap((path) => parseYamlObjects(readFileSync(path, 'utf8'), relative(REPO_ROOT, path)))
       .map((item) => item.object as KubeObject);
     const { templates, constraints } = splitPolicies(objects);
     const offline = constraints.filter((constraint) => !NEEDS_ADMISSION_SERVICE.includes(constraint.kind));

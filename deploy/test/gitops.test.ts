@@ -3,6 +3,7 @@
  * check offline: every object of every rendered folder must be allowed by the project of the Application that
  * syncs the folder (destination namespace, cluster-scoped kind whitelist, namespaced kind whitelist).
  */
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../src/chart.ts';
 import { deployContext, renderObjects } from '../src/render.ts';
@@ -24,28 +25,29 @@ describe.each(config.environments.map((env) => env.name))(
     const all = [...files.values()].flat() as Json[];
     const projects = new Map(all.filter((o) => o.kind === 'AppProject').map((p) => [p.metadata.name, p.spec]));
     const apps = all.filter((o) => o.kind === 'Application' && !o.spec.source.chart);
+    // Directory Applications here never recurse: an Application syncs the files directly in its path.
+    const filesOf = (app: Json) => [...files.keys()].filter((file) => dirname(file) === app.spec.source.path);
 
-    it('has an Application for every rendered file and no Application without files', () => {
-      const synced = new Set<string>();
-      for (const app of apps) {
-        const folder = app.spec.source.path.slice(env.names.renderedManifestsPath.length).replace(/^\//, '');
-        const inFolder = [...files.keys()].filter((file) =>
-          folder === '' ? !file.includes('/') : file.startsWith(`${folder}/`),
-        );
-        expect(inFolder.length, app.metadata.name).toBeGreaterThan(0);
-        for (const file of inFolder) synced.add(file);
+    it('has exactly one Application for every rendered file and no Application without files', () => {
+      const synced = apps.flatMap((app) => {
+        expect(filesOf(app).length, app.metadata.name).toBeGreaterThan(0);
+        return filesOf(app);
+      });
+      expect(synced.sort()).toEqual([...files.keys()].sort());
+    });
+
+    it('gives the root folder Argo CD objects only, so a recursive bootstrap root cannot take over components', () => {
+      for (const [file, objects] of files) {
+        if (!file.startsWith(`${env.names.renderedManifestsPath}/`)) continue;
+        for (const object of objects) expect(['Application', 'AppProject']).toContain(object.kind);
       }
-      expect([...synced].sort()).toEqual([...files.keys()].sort());
     });
 
     it.each(apps.map((app) => [app.metadata.name, app]))('%s', (_name, app: Json) => {
       const project = projects.get(app.spec.project);
       expect(project, `project ${app.spec.project}`).toBeDefined();
       expect(project.sourceRepos).toContain(app.spec.source.repoURL);
-      const folder = app.spec.source.path.slice(env.names.renderedManifestsPath.length).replace(/^\//, '');
-      const objects = [...files.entries()]
-        .filter(([file]) => (folder === '' ? !file.includes('/') : file.startsWith(`${folder}/`)))
-        .flatMap(([, objs]) => objs);
+      const objects = filesOf(app).flatMap((file) => files.get(file) ?? []);
       const destinations = new Set(project.destinations.map((d: Json) => d.namespace));
       for (const object of objects) {
         const where = `${object.kind} ${object.metadata?.name}`;

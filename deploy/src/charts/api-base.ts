@@ -10,6 +10,7 @@ import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
+import { componentFile } from '../layout.ts';
 import { API } from './api-workload.ts';
 import { apiNetworkPolicies } from './network-policies.ts';
 import { CLUSTER_SECRET_STORE } from './platform.ts';
@@ -29,7 +30,7 @@ export function restrictedNamespaceLabels(ctx: DeployContext): Record<string, st
 
 export class ApiBaseChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
-    super(scope, 'api-base', 'api-base/api-base.yaml');
+    super(scope, 'api-base', componentFile(ctx, 'api-base'));
     const { names } = ctx.env;
     const namespace = names.apiNamespace;
     const labels = commonLabels(ctx, API.name);

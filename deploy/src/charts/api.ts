@@ -14,6 +14,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
+import { componentFile } from '../layout.ts';
 import { API, API_METRICS, SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from './api-workload.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 
@@ -23,7 +24,7 @@ const RUN_AS = 10001;
 
 export class ApiChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
-    super(scope, 'api', 'api/api.yaml');
+    super(scope, 'api', componentFile(ctx, 'api'));
     const { env } = ctx;
     const namespace = env.names.apiNamespace;
     const labels = commonLabels(ctx, API.name);

@@ -10,6 +10,7 @@ import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha
 import type { Construct } from 'constructs';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
+import { componentDir, rootFile } from '../layout.ts';
 import { ADDONS, type AddonSpec } from './addons.ts';
 import { API } from './api-workload.ts';
 
@@ -31,7 +32,7 @@ type ResourceKind = { group: string; kind: string };
 
 export class GitOpsChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
-    super(scope, 'gitops', 'argocd.yaml');
+    super(scope, 'gitops', rootFile(ctx, 'argocd.yaml'));
     const { names } = ctx.env;
     const { git } = ctx.organization;
     const namespace = names.argocdNamespace;
@@ -136,16 +137,22 @@ export class GitOpsChart extends RenderedChart {
         spec,
       });
     };
-    const folder = (path: string) => ({
+    const folder = (component: string) => ({
       repoURL: git.repoUrl,
       targetRevision: git.branch,
-      path: `${names.renderedManifestsPath}/${path}`,
+      path: componentDir(ctx, component),
     });
 
-    // The root: the CDK side creates it once with this name; from then on it manages itself from Git.
+    // The root: the CDK side creates it once with this name; from then on it manages itself from Git. Its folder
+    // holds Argo CD objects only (deploy/src/layout.ts).
     application(names.argocdRootApplicationName, WAVES.projects, {
       project: 'bootstrap',
-      source: { ...folder(''), path: names.renderedManifestsPath, directory: { recurse: false } },
+      source: {
+        repoURL: git.repoUrl,
+        targetRevision: git.branch,
+        path: names.renderedManifestsPath,
+        directory: { recurse: false },
+      },
       destination: { server: IN_CLUSTER, namespace },
       syncPolicy: syncPolicy(),
     });

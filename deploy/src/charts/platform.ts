@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
+import { componentFile } from '../layout.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
@@ -22,7 +23,7 @@ export const NODE_AMI_ALIAS = 'al2023@v20260903';
 
 export class PlatformChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
-    super(scope, 'platform', 'platform/platform.yaml');
+    super(scope, 'platform', componentFile(ctx, 'platform'));
     const { names, cluster } = ctx.env;
     const discovery = { [names.karpenterDiscoveryTag.key]: names.karpenterDiscoveryTag.value };
 

@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { ecrRegistry } from '../images.ts';
+import { componentFile } from '../layout.ts';
 import {
   CONSTRAINT_API_VERSION,
   CONSTRAINT_TEMPLATE_API_VERSION,
@@ -110,7 +111,7 @@ export function regoSource(name: string): string {
 
 export class PoliciesChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
-    super(scope, 'policies', 'policies/policies.yaml');
+    super(scope, 'policies', componentFile(ctx, 'policies'));
     const labels = commonLabels(ctx, 'gatekeeper-policies');
     const lib = readFileSync(join(POLICIES_DIR, 'lib', 'workload.rego'), 'utf8');
     for (const policy of POLICIES) {

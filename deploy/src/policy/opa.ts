@@ -6,10 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../layout.ts';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const OPA = join(REPO_ROOT, '.tools', 'bin', 'opa');
 export const POLICIES_DIR = join(REPO_ROOT, 'deploy', 'policies');
 
