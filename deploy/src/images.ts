@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedEnvironment } from '@innovate/config';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 
 export const IMAGES_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'images.yaml');
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -44,4 +44,29 @@ export function loadApiImage(env: ResolvedEnvironment, file: string = IMAGES_FIL
   const registry = ecrRegistry(env);
   const repository = env.names.apiRepositoryName;
   return { registry, repository, digest, reference: `${registry}/${repository}@${digest}` };
+}
+
+/**
+ * Returns the text of images.yaml with one environment's digest replaced, comments and layout kept — what CI's
+ * promotion PR commits (with the fresh render). A malformed digest is refused before anything is written.
+ */
+export function withPinnedDigest(text: string, envName: string, digest: string): string {
+  if (!DIGEST.test(digest)) {
+    throw new ImagePinError(`digest: expected sha256:<64 hex>, got ${JSON.stringify(digest)}`);
+  }
+  const document = parseDocument(text);
+  if (!document.hasIn(['api', envName])) throw new ImagePinError(`images.yaml: api.${envName}: no such environment`);
+  document.setIn(['api', envName, 'digest'], digest);
+  return document.toString({ lineWidth: 0 });
+}
+
+/** The digest an environment runs now (to promote it to the next environment). */
+export function pinnedDigest(text: string, envName: string): string {
+  const digest = (parse(text) as { api?: Record<string, { digest?: unknown }> } | null)?.api?.[envName]?.digest;
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+    throw new ImagePinError(
+      `images.yaml: api.${envName}.digest: expected sha256:<64 hex>, got ${JSON.stringify(digest ?? null)}`,
+    );
+  }
+  return digest;
 }

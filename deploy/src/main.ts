@@ -3,13 +3,15 @@
  * - `render`   writes deploy/rendered/ (every environment: root folder + components, see layout.ts);
  * - `check`    fails when the committed render differs from a fresh one, naming each file;
  * - `validate` checks every committed object against its schema (registry, model, strict fields);
- * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment.
+ * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment;
+ * - `pin <env> <digest>` / `promote <from> <to>` move the API image digest (CI's promotion PR).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
 import type { KubeObject } from './chart.ts';
 import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
+import { IMAGES_FILE, pinnedDigest, withPinnedDigest } from './images.ts';
 import { componentsDir, RENDERED_DIR, RENDERED_ROOT, REPO_ROOT } from './layout.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
 import { renderAll } from './render.ts';
@@ -119,14 +121,34 @@ function policies(): number {
   return failures === 0 ? 0 : 1;
 }
 
+/**
+ * `pin <env> <digest>` sets an environment's API image digest; `promote <from> <to>` copies one environment's
+ * digest to the next. Both rewrite deploy/images.yaml and re-render: the diff is the promotion PR (ADR 0062).
+ */
+function pin(envName: string | undefined, digestOrFrom: string | undefined, mode: 'pin' | 'promote'): void {
+  if (!envName || !digestOrFrom)
+    throw new Error(`usage: main.ts ${mode === 'pin' ? 'pin <env> <sha256:…>' : 'promote <from-env> <to-env>'}`);
+  const config = loadPlatformConfig();
+  const text = readFileSync(IMAGES_FILE, 'utf8');
+  const [target, digest] =
+    mode === 'pin'
+      ? [config.environment(envName).name, digestOrFrom]
+      : [config.environment(digestOrFrom).name, pinnedDigest(text, config.environment(envName).name)];
+  writeFileSync(IMAGES_FILE, withPinnedDigest(text, target, digest));
+  console.log(`images.yaml: api.${target}.digest = ${digest}`);
+  render();
+}
+
 const command = process.argv[2];
 try {
   if (command === 'render') render();
   else if (command === 'check') process.exitCode = check();
   else if (command === 'validate') process.exitCode = await validate();
   else if (command === 'policies') process.exitCode = policies();
+  else if (command === 'pin') pin(process.argv[3], process.argv[4], 'pin');
+  else if (command === 'promote') pin(process.argv[3], process.argv[4], 'promote');
   else {
-    console.error('usage: main.ts render|check|validate|policies');
+    console.error('usage: main.ts render|check|validate|policies|pin|promote');
     process.exitCode = 2;
   }
 } catch (error) {

@@ -60,3 +60,22 @@ describe('DATABASE_URL', () => {
     );
   });
 });
+
+describe('promotion edits of images.yaml', () => {
+  const text = `# comment kept\napi:\n  dev: { digest: "sha256:${'a'.repeat(64)}" } # dev\n  staging: { digest: "sha256:${'b'.repeat(64)}" }\n`;
+
+  it('replaces one digest and keeps comments and the other environments', async () => {
+    const { pinnedDigest, withPinnedDigest } = await import('../src/images.ts');
+    const updated = withPinnedDigest(text, 'staging', pinnedDigest(text, 'dev'));
+    expect(updated).toContain('# comment kept');
+    expect(updated).toContain('# dev');
+    expect(pinnedDigest(updated, 'staging')).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(pinnedDigest(updated, 'dev')).toBe(`sha256:${'a'.repeat(64)}`);
+  });
+
+  it('refuses a tag or an unknown environment', async () => {
+    const { withPinnedDigest } = await import('../src/images.ts');
+    expect(() => withPinnedDigest(text, 'dev', 'latest')).toThrow(/expected sha256/);
+    expect(() => withPinnedDigest(text, 'qa', `sha256:${'c'.repeat(64)}`)).toThrow(/api\.qa: no such environment/);
+  });
+});
