@@ -1,7 +1,8 @@
 /**
  * Karpenter's nodes are in no CloudFormation template, but their root volume is in the EC2NodeClass that deploy/
- * renders for each environment (`names.renderedManifestsPath`, committed). Reading it keeps the volume size the
- * model prices equal to the one Karpenter will request.
+ * renders for each environment. The reader starts where Argo CD starts (`names.renderedManifestsPath`, the
+ * app-of-apps root) and follows the Applications' `source.path` inside this repository, exactly as Argo CD would,
+ * so it does not depend on deploy/'s folder layout. The volume the model prices is the one Karpenter will request.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,24 +17,37 @@ export interface NodeVolume {
   from: string;
 }
 
-interface NodeClassDoc {
+interface ManifestDoc {
   kind?: string;
-  spec?: { blockDeviceMappings?: Array<{ rootVolume?: boolean; ebs?: { volumeSize?: string; volumeType?: string } }> };
+  spec?: {
+    blockDeviceMappings?: Array<{ rootVolume?: boolean; ebs?: { volumeSize?: string; volumeType?: string } }>;
+    source?: { path?: string };
+    sources?: Array<{ path?: string }>;
+  };
 }
 
-/** The root volume of the first EC2NodeClass rendered under `renderedPath`, if any. */
+/** The root volume of the first EC2NodeClass Argo CD would apply from `renderedPath`, if any. */
 export function karpenterRootVolume(renderedPath: string, root = REPO_ROOT): NodeVolume | undefined {
-  const dir = join(root, renderedPath);
-  if (!existsSync(dir)) return undefined;
-  for (const file of yamlFiles(dir)) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const nodeClass = doc.toJSON() as NodeClassDoc | null;
-      if (nodeClass?.kind !== 'EC2NodeClass') continue;
-      const mappings = nodeClass.spec?.blockDeviceMappings ?? [];
-      const ebs = (mappings.find((m) => m.rootVolume) ?? mappings[0])?.ebs;
-      const size = /^(\d+)Gi$/.exec(ebs?.volumeSize ?? '');
-      if (!size) continue;
-      return { gib: Number(size[1]), volumeType: ebs?.volumeType ?? 'gp3', from: file.slice(root.length + 1) };
+  const queue = [renderedPath];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const path = queue.shift() as string;
+    if (seen.has(path) || !existsSync(join(root, path))) continue;
+    seen.add(path);
+    for (const file of yamlFiles(join(root, path))) {
+      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+        const manifest = doc.toJSON() as ManifestDoc | null;
+        if (manifest?.kind === 'Application') {
+          const sources = [manifest.spec?.source, ...(manifest.spec?.sources ?? [])];
+          for (const source of sources) if (source?.path?.startsWith('deploy/')) queue.push(source.path);
+        }
+        if (manifest?.kind !== 'EC2NodeClass') continue;
+        const mappings = manifest.spec?.blockDeviceMappings ?? [];
+        const ebs = (mappings.find((m) => m.rootVolume) ?? mappings[0])?.ebs;
+        const size = /^(\d+)Gi$/.exec(ebs?.volumeSize ?? '');
+        if (!size) continue;
+        return { gib: Number(size[1]), volumeType: ebs?.volumeType ?? 'gp3', from: file.slice(root.length + 1) };
+      }
     }
   }
   return undefined;

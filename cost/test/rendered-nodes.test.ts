@@ -7,24 +7,29 @@ import { karpenterRootVolume } from '../src/rendered-nodes.ts';
 import { config, configWithUsage, priceStacks, stackOf } from './helpers.ts';
 
 describe('Karpenter root volumes from the rendered EC2NodeClass', () => {
-  it('reads volumeSize and volumeType of the root mapping', () => {
+  it('follows the Argo CD Applications from the root folder and reads the root mapping', () => {
     const root = mkdtempSync(join(tmpdir(), 'cost-rendered-'));
-    mkdirSync(join(root, 'rendered', 'x', 'platform'), { recursive: true });
+    mkdirSync(join(root, 'deploy', 'root', 'x'), { recursive: true });
+    mkdirSync(join(root, 'deploy', 'parts', 'x', 'platform'), { recursive: true });
     writeFileSync(
-      join(root, 'rendered', 'x', 'platform', 'platform.yaml'),
+      join(root, 'deploy', 'root', 'x', 'argocd.yaml'),
+      '---\nkind: Application\nspec:\n  source: { path: deploy/parts/x/platform }\n',
+    );
+    writeFileSync(
+      join(root, 'deploy', 'parts', 'x', 'platform', 'platform.yaml'),
       '---\nkind: ConfigMap\n---\nkind: EC2NodeClass\nspec:\n  blockDeviceMappings:\n' +
         '    - deviceName: /dev/xvdb\n      ebs: { volumeSize: 200Gi, volumeType: gp3 }\n' +
         '    - deviceName: /dev/xvda\n      rootVolume: true\n      ebs: { volumeSize: 40Gi, volumeType: gp3 }\n',
     );
-    expect(karpenterRootVolume('rendered/x', root)).toEqual({
+    expect(karpenterRootVolume('deploy/root/x', root)).toEqual({
       gib: 40,
       volumeType: 'gp3',
-      from: 'rendered/x/platform/platform.yaml',
+      from: 'deploy/parts/x/platform/platform.yaml',
     });
-    expect(karpenterRootVolume('rendered/missing', root)).toBeUndefined();
+    expect(karpenterRootVolume('deploy/root/missing', root)).toBeUndefined();
   });
 
-  it('every environment renders one (the committed deploy/rendered/<env>)', () => {
+  it("Argo CD reaches one from every environment's root (the committed render)", () => {
     for (const env of config.environments) {
       expect(karpenterRootVolume(env.names.renderedManifestsPath), env.name).toBeDefined();
     }
