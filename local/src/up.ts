@@ -14,7 +14,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createEdgeServer, listen } from './edge/server.ts';
 import { type Child, startChild } from './supervisor/child.ts';
-import { leftoverPostgres, stopLeftoverPostgres } from './supervisor/leftovers.ts';
+import { claimDataDir, leftoverPostgres, stopLeftoverPostgres } from './supervisor/leftovers.ts';
 import { formatLine, prefixer } from './supervisor/log-lines.ts';
 import { freePort } from './supervisor/ports.ts';
 import { waitUntilReady } from './supervisor/readiness.ts';
@@ -32,6 +32,7 @@ const say = (name: Name, line: string) => process.stdout.write(`${prefix(name, l
 const children: Child[] = [];
 let edge: Server | undefined;
 let stopping = false;
+let releaseDataDir = () => {};
 
 class StartError extends Error {}
 
@@ -50,6 +51,11 @@ function spawnNamed(name: Name, command: string, args: string[], cwd: string, en
 async function startPostgres(dataDir: string): Promise<string> {
   const port = await freePort();
   mkdirSync(dataDir, { recursive: true });
+  const claim = claimDataDir(dataDir);
+  if ('otherPid' in claim) {
+    throw new StartError(`another make up (pid ${claim.otherPid}) is using ${dataDir}; stop it or set LOCAL_DATA_DIR`);
+  }
+  releaseDataDir = claim.release;
   const clusterDir = join(dataDir, 'postgres');
   const leftover = leftoverPostgres(clusterDir);
   if (leftover !== undefined) {
@@ -200,6 +206,7 @@ async function shutdown(code: number): Promise<void> {
     const exitCode = await child.stop({ signal: 'SIGTERM', group: false, graceMs: 40_000 });
     if (exitCode !== 0) say('up', `${child.name} exited with code ${exitCode}`);
   }
+  releaseDataDir();
   say('up', 'stopped');
   process.exit(code);
 }

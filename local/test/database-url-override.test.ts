@@ -3,7 +3,7 @@
  * the embedded PostgreSQL (no `[postgres]` output, nothing written to its data folder).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +13,11 @@ import { freePort } from '../src/supervisor/ports.ts';
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 let external: RunningPostgres;
+const externalDir = mkdtempSync(join(tmpdir(), 'external-pg-'));
 
 beforeAll(async () => {
   external = await startPostgres({
-    dataDir: join(mkdtempSync(join(tmpdir(), 'external-pg-')), 'data'),
+    dataDir: join(externalDir, 'data'),
     port: await freePort(),
     noFsync: true,
   });
@@ -24,6 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await external?.stop();
+  rmSync(externalDir, { recursive: true, force: true });
 });
 
 // Needs the built SPA and uv: `make test-local` builds/installs them first.

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,6 +74,14 @@ describe('child output', () => {
   });
 });
 
+async function freePortNumber(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 describe('the supervisor (make up) refuses to start', () => {
   let taken: Server;
   let port = 0;
@@ -110,6 +118,23 @@ describe('the supervisor (make up) refuses to start', () => {
     const result = up({ PORT: 'abc' });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('make up: PORT must be a port number from 1 to 65535, got "abc"\n');
+  });
+
+  it('when another make up uses the same data folder: one line naming its pid, exit 1', async () => {
+    // Stands in for a running supervisor: a live process whose command line ends in up.ts.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'up.ts'], { stdio: 'ignore' });
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'up-shared-'));
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(join(dataDir, 'up.pid'), `${other.pid}\n`);
+      const result = up({ PORT: String(await freePortNumber()), LOCAL_DATA_DIR: dataDir });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `make up: another make up (pid ${other.pid}) is using ${dataDir}; stop it or set LOCAL_DATA_DIR\n`,
+      );
+    } finally {
+      other.kill();
+    }
   });
 
   it('without a built SPA: one line saying how to build it', () => {

@@ -4,7 +4,7 @@
  * rolls back visibly; edit and delete work; then restart the whole stack on the same data folder and see the board
  * still there. Screenshots go to .artifacts/e2e/.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -27,7 +27,8 @@ const CHROMIUM_ARGS = [
 
 let browser: Browser;
 let stack: RunningStack | undefined;
-const dataDir = join(mkdtempSync(join(tmpdir(), 'innovate-e2e-')), 'data');
+const tempDir = mkdtempSync(join(tmpdir(), 'innovate-e2e-'));
+const dataDir = join(tempDir, 'data');
 const consoleErrors: string[] = [];
 
 async function openPage(path: string): Promise<Page> {
@@ -62,6 +63,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  // The PostgreSQL cluster is ~40 MB per run.
+  rmSync(tempDir, { recursive: true, force: true });
 });
 
 describe('the board, end to end', () => {

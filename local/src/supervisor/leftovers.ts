@@ -4,7 +4,7 @@
  * `postmaster.pid`; if that process is alive and is a postgres serving this data folder, it is ours and is stopped
  * with a fast shutdown (SIGINT: committed data is kept) before a new one starts.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sleep } from './child.ts';
 
@@ -46,4 +46,41 @@ export async function stopLeftoverPostgres(pid: number, graceMs = 30_000): Promi
     await sleep(100);
   }
   return false;
+}
+
+const LOCK_FILE = 'up.pid';
+
+/**
+ * Claims `dataDir` for this supervisor: a live `make up` already using it (its pid in `up.pid`, still a running
+ * supervisor) is reported by pid instead — its PostgreSQL is in use, not left over. Returns a release function.
+ */
+export function claimDataDir(dataDir: string): { otherPid: number } | { release: () => void } {
+  const lock = join(dataDir, LOCK_FILE);
+  let other: number | undefined;
+  try {
+    other = Number(readFileSync(lock, 'utf8').trim());
+  } catch {
+    other = undefined;
+  }
+  if (other && other !== process.pid && isSupervisor(other)) return { otherPid: other };
+  writeFileSync(lock, `${process.pid}\n`);
+  return {
+    release: () => {
+      try {
+        if (readFileSync(lock, 'utf8').trim() === String(process.pid)) rmSync(lock);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+function isSupervisor(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => arg.endsWith('up.ts'));
+  } catch {
+    return false;
+  }
 }
