@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from '../src/charts/api-workload.ts';
+import { REPO_ROOT } from '../src/layout.ts';
 import { subnetCidrs } from '../src/subnets.ts';
 import { config, find, type Json, objectsOf } from './helpers.ts';
 
@@ -76,9 +79,12 @@ describe.each(envs)('%s: the API workload', (envName) => {
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.lifecycle.preStop.sleep.seconds).toBe(SHUTDOWN.preStopSleepSeconds);
-    const graceful = Number(container.env.find((e: Json) => e.name === 'API_GRACEFUL_TIMEOUT').value);
+    // The API's own settings (api/src/innovate_api/settings.py) read these two.
+    const env = (name: string) => Number(container.env.find((e: Json) => e.name === name).value);
+    const drain = env('API_DRAIN_SECONDS');
+    const graceful = env('API_GRACEFUL_TIMEOUT_SECONDS');
     expect(rollout.spec.template.spec.terminationGracePeriodSeconds).toBe(TERMINATION_GRACE_PERIOD_SECONDS);
-    expect(TERMINATION_GRACE_PERIOD_SECONDS).toBeGreaterThan(SHUTDOWN.preStopSleepSeconds + graceful);
+    expect(TERMINATION_GRACE_PERIOD_SECONDS).toBeGreaterThan(SHUTDOWN.preStopSleepSeconds + drain + graceful);
   });
 
   it('spreads pods across zones (hard) and nodes (soft)', () => {
@@ -250,5 +256,19 @@ describe.each(envs)('%s: Argo CD', (envName) => {
     ]);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(project.spec.sourceRepos).toEqual([config.organization.git.repoUrl]);
+  });
+});
+
+describe('the API reads every setting the render gives it', () => {
+  // The API's settings ignore unknown variables, so a renamed setting would silently fall back to its default.
+  const settings = readFileSync(join(REPO_ROOT, 'api', 'src', 'innovate_api', 'settings.py'), 'utf8');
+  const fields = new Set([...settings.matchAll(/^ {4}([a-z_]+): /gm)].map((m) => (m[1] ?? '').toUpperCase()));
+  const rollout = (find(objectsOf('prod'), 'Rollout', 'api') as Json[])[0];
+  const names: string[] = rollout.spec.template.spec.containers[0].env
+    .map((e: Json) => e.name)
+    .filter((name: string) => /^(API|DB|DATABASE)_/.test(name));
+
+  it.each(names)('%s', (name) => {
+    expect(fields).toContain(name);
   });
 });

@@ -20,20 +20,28 @@ export const API = {
 } as const;
 
 /**
- * Shutdown timing (spec §4/§7: no dropped requests on deploys and node drains). During preStop the pod
- * keeps serving while the ALB deregisters it; then gunicorn gets SIGTERM and finishes in-flight requests within
- * its graceful timeout. The grace period covers both plus a margin, so the kubelet never SIGKILLs a healthy drain.
+ * Shutdown timing (spec §4/§7: no dropped requests on deploys and node drains). A terminating pod leaves the
+ * Service endpoints at once, and the Load Balancer Controller deregisters it from the ALB; during the preStop sleep
+ * the pod keeps serving while that propagates. Then SIGTERM: the API answers /readyz with 503 but still serves for
+ * API_DRAIN_SECONDS, closes its listener, and gunicorn finishes in-flight requests within
+ * API_GRACEFUL_TIMEOUT_SECONDS (the API's own settings, api/src/innovate_api/settings.py). The grace period covers
+ * all of it plus a margin, so the kubelet never SIGKILLs a healthy drain.
  */
 export const SHUTDOWN = {
   /** Longer than the ALB's deregistration propagation; the target group's deregistration delay matches it. */
   preStopSleepSeconds: 15,
-  /** gunicorn `graceful_timeout` (env API_GRACEFUL_TIMEOUT). */
+  /** API_DRAIN_SECONDS: readiness 503 while still serving, after SIGTERM. */
+  drainSeconds: 5,
+  /** API_GRACEFUL_TIMEOUT_SECONDS: gunicorn's `graceful_timeout`. */
   gunicornGracefulTimeoutSeconds: 30,
   marginSeconds: 5,
 } as const;
 
 export const TERMINATION_GRACE_PERIOD_SECONDS =
-  SHUTDOWN.preStopSleepSeconds + SHUTDOWN.gunicornGracefulTimeoutSeconds + SHUTDOWN.marginSeconds;
+  SHUTDOWN.preStopSleepSeconds +
+  SHUTDOWN.drainSeconds +
+  SHUTDOWN.gunicornGracefulTimeoutSeconds +
+  SHUTDOWN.marginSeconds;
 
 /**
  * The API's own Prometheus metrics the canary analysis reads (exposed on `/metrics`, scraped by the ADOT

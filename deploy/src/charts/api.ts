@@ -266,8 +266,9 @@ function apiContainer(ctx: DeployContext, command: string[]): IContainer {
       { name: 'API_BIND', value: `0.0.0.0:${API.containerPort}` },
       { name: 'API_WORKERS', value: String(api.workers) },
       { name: 'API_THREADS', value: String(api.threads) },
-      { name: 'API_GRACEFUL_TIMEOUT', value: String(SHUTDOWN.gunicornGracefulTimeoutSeconds) },
-      { name: 'API_DB_POOL_SIZE', value: String(api.dbPoolSize) },
+      { name: 'API_DRAIN_SECONDS', value: String(SHUTDOWN.drainSeconds) },
+      { name: 'API_GRACEFUL_TIMEOUT_SECONDS', value: String(SHUTDOWN.gunicornGracefulTimeoutSeconds) },
+      { name: 'DB_POOL_SIZE', value: String(api.dbPoolSize) },
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: API.databaseSecret, key: 'DATABASE_URL' } } },
       { name: 'OTEL_SERVICE_NAME', value: `${ctx.env.tags.app}-api` },
       {
