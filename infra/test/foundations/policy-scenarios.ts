@@ -233,6 +233,18 @@ export const SCENARIOS: Scenario[] = [
     expected: 'Allowed',
   },
 
+  {
+    name: 'prod devops cannot delete the VPC flow logs',
+    ...asAdmin(
+      sso(prod, 'devops'),
+      'prod',
+      'ec2:DeleteFlowLogs',
+      `arn:aws:ec2:us-east-1:${prod}:vpc-flow-log/fl-0abc`,
+      prod,
+    ),
+    expected: 'ExplicitlyDenied',
+  },
+
   // --- identity and organization (innovate-identity-and-organization) ---
   {
     name: 'the root user of a member account is denied everything',

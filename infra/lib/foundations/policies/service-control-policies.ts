@@ -140,6 +140,8 @@ function protectSecurityServices(settings: GuardrailSettings): PolicyDocumentJso
       'securityhub:BatchDisableStandards',
     ]),
     guarded('ProtectAccessAnalyzer', ['access-analyzer:DeleteAnalyzer']),
+    // VPC flow logs are the network evidence GuardDuty and an investigation rely on (spec §3).
+    guarded('ProtectFlowLogs', ['ec2:DeleteFlowLogs']),
     guarded('ProtectAccountBlockPublicAccess', ['s3:PutAccountPublicAccessBlock']),
     guarded(
       'ProtectGuardrailRoles',
