@@ -181,6 +181,22 @@ describe('the board, end to end', () => {
     await page.close();
   });
 
+  it('answers with the cache rules and security headers CloudFront will use, on the SPA and the API', async () => {
+    if (!stack) throw new Error('the stack is not running');
+    const index = await fetch(`${stack.url}/projects/any-client-route`);
+    expect(index.headers.get('cache-control')).toBe('no-store');
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const bundle = /src="(\/assets\/index-[\w-]+\.js)"/.exec(await index.text())?.[1];
+    expect(bundle).toBeDefined();
+    const asset = await fetch(`${stack.url}${bundle}`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const api = await fetch(`${stack.url}/api/v1/projects`, { headers: { 'X-Request-Id': 'e2e-check-1' } });
+    expect(api.status).toBe(200);
+    expect(api.headers.get('x-request-id')).toBe('e2e-check-1');
+    expect(api.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(api.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('logged no errors in the browser (no CSP violations, no failed scripts)', () => {
     // The deliberate 409 above is logged by Chromium as a failed resource load; everything else is a real error.
     expect(consoleErrors.filter((text) => !text.includes('409'))).toEqual([]);
