@@ -53,7 +53,9 @@ class PostgresRunner:
         """Start and wait for the DATABASE_URL line; returns the monotonic time it was ready."""
         self.process = subprocess.Popen(
             [
-                "npx",
+                # One node process (not npx → tsx → node), so SIGTERM reaches the runner itself.
+                "node",
+                "--import",
                 "tsx",
                 str(RUNNER),
                 "--data-dir",
