@@ -15,7 +15,7 @@ const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const GATES: Array<[string, string, string[]]> = [
   ['render drift check (3 envs)', TSX, ['src/main.ts', 'check']],
   ['schema + strict field validation (3 envs)', TSX, ['src/main.ts', 'validate']],
-  ['Gatekeeper evaluation of the render (3 envs)', TSX, ['src/main.ts', 'policies']],
+  ['Pod Security + Gatekeeper evaluation of the render (3 envs)', TSX, ['src/main.ts', 'policies']],
   ['opa test (all policies)', TSX, ['src/policy/opa.ts', 'test']],
 ];
 
