@@ -22,11 +22,6 @@ export class ApiError extends Error {
     super(detail ? `${title}: ${detail}` : title);
   }
 
-  /** A stale If-Match (412): someone else changed the row first. */
-  get isConflict(): boolean {
-    return this.status === 412 || this.status === 409;
-  }
-
   /** Worth retrying the same request (with the same Idempotency-Key): no answer, or the API was briefly unavailable. */
   get isTransient(): boolean {
     return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;

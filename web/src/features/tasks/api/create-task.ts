@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
-import { type ApiClient, newIdempotencyKey, type Task, type TaskStatus } from '../../../lib/api/client';
+import type { ApiClient, Task, TaskStatus } from '../../../lib/api/client';
 import { ApiError, call } from '../../../lib/api/errors';
 import { applyOptimistic, refreshWhenIdle } from '../../../lib/optimistic';
 import { appendTask, removeTask, replaceTask } from '../logic/board';
@@ -69,5 +69,3 @@ export function useCreateTask(projectId: string) {
     onSettled: () => refreshWhenIdle(queryClient, taskMutationKey(projectId), key),
   });
 }
-
-export { newIdempotencyKey };
