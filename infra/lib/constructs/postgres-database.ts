@@ -42,6 +42,7 @@ export interface PostgresDatabaseProps {
 export class PostgresDatabase extends Construct {
   readonly instance: rds.DatabaseInstance;
   readonly securityGroup: ec2.SecurityGroup;
+  readonly secret: rds.DatabaseSecret;
   readonly replica?: rds.DatabaseInstanceReadReplica;
   readonly proxy?: rds.DatabaseProxy;
 
@@ -50,6 +51,14 @@ export class PostgresDatabase extends Construct {
     const { database, key } = props;
     const engine = rds.DatabaseInstanceEngine.postgres({ version: POSTGRES_ENGINE_VERSION });
     const instanceType = new ec2.InstanceType(database.instanceClass.replace(/^db\./, ''));
+
+    // The master credentials, created explicitly so they can outlive a stack deletion like the snapshot does.
+    this.secret = new rds.DatabaseSecret(this, 'MasterSecret', {
+      username: 'postgres',
+      secretName: props.secretName,
+      encryptionKey: key,
+    });
+    this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -93,10 +102,7 @@ export class PostgresDatabase extends Construct {
       maxAllocatedStorage: database.maxAllocatedStorageGiB,
       storageEncrypted: true,
       storageEncryptionKey: key,
-      credentials: rds.Credentials.fromGeneratedSecret('postgres', {
-        secretName: props.secretName,
-        encryptionKey: key,
-      }),
+      credentials: rds.Credentials.fromSecret(this.secret),
       iamAuthentication: true,
       parameterGroup,
       backupRetention: Duration.days(database.backupRetentionDays),
@@ -120,8 +126,6 @@ export class PostgresDatabase extends Construct {
     // key policy already refers to: a subtree-wide dependency would be circular).
     const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
     for (const group of logGroups) cfnInstance.addDependency(group.node.defaultChild as logs.CfnLogGroup);
-    // The master credentials outlive a stack deletion like the snapshot does.
-    this.instance.secret?.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
@@ -154,7 +158,7 @@ export class PostgresDatabase extends Construct {
         vpc: props.vpc,
         vpcSubnets: props.subnets,
         securityGroups: [this.securityGroup],
-        secrets: [this.instance.secret as NonNullable<typeof this.instance.secret>],
+        secrets: [this.instance.secret ?? this.secret],
         requireTLS: true,
         iamAuth: true,
       });

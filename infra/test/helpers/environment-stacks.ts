@@ -3,8 +3,9 @@
  * per environment per test file, and hands out their templates.
  */
 import { loadPlatformConfig, type ResolvedEnvironment } from '@innovate/config';
-import type { Stack } from 'aws-cdk-lib';
+import { type Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { testApp } from '../../lib/app-context.ts';
 import { addWorkloadStacks, type WorkloadStacks } from '../../lib/workload-app.ts';
 
@@ -23,13 +24,25 @@ export function stacksOf(name: string): WorkloadStacks {
 }
 
 const templates = new Map<Stack, Template>();
+const assemblies = new Map<string, CloudAssembly>();
 
+/**
+ * The stack's synthesized template. The environment's App is synthesized once and every stack's template read from
+ * that one cloud assembly (`Template.fromStack` would re-synthesize the whole App for each stack).
+ */
 export function templateOf(name: string, part: keyof WorkloadStacks): Template {
   const stack = stacksOf(name)[part] as Stack | undefined;
   if (!stack) throw new Error(`${name} has no ${part} stack`);
   let template = templates.get(stack);
   if (!template) {
-    template = Template.fromStack(stack);
+    let assembly = assemblies.get(name);
+    if (!assembly) {
+      assembly = (Stage.of(stack) as Stage).synth();
+      assemblies.set(name, assembly);
+    }
+    template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template, {
+      skipCyclicalDependenciesCheck: true,
+    });
     templates.set(stack, template);
   }
   return template;

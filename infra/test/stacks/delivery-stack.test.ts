@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { KEEP_TAGGED_IMAGES, UNTAGGED_IMAGE_DAYS } from '../../lib/stacks/delivery-stack.ts';
+import { config, ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
+import { asArray, only, policyStatements, resources } from '../helpers/template-queries.ts';
+
+describe('delivery: ECR repository (immutable tags, scan on push, KMS, lifecycle)', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const repo = only(templateOf(name, 'delivery'), 'AWS::ECR::Repository').Properties;
+    expect(repo.RepositoryName).toBe(environment(name).names.apiRepositoryName);
+    expect(repo.ImageTagMutability).toBe('IMMUTABLE');
+    expect(repo.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
+    expect(repo.EncryptionConfiguration.EncryptionType).toBe('KMS');
+    expect(repo.EncryptionConfiguration.KmsKey).toBeDefined();
+    const rules = JSON.parse(repo.LifecyclePolicy.LifecyclePolicyText).rules;
+    expect(rules).toEqual([
+      expect.objectContaining({
+        selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: UNTAGGED_IMAGE_DAYS }),
+      }),
+      expect.objectContaining({
+        selection: expect.objectContaining({ tagStatus: 'any', countNumber: KEEP_TAGGED_IMAGES }),
+      }),
+    ]);
+  });
+});
+
+describe('delivery: GitHub OIDC provider and roles pinned to the repository and branch/environment', () => {
+  const git = config.organization.git;
+  const repo = `repo:${git.githubOwner}/${git.githubRepo}`;
+
+  it.each(ENVIRONMENTS)('%s: each role trusts exactly one subject and the sts audience', (name) => {
+    const template = templateOf(name, 'delivery');
+    only(template, 'AWS::IAM::OIDCProvider');
+    const names = environment(name).names;
+    const expected: Record<string, string> = {
+      [names.ciImagePushRoleName]: `${repo}:ref:refs/heads/${git.branch}`,
+      [names.ciInfraDeployRoleName]: `${repo}:environment:${name}`,
+      [names.ciSpaPublishRoleName]: `${repo}:environment:${name}`,
+    };
+    for (const [roleName, subject] of Object.entries(expected)) {
+      const [, role] = resources(template, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === roleName) ?? [];
+      const [statement] = role?.Properties.AssumeRolePolicyDocument.Statement ?? [];
+      expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+      expect(statement.Condition).toEqual({
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': subject,
+        },
+      });
+    }
+  });
+
+  it('infra deploy may only assume the CDK bootstrap roles', () => {
+    const statements = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcInfraDeploy');
+    expect(statements.flatMap((s) => asArray(s.Action)).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    for (const arn of asArray(statements[0]?.Resource as string[])) {
+      expect(arn).toMatch(
+        /^arn:aws:iam::\d{12}:role\/cdk-hnb659fds-(deploy|file-publishing|image-publishing|lookup)-role-\d{12}-(us-east-1|us-west-2)$/,
+      );
+    }
+  });
+
+  it('SPA publish may only write the SPA bucket and invalidate the distribution', () => {
+    const actions = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcSpaPublish').flatMap((s) =>
+      asArray(s.Action),
+    );
+    expect(actions.sort()).toEqual(
+      [
+        'cloudfront:CreateInvalidation',
+        'cloudfront:GetInvalidation',
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+      ].sort(),
+    );
+  });
+
+  it('image push may only push to the API repository and sign with the image profile', () => {
+    const statements = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcImagePush');
+    const push = statements.find((s) => asArray(s.Action).includes('ecr:PutImage'));
+    expect(push?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiRepository/), 'Arn'] });
+    const sign = statements.find((s) => asArray(s.Action).includes('signer:SignPayload'));
+    expect(sign?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ImageSigningProfile/), 'Arn'] });
+  });
+});
