@@ -5,9 +5,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps-node deps-python deps-chromium
 deps-node: node_modules/.installed
-# npm ci installs exactly the lock file; it re-runs when the lock changes.
+# A fresh clone and CI get `npm ci` (exactly the lock file). An existing tree gets `npm install`, which updates
+# node_modules in place: `npm ci` would delete node_modules first and break every tool running from it meanwhile.
 node_modules/.installed: package-lock.json $(wildcard */package.json)
-	npm ci --no-audit --no-fund --loglevel=error
+	if [ -n "$${CI:-}" ] || [ ! -d node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; \
+	else npm install --no-audit --no-fund --loglevel=error; fi
 	@touch $@
 
 deps-python: $(UV)
