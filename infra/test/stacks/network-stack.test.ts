@@ -96,3 +96,13 @@ describe('network: db subnets NACL admits 5432 only from the app (and db) subnet
     expect(Object.keys(template.findResources('AWS::EC2::SubnetNetworkAclAssociation'))).toHaveLength(3);
   });
 });
+
+describe('network: the VPC carries the Name tag the Load Balancer Controller finds it by', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const tags = templateOf(name, 'network').toJSON().Resources;
+    const vpc = Object.values(
+      tags as Record<string, { Type: string; Properties: { Tags: { Key: string; Value: string }[] } }>,
+    ).find((r) => r.Type === 'AWS::EC2::VPC');
+    expect(vpc?.Properties.Tags).toContainEqual({ Key: 'Name', Value: environment(name).names.vpcName });
+  });
+});
