@@ -272,3 +272,30 @@ describe('the API reads every setting the render gives it', () => {
     expect(fields).toContain(name);
   });
 });
+
+describe('the telemetry path the NetworkPolicies and the API assume', () => {
+  const objects = objectsOf('dev') as Json[];
+  const adot = (find(objects, 'Application', 'adot-collector') as Json[])[0];
+  const values = adot.spec.source.helm.valuesObject;
+  const rollout = (find(objects, 'Rollout', 'api') as Json[])[0];
+  const policies = (find(objects, 'NetworkPolicy') as Json[]).filter((p) => p.metadata.name === 'allow-otel-collector');
+
+  it('names the collector’s pods and Service as the NetworkPolicy and OTLP endpoint expect', () => {
+    const selector = policies[0].spec.egress[0].to[0];
+    expect(values.nameOverride).toBe(selector.podSelector.matchLabels['app.kubernetes.io/name']);
+    expect(adot.spec.destination.namespace).toBe(selector.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+    const endpoint = rollout.spec.template.spec.containers[0].env.find(
+      (e: Json) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    );
+    expect(endpoint.value).toBe(`http://${values.fullnameOverride}.${adot.spec.destination.namespace}:4318`);
+  });
+
+  it('scrapes annotated pods and keeps the canary label the analysis queries', () => {
+    const scrape = values.config.receivers.prometheus.config.scrape_configs[0];
+    const targets = scrape.relabel_configs.map((r: Json) => r.target_label);
+    expect(targets).toContain('rollouts_pod_template_hash');
+    expect(targets).toContain('namespace');
+    expect(rollout.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
+    expect(values.clusterRole.create).toBe(true);
+  });
+});

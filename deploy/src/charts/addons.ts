@@ -228,7 +228,17 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
   return {
     mode: 'deployment',
     replicaCount: 2,
+    // Both: `fullnameOverride` names the Service the API sends OTLP to, `nameOverride` sets the pods'
+    // `app.kubernetes.io/name`, which the API namespace's NetworkPolicies select.
+    nameOverride: ADOT_COLLECTOR.name,
     fullnameOverride: ADOT_COLLECTOR.name,
+    // The Prometheus receiver discovers pods to scrape through the Kubernetes API.
+    clusterRole: {
+      create: true,
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'nodes', 'endpoints', 'services'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
     image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: 'v0.43.2' },
     command: { name: 'awscollector' },
     serviceAccount: serviceAccount(identity(ctx, 'adotCollector').serviceAccount),
