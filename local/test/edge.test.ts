@@ -25,7 +25,7 @@ let upstream: Server;
 let base: string;
 const seen: Seen[] = [];
 
-/** A stand-in API: records what reached it; `/api/v1/stream` answers in two chunks 300 ms apart. */
+/** A stand-in API: records what reached it; `/api/v1/stream` answers in two chunks 1.5 s apart. */
 function fakeApi(): Server {
   return createServer((req, res) => {
     let body = '';
@@ -37,7 +37,7 @@ function fakeApi(): Server {
       if (req.url === '/api/v1/stream') {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         res.write('first;');
-        setTimeout(() => res.end('second'), 300);
+        setTimeout(() => res.end('second'), 1_500);
         return;
       }
       res.writeHead(201, {
@@ -195,8 +195,8 @@ describe('the API side (/api/*)', () => {
         .on('error', fail)
         .end();
     });
-    // The origin waits 300 ms between its chunks; a buffering proxy would hold the first one that long.
-    expect(firstChunkAfter).toBeLessThan(250);
+    // The origin waits 1.5 s between its chunks; a buffering proxy would hold the first one that long.
+    expect(firstChunkAfter).toBeLessThan(1_000);
   });
 
   it('answers 502 problem+json with the security headers when the API is down', async () => {
