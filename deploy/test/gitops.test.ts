@@ -36,10 +36,17 @@ describe.each(config.environments.map((env) => env.name))(
       expect(synced.sort()).toEqual([...files.keys()].sort());
     });
 
-    it('gives the root folder Argo CD objects only, so a recursive bootstrap root cannot take over components', () => {
+    it('gives the root folder Argo CD objects only (and public repository declarations), so a recursive bootstrap root cannot take over components', () => {
       for (const [file, objects] of files) {
         if (!file.startsWith(`${env.names.renderedManifestsPath}/`)) continue;
-        for (const object of objects) expect(['Application', 'AppProject']).toContain(object.kind);
+        for (const object of objects) {
+          expect(['Application', 'AppProject', 'Secret']).toContain(object.kind);
+          // A Secret here only declares a public repository to Argo CD: no credentials.
+          if (object.kind === 'Secret') {
+            expect(object.metadata?.labels?.['argocd.argoproj.io/secret-type']).toBe('repository');
+            expect(Object.keys((object as Json).stringData).sort()).toEqual(['enableOCI', 'name', 'type', 'url']);
+          }
+        }
       }
     });
 

@@ -8,6 +8,7 @@
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { Construct } from 'constructs';
+import type { ISecret } from 'kubernetes-models/v1/Secret';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentDir, rootFile } from '../layout.ts';
@@ -47,16 +48,34 @@ export class GitOpsChart extends RenderedChart {
       kind: 'AppProject',
       metadata: { name: 'bootstrap', namespace, labels, annotations: wave(WAVES.projects) },
       spec: {
-        description: 'The root app-of-apps: Argo CD Applications and AppProjects only',
+        description: 'The root app-of-apps: Argo CD Applications, AppProjects and public repository declarations',
         sourceRepos: [git.repoUrl],
         destinations: [{ server: IN_CLUSTER, namespace }],
         clusterResourceWhitelist: [],
         namespaceResourceWhitelist: [
           { group: 'argoproj.io', kind: 'Application' },
           { group: 'argoproj.io', kind: 'AppProject' },
+          // Repository declarations only (labelled argocd.argoproj.io/secret-type: repository), never credentials.
+          { group: '', kind: 'Secret' },
         ],
       },
     });
+
+    // OCI Helm repositories (Karpenter's charts) must be declared to Argo CD; they are public, so no credentials.
+    for (const repoURL of addonRepos.filter((url) => !url.startsWith('https://'))) {
+      this.add<ISecret>({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: `helm-oci-${repoURL.replace(/[^a-z0-9]+/g, '-')}`,
+          namespace,
+          labels: { ...labels, 'argocd.argoproj.io/secret-type': 'repository' },
+          annotations: wave(WAVES.projects),
+        },
+        type: 'Opaque',
+        stringData: { type: 'helm', enableOCI: 'true', name: repoURL, url: repoURL },
+      });
+    }
 
     const platformClusterKinds: ResourceKind[] = [
       { group: '', kind: 'Namespace' },
