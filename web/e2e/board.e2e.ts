@@ -129,6 +129,35 @@ describe('the board, end to end', () => {
     await page.close();
   });
 
+  it('rolls back a move made from a stale board (412 from the API), says so, and shows the latest state', async () => {
+    // Two tabs on one board: the first moves a task, the second still has the old version and moves it too.
+    const first = await openPage(boardPath);
+    const second = await openPage(boardPath);
+    await column(first, 'Doing').waitFor();
+    await column(second, 'Doing').waitFor();
+
+    const moved = first.waitForResponse((r) => r.url().endsWith('/move'));
+    await first.getByLabel('Column of Build it').selectOption('done');
+    expect((await moved).status()).toBe(200);
+
+    const refused = second.waitForResponse((r) => r.url().endsWith('/move'));
+    await second.getByLabel('Column of Build it').selectOption('todo');
+    expect((await refused).status()).toBe(412);
+    await second.getByRole('alert').waitFor();
+    expect(await second.getByRole('alert').textContent()).toContain('Could not move "Build it"');
+    // After the rollback the board refetches: the second tab now shows where the first tab put the task.
+    await expect.poll(() => column(second, 'Done').locator('.task-title').allTextContents()).toEqual(['Build it']);
+    await second.screenshot({ path: join(ARTIFACTS, 'stale-move-refused.png'), fullPage: true });
+
+    // Put it back in Doing for the restart check below.
+    const back = first.waitForResponse((r) => r.url().endsWith('/move'));
+    await first.reload();
+    await first.getByLabel('Column of Build it').selectOption('doing');
+    expect((await back).status()).toBe(200);
+    await first.close();
+    await second.close();
+  });
+
   it('edits and deletes a task, and deletes a project, each kept after a reload', async () => {
     const other = `${projectName} (other)`;
     const page = await openPage('/');
@@ -198,7 +227,7 @@ describe('the board, end to end', () => {
   });
 
   it('logged no errors in the browser (no CSP violations, no failed scripts)', () => {
-    // The deliberate 409 above is logged by Chromium as a failed resource load; everything else is a real error.
-    expect(consoleErrors.filter((text) => !text.includes('409'))).toEqual([]);
+    // The deliberate 409 and 412 above are logged by Chromium as failed resource loads; anything else is a real error.
+    expect(consoleErrors.filter((text) => !/status of (409|412)/.test(text))).toEqual([]);
   });
 });
