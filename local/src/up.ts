@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     API_BIND: `127.0.0.1:${apiPort}`,
     // No load balancer locally that needs time to notice a draining instance: stop at once on Ctrl-C.
     API_DRAIN_SECONDS: process.env.API_DRAIN_SECONDS ?? '0',
-    // Keep uv from touching the network: the lock file is the truth, and the venv is made by make deps.
+    // uv uses the machine's CPython and never downloads a toolchain (packages still come from the lock file's index).
     UV_PYTHON_DOWNLOADS: 'never',
   };
   const uv = uvCommand();
