@@ -10,7 +10,7 @@ import { estimate } from './model.ts';
 import type { PriceTable } from './price-table.ts';
 import { rate, usd } from './report/format.ts';
 import { byStack } from './report/markdown.ts';
-import { endpointBreakEven, endpointsVsNat, naiveVsChosen } from './scenarios.ts';
+import { endpointBreakEven, endpointsInOneAz, endpointsVsNat, naiveVsChosen } from './scenarios.ts';
 import type { SynthStack } from './synth.ts';
 
 export const COST_DOC = join(import.meta.dirname, '..', '..', 'docs', 'cost.md');
@@ -112,6 +112,17 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
           'for security (no internet path to AWS APIs, endpoint policies), not for cost.'
         : 'At the assumed volumes the endpoints pay for themselves in every environment.'),
   );
+  const nonProd = config.environments.map((env) => env.name).filter((name) => name !== 'prod');
+  const oneAz = endpointsInOneAz(stacks, config, prices, nonProd);
+  const oneAzTotal = oneAz.reduce((t, row) => t + row.savingUsd, 0);
+  if (oneAzTotal > 0.005) {
+    out.push(
+      '',
+      `A lever not pulled today: the interface endpoints of ${nonProd.join(' and ')} in one AZ instead of ` +
+        `${config.environment('prod').network.azCount} would save ${oneAz.map((row) => `${usd(row.savingUsd)} (${row.account})`).join(' + ')} ` +
+        `= ${usd(oneAzTotal)} per month, at the price of cross-AZ traffic and of losing endpoint access when that AZ fails.`,
+    );
+  }
   out.push('', ...assumptionsTable(config));
   return `${out.join('\n')}\n`;
 }

@@ -182,3 +182,35 @@ export function endpointsVsNat(stacks: readonly SynthStack[], config: PlatformCo
       };
     });
 }
+
+/**
+ * A lever the chosen config does not pull (yet): interface endpoints in a single AZ in the given environments.
+ * Returns the monthly saving per environment the model prices for it.
+ */
+export function endpointsInOneAz(
+  stacks: readonly SynthStack[],
+  config: PlatformConfig,
+  prices: PriceTable,
+  envNames: readonly string[],
+): Array<{ account: string; savingUsd: number }> {
+  const accounts = new Set(envNames.map((name) => config.environment(name).account.id));
+  const chosen = estimate(stacks, config, prices);
+  const oneAz = stacks.map((stack) => {
+    const copy: SynthStack = structuredClone(stack);
+    if (!accounts.has(stack.account)) return copy;
+    for (const resource of Object.values(copy.template.Resources ?? {})) {
+      const props = resource.Properties ?? {};
+      if (resource.Type === 'AWS::EC2::VPCEndpoint' && props.VpcEndpointType === 'Interface') {
+        if (Array.isArray(props.SubnetIds)) props.SubnetIds = props.SubnetIds.slice(0, 1);
+      }
+    }
+    return copy;
+  });
+  const changed = estimate(oneAz, config, prices);
+  return envNames.map((account) => ({
+    account,
+    savingUsd:
+      (chosen.accounts.find((a) => a.account === account)?.totalUsd ?? 0) -
+      (changed.accounts.find((a) => a.account === account)?.totalUsd ?? 0),
+  }));
+}

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare, comparisonMarkdown } from '../src/compare.ts';
 import { estimate } from '../src/model.ts';
-import { naiveBuild, naiveVsChosen } from '../src/scenarios.ts';
+import { endpointsInOneAz, naiveBuild, naiveVsChosen } from '../src/scenarios.ts';
 import { config, fixture, priceStacks, prices } from './helpers.ts';
 
 const H = 730;
@@ -74,5 +74,12 @@ describe('naive vs chosen on the fixtures', () => {
     // dev's db.t4g.micro and its 20 GB become Multi-AZ
     const multiAz = (0.032 - 0.016) * H + 20 * (0.23 - 0.115);
     expect(result.byLever.find((row) => row.lever === 'multiAzDatabase')?.savingUsd).toBeCloseTo(multiAz, 6);
+  });
+});
+
+describe('interface endpoints in one AZ (a lever not pulled)', () => {
+  it('saves two AZ-hours per interface endpoint: dev has two in the fixture', () => {
+    const [dev] = endpointsInOneAz(fixture('base'), config, prices, ['dev']);
+    expect(dev?.savingUsd).toBeCloseTo(2 * 2 * 0.01 * H, 6);
   });
 });

@@ -16,6 +16,9 @@ const run = (...args: string[]) =>
     cwd: join(import.meta.dirname, '..'),
   });
 
+// The CLI tests start node + tsx in a subprocess: slow on a loaded 2-core machine, so a generous timeout.
+const CLI_TIMEOUT = 60_000;
+
 describe('reports', () => {
   const result = priceStacks(fixture('base'));
 
@@ -44,40 +47,55 @@ describe('reports', () => {
     expect(svg.match(/<rect /g)?.length).toBe(2 + 2 * result.accounts.length); // legend + bars
   });
 
-  it('the CLI prints the totals and writes report.md, report.json and chart.svg', () => {
-    const out = mkdtempSync(join(tmpdir(), 'cost-report-'));
-    const done = run('report', '--synth', join(FIXTURES, 'base'), '--out', out);
-    expect(done.status, done.stderr).toBe(0);
-    expect(done.stdout).toMatch(/^TOTAL\s+\$[\d,]+\.\d\d/m);
-    expect(done.stdout).toContain('UNPRICED (not in the totals): AWS::EFS::FileSystem × 1');
-    for (const file of ['report.md', 'report.json', 'chart.svg']) expect(existsSync(join(out, file)), file).toBe(true);
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# Estimated monthly cost');
-  });
+  it(
+    'the CLI prints the totals and writes report.md, report.json and chart.svg',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'cost-report-'));
+      const done = run('report', '--synth', join(FIXTURES, 'base'), '--out', out);
+      expect(done.status, done.stderr).toBe(0);
+      expect(done.stdout).toMatch(/^TOTAL\s+\$[\d,]+\.\d\d/m);
+      expect(done.stdout).toContain('UNPRICED (not in the totals): AWS::EFS::FileSystem × 1');
+      for (const file of ['report.md', 'report.json', 'chart.svg'])
+        expect(existsSync(join(out, file)), file).toBe(true);
+      expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# Estimated monthly cost');
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('the CLI compare mode prints the per-line difference of two synth outputs and writes compare.md', () => {
-    const out = mkdtempSync(join(tmpdir(), 'cost-compare-'));
-    const done = run(
-      'compare',
-      '--base',
-      join(FIXTURES, 'base'),
-      '--head',
-      join(FIXTURES, 'prod-one-nat'),
-      '--out',
-      out,
-    );
-    expect(done.status, done.stderr).toBe(0);
-    expect(done.stdout).toContain('### Cost change: -$73.00 per month');
-    expect(done.stdout).toContain('| prod | innovate-prod-network | PublicSubnet3NATGateway (AWS::EC2::NatGateway) |');
-    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toBe(`${done.stdout.trimEnd()}\n`);
-  });
+  it(
+    'the CLI compare mode prints the per-line difference of two synth outputs and writes compare.md',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'cost-compare-'));
+      const done = run(
+        'compare',
+        '--base',
+        join(FIXTURES, 'base'),
+        '--head',
+        join(FIXTURES, 'prod-one-nat'),
+        '--out',
+        out,
+      );
+      expect(done.status, done.stderr).toBe(0);
+      expect(done.stdout).toContain('### Cost change: -$73.00 per month');
+      expect(done.stdout).toContain(
+        '| prod | innovate-prod-network | PublicSubnet3NATGateway (AWS::EC2::NatGateway) |',
+      );
+      expect(readFileSync(join(out, 'compare.md'), 'utf8')).toBe(`${done.stdout.trimEnd()}\n`);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('bad input ends with one line naming the problem and exit code 1', () => {
-    const missing = run('report', '--synth', '/nonexistent/cdk.out');
-    expect(missing.status).toBe(1);
-    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-    expect(missing.stderr).toMatch(/^cost: .*manifest\.json not found/);
-    const unknown = run('frobnicate');
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/^cost: unknown command "frobnicate"/);
-  });
+  it(
+    'bad input ends with one line naming the problem and exit code 1',
+    () => {
+      const missing = run('report', '--synth', '/nonexistent/cdk.out');
+      expect(missing.status).toBe(1);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      expect(missing.stderr).toMatch(/^cost: .*manifest\.json not found/);
+      const unknown = run('frobnicate');
+      expect(unknown.status).toBe(1);
+      expect(unknown.stderr).toMatch(/^cost: unknown command "frobnicate"/);
+    },
+    CLI_TIMEOUT,
+  );
 });
