@@ -55,5 +55,13 @@ infra-checkov: synth $(INFRA_TOOLS)/checkov/.installed ## checkov over the templ
 	$(CHECKOV) $(addprefix -f ,$(wildcard $(CDK_OUT)/*.template.json)) --framework cloudformation --skip-download --quiet --compact -o json >infra/.reports/checkov-report.json 2>infra/.reports/checkov.log || true
 	cd infra && npx tsx scripts/checkov-gate.ts .reports/checkov-report.json .reports/checkov-summary.json
 
-CHECK_TARGETS += synth synth-repeatable infra-nag infra-cfn-lint infra-checkov
+# ---- docs/architecture.md's diagram is generated from the synthesized app. ----
+.PHONY: infra-docs infra-docs-check
+infra-docs: synth ## regenerate the diagram in docs/architecture.md from infra/cdk.out
+	cd infra && npx tsx scripts/architecture-diagram.ts
+
+infra-docs-check: synth
+	cd infra && npx tsx scripts/architecture-diagram.ts --check
+
+CHECK_TARGETS += synth synth-repeatable infra-nag infra-cfn-lint infra-checkov infra-docs-check
 TEST_TARGETS += test-infra

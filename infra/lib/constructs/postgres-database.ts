@@ -125,7 +125,7 @@ export class PostgresDatabase extends Construct {
     // Only the DB instance resource waits for its log groups (not its children, e.g. the proxy role, which the
     // key policy already refers to: a subtree-wide dependency would be circular).
     const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
-    for (const group of logGroups) cfnInstance.addDependency(group.node.defaultChild as logs.CfnLogGroup);
+    for (const group of logGroups) cfnInstance.addResourceDependency(group.node.defaultChild as logs.CfnLogGroup);
 
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
