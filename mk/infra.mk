@@ -65,3 +65,10 @@ infra-docs-check: synth
 
 CHECK_TARGETS += synth synth-repeatable infra-nag infra-cfn-lint infra-checkov infra-docs-check
 TEST_TARGETS += test-infra
+
+# ---- Timings of synth and every infra gate, written to docs/benchmarks.md (## Infrastructure gates). ----
+.PHONY: bench-infra
+bench-infra: synth $(INFRA_TOOLS)/cfn-lint/.installed $(INFRA_TOOLS)/checkov/.installed ## time synth and the infra gates (RUNS=3)
+	cd infra && npx tsx scripts/bench-gates.ts
+
+BENCH_TARGETS += bench-infra
