@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { config } from '../config/env';
+import type { WebConfig } from '../config/env';
 import { createApiClient } from '../lib/api/client';
 import { createQueryClient } from '../lib/query-client';
 import { AppProvider } from './provider';
 import { AppRouter } from './router';
 
-export function App() {
+export function App({ config }: { config: WebConfig }) {
   const [api] = useState(() => createApiClient({ baseUrl: config.apiOrigin ?? window.location.origin }));
   const [queryClient] = useState(() => createQueryClient(config.staleTimeMs));
   return (

@@ -1,6 +1,6 @@
 /**
- * The SPA's configuration, read once from Vite's build-time environment and validated at load: a bad value stops the
- * app with a message naming the variable instead of failing later on the first request.
+ * The SPA's configuration, read once from Vite's build-time environment (`main.tsx`) and validated before anything
+ * renders: a bad value stops the app with a message naming the variable instead of failing on the first request.
  */
 export interface WebConfig {
   /**
@@ -52,5 +52,3 @@ function isHttpOrigin(value: string): boolean {
     return false;
   }
 }
-
-export const config: WebConfig = parseWebConfig(import.meta.env);
