@@ -176,6 +176,14 @@ describe('the board, end to end', () => {
     expect(await column(page, 'Done').locator('.task-title').allTextContents()).toEqual(['Final']);
     expect(await column(page, 'Done').locator('time').getAttribute('datetime')).toBe('2026-12-24');
 
+    // Drag-and-drop (pointer users; the select and buttons stay the accessible way): Final onto the To do column.
+    const dragged = page.waitForResponse((r) => r.url().endsWith('/move'));
+    await column(page, 'Done').getByRole('listitem').first().dragTo(page.locator('section[data-status="todo"]'));
+    expect((await dragged).status()).toBe(200);
+    await page.reload();
+    await column(page, 'To do').waitFor();
+    expect(await column(page, 'To do').locator('.task-title').allTextContents()).toEqual(['Final']);
+
     await page.getByRole('button', { name: 'Delete Final' }).click();
     const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE');
     await page.getByRole('button', { name: 'Confirm delete' }).click();

@@ -6,13 +6,22 @@ import { useDeleteTask } from '../api/delete-task';
 import { useMoveTask } from '../api/move-task';
 import { useUpdateTask } from '../api/update-task';
 import { STATUS_LABELS, STATUSES } from '../logic/board';
+import { type DropTask, draggableTask, taskDropTarget } from './drag-and-drop';
 import { useFocusAfterMove } from './focus-after-move';
 
 /**
  * One task with every action as a plain control (buttons and a select), so the board works from the keyboard and
  * with screen readers; no drag-and-drop needed.
  */
-export function TaskCard({ task, columnLengths }: { task: Task; columnLengths: Readonly<Record<TaskStatus, number>> }) {
+export function TaskCard({
+  task,
+  columnLengths,
+  dropTask,
+}: {
+  task: Task;
+  columnLengths: Readonly<Record<TaskStatus, number>>;
+  dropTask: DropTask;
+}) {
   const [editing, setEditing] = useState(false);
   const move = useMoveTask(task.project_id);
   const remove = useDeleteTask(task.project_id);
@@ -28,7 +37,13 @@ export function TaskCard({ task, columnLengths }: { task: Task; columnLengths: R
   if (editing) return <EditTaskForm task={task} onDone={() => setEditing(false)} />;
 
   return (
-    <li className="task" aria-busy={pending}>
+    <li
+      className="task"
+      aria-busy={pending}
+      {...draggableTask(task.id, !pending)}
+      // Dropped on this card: the dragged task takes its place.
+      {...taskDropTarget((taskId) => dropTask(taskId, task.status, task.position))}
+    >
       <p className="task-title">{task.title}</p>
       {task.due_date && (
         <p className="task-due">
