@@ -145,3 +145,23 @@ describe('the supervisor (make up) refuses to start', () => {
     );
   });
 });
+
+describe('the standalone edge (local/src/edge/cli.ts)', () => {
+  function edge(args: string[]) {
+    return spawnSync(process.execPath, ['--import', 'tsx', 'local/src/edge/cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  }
+
+  it.each([
+    [[], 'edge: --api <origin> is required, e.g. --api http://127.0.0.1:8000\n'],
+    [['--api', 'nope'], 'edge: --api must be an http URL, got "nope"\n'],
+    [['--api', 'http://127.0.0.1:8000', '--port', 'x'], 'edge: --port must be from 1 to 65535, got "x"\n'],
+  ])('rejects %o with one line and exit 2', (args, message) => {
+    const result = edge(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(message);
+  });
+});
