@@ -69,6 +69,32 @@ describe('Board', () => {
     expect(alert.textContent).toContain('req-test-1');
   });
 
+  it('shows a new task at once, and takes it out again with an error when the API refuses it', async () => {
+    const answer = deferred<Response>();
+    const sent: Request[] = [];
+    const fetch: FakeFetch = async (request) => {
+      const path = new URL(request.url).pathname;
+      if (request.method === 'GET') return json({ items: tasks, next_cursor: null });
+      if (request.method === 'POST' && path.endsWith('/tasks')) {
+        sent.push(request);
+        return answer.promise;
+      }
+      return problem(404, 'Not Found', `no fake for ${request.method} ${path}`);
+    };
+    renderWithApi(<Board projectId={PROJECT} />, fetch);
+    await waitFor(() => expect(titlesIn('To do')).toHaveLength(2));
+
+    fireEvent.change(screen.getByLabelText('New task in Doing'), { target: { value: '  Review  ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add task to Doing' }));
+    await waitFor(() => expect(titlesIn('Doing')).toEqual(['Review']));
+    expect(sent[0]?.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await sent[0]?.json()).toEqual({ title: 'Review', status: 'doing' });
+
+    answer.resolve(problem(422, 'Unprocessable Content', 'the title is not allowed'));
+    await waitFor(() => expect(titlesIn('Doing')).toEqual([]));
+    expect(screen.getByRole('alert').textContent).toContain('Could not add "Review"');
+  });
+
   it('keeps a move the API accepted, and sends the version it returned with the next move', async () => {
     // A fake that stores moves (positions as the API keeps them) and bumps the moved task's version.
     const stored = tasks.map((task) => ({ ...task }));
