@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../src/supervisor/ports.ts';
 
@@ -78,6 +78,7 @@ async function timeGet(url: string): Promise<number> {
 }
 
 async function main() {
+  const loadAtStart = loadavg()[0] ?? 0;
   const cold: number[] = [];
   const warm: number[] = [];
   const stops: number[] = [];
@@ -122,7 +123,8 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   const section = `## Local system (make up)
 
-Measured by \`make bench-local\` on ${date}, ${cpus().length} cores, Node ${process.version}; the supervisor started as
+Measured by \`make bench-local\` on ${date}, ${cpus().length} cores (1-min load average ${loadAtStart.toFixed(1)} at the start),
+Node ${process.version}; the supervisor started as
 \`make up\` runs it (after \`make deps\` and the SPA build), on a free port. Nothing here is asserted.
 
 | Step | Median | Runs (s) |
