@@ -5,11 +5,13 @@
 import { ConfigError, loadPlatformConfig } from '@innovate/config';
 import { App } from 'aws-cdk-lib';
 import { addFoundationStacks } from '../lib/foundations/index.ts';
+import { InfraConfigError } from '../lib/infra-config-error.ts';
 import { addNagChecks } from '../lib/nag/nag-checks.ts';
 import { addWorkloadStacks } from '../lib/workload-app.ts';
 
 function main(): void {
-  const config = loadPlatformConfig();
+  // INNOVATE_CONFIG_DIR points at another config folder (tests of bad input); the default is config/.
+  const config = loadPlatformConfig(process.env.INNOVATE_CONFIG_DIR || undefined);
   const app = new App();
   for (const environment of config.environments) {
     addWorkloadStacks(app, config.organization, environment);
@@ -25,7 +27,7 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof InfraConfigError) {
     process.stderr.write(`config: ${error.message}\n`);
     process.exit(1);
   }

@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { InfraConfigError } from '../infra-config-error.ts';
 
 /**
  * The AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing`, by region. Its id differs per region
@@ -39,7 +40,9 @@ export class AlbOriginGuard extends Construct {
   constructor(scope: Construct, id: string, props: AlbOriginGuardProps) {
     super(scope, id);
     const prefixList = CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS[props.region];
-    if (!prefixList) throw new Error(`region: no CloudFront origin-facing prefix list known for ${props.region}`);
+    if (!prefixList) {
+      throw new InfraConfigError(`region: no CloudFront origin-facing prefix list known for ${props.region}`);
+    }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -12,6 +12,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { InfraConfigError } from '../infra-config-error.ts';
 
 /** Every control-plane log type EKS offers (spec §8). */
 export const CONTROL_PLANE_LOG_TYPES = [
@@ -63,7 +64,7 @@ export class EksCluster extends Construct {
     const { cluster: config, names } = props;
     const version = VERSIONS[config.kubernetesVersion];
     if (!version) {
-      throw new Error(
+      throw new InfraConfigError(
         `cluster.kubernetesVersion: ${config.kubernetesVersion} has no kubectl layer here; known: ${Object.keys(VERSIONS).join(', ')}`,
       );
     }
