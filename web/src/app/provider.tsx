@@ -1,5 +1,6 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { AnnouncerProvider } from '../components/announcer';
 import { ErrorReportProvider } from '../components/error-banner';
 import { ApiClientProvider } from '../lib/api/api-context';
 import type { ApiClient } from '../lib/api/client';
@@ -17,7 +18,9 @@ export function AppProvider({
   return (
     <ApiClientProvider client={api}>
       <QueryClientProvider client={queryClient}>
-        <ErrorReportProvider>{children}</ErrorReportProvider>
+        <ErrorReportProvider>
+          <AnnouncerProvider>{children}</AnnouncerProvider>
+        </ErrorReportProvider>
       </QueryClientProvider>
     </ApiClientProvider>
   );

@@ -1,4 +1,5 @@
 import { createBrowserRouter, Outlet, RouterProvider } from 'react-router';
+import { Announcements } from '../components/announcer';
 import { ErrorBanner } from '../components/error-banner';
 import { BoardRoute } from './routes/board';
 import { NotFoundRoute } from './routes/not-found';
@@ -14,6 +15,7 @@ function Layout() {
         <span className="brand">Innovate board</span>
       </header>
       <ErrorBanner />
+      <Announcements />
       <main id="main">
         <Outlet />
       </main>

@@ -3,6 +3,7 @@ import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { AppProvider } from '../app/provider';
+import { Announcements } from '../components/announcer';
 import { ErrorBanner } from '../components/error-banner';
 import { createApiClient } from '../lib/api/client';
 import { createQueryClient } from '../lib/query-client';
@@ -17,6 +18,7 @@ export function renderWithApi(ui: ReactNode, fetch: FakeFetch) {
     <AppProvider api={api} queryClient={queryClient}>
       <MemoryRouter>
         <ErrorBanner />
+        <Announcements />
         {ui}
       </MemoryRouter>
     </AppProvider>,

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useAnnounce } from '../../../components/announcer';
 import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
 import { type ApiClient, ifMatch, type Task, type TaskStatus } from '../../../lib/api/client';
 import { call } from '../../../lib/api/errors';
 import { applyOptimistic, refreshWhenIdle } from '../../../lib/optimistic';
-import { moveTask as moveLocally, replaceTask } from '../logic/board';
+import { moveTask as moveLocally, replaceTask, STATUS_LABELS } from '../logic/board';
 import { boardScope, currentTask, taskMutationKey, tasksKey } from './get-tasks';
 
 export interface MoveTaskInput {
@@ -27,13 +28,20 @@ export function useMoveTask(projectId: string) {
   const api = useApiClient();
   const queryClient = useQueryClient();
   const report = useReportError();
+  const announce = useAnnounce();
   const key = tasksKey(projectId);
   return useMutation({
     mutationKey: taskMutationKey(projectId),
     scope: boardScope(projectId),
     mutationFn: (input: MoveTaskInput) => moveTask(api, { ...input, task: currentTask(queryClient, input.task) }),
-    onMutate: ({ task, status, position }) =>
-      applyOptimistic<Task[]>(queryClient, key, (tasks) => moveLocally(tasks, task.id, status, position)),
+    onMutate: async ({ task, status, position }) => {
+      const change = await applyOptimistic<Task[]>(queryClient, key, (tasks) =>
+        moveLocally(tasks, task.id, status, position),
+      );
+      const moved = queryClient.getQueryData<Task[]>(key)?.find((t) => t.id === task.id);
+      if (moved) announce(`${task.title} moved to ${STATUS_LABELS[moved.status]}, position ${moved.position + 1}`);
+      return change;
+    },
     onError: (error, { task }, context) => {
       context?.rollback();
       report(error, `move "${task.title}"`);

@@ -43,7 +43,7 @@ describe('Board', () => {
   it('shows a loading state, then the tasks by column, and an empty state for empty columns', async () => {
     const { fetch } = fakeApi(tasks, async () => problem(500, 'x', 'x'));
     renderWithApi(<Board projectId={PROJECT} />, fetch);
-    expect(screen.getByRole('status').textContent).toBe('Loading tasks…');
+    expect(screen.getByText('Loading tasks…').getAttribute('role')).toBe('status');
     await waitFor(() => expect(titlesIn('To do')).toEqual(['Write the spec', 'Build it']));
     expect(screen.getAllByText('Nothing here.')).toHaveLength(2);
   });
@@ -58,8 +58,9 @@ describe('Board', () => {
     // Optimistic: moved before the API has answered.
     await waitFor(() => expect(titlesIn('Doing')).toEqual(['Build it']));
     expect(titlesIn('To do')).toEqual(['Write the spec']);
-    // The card re-mounted in its new column and took the keyboard focus with it.
+    // The card re-mounted in its new column and took the keyboard focus with it; screen readers hear where it went.
     expect(document.activeElement).toBe(screen.getByLabelText('Column of Build it'));
+    expect(screen.getByText('Build it moved to Doing, position 1').getAttribute('aria-live')).toBe('polite');
 
     answer.resolve(problem(412, 'Precondition Failed', 'the task has changed'));
     await waitFor(() => expect(titlesIn('To do')).toEqual(['Write the spec', 'Build it']));
