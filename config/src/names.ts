@@ -102,6 +102,8 @@ export interface EnvironmentNames {
   ciSpaPublishRoleName: string;
   /** SNS topic every alarm of the environment notifies. */
   alarmTopicName: string;
+  /** SNS topic the user-facing alarms also page through, only where `observability.paging` is on (prod). */
+  pagingTopicName: string;
 }
 
 /** Workloads in the cluster that call AWS APIs through EKS Pod Identity. */
@@ -170,5 +172,6 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     ciInfraDeployRoleName: `${prefix}-ci-infra-deploy`,
     ciSpaPublishRoleName: `${prefix}-ci-spa-publish`,
     alarmTopicName: `${prefix}-alarms`,
+    pagingTopicName: `${prefix}-paging`,
   };
 }

@@ -12,8 +12,8 @@ import { Construct } from 'constructs';
 export interface AlarmTopicProps {
   /** Deterministic topic name (config `names.alarmTopicName`). */
   topicName: string;
-  /** Who is notified by e-mail. */
-  email: string;
+  /** Who is notified by e-mail; none for a topic an on-call tool subscribes to (paging). */
+  email?: string;
 }
 
 export class AlarmTopic extends Construct {
@@ -36,6 +36,6 @@ export class AlarmTopic extends Construct {
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', { topicName: props.topicName, masterKey: key, enforceSSL: true });
-    this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
   }
 }

@@ -15,7 +15,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export interface ServiceAlarmsProps {
+  /** Every alarm notifies this topic (e-mail). */
   topic: sns.ITopic;
+  /** The user-facing alarms (see PAGING_ALARMS) also page through this topic; absent where nobody is paged. */
+  pagingTopic?: sns.ITopic;
   /** Identifier of the primary database instance (config `names.databaseInstanceIdentifier`). */
   databaseIdentifier: string;
   /** Identifier of the read replica, when the environment has one. */
@@ -35,6 +38,9 @@ export const ALARM_THRESHOLDS = {
   /** Seconds, worst per-minute average target response time. */
   albTargetResponseSeconds: 1,
 } as const;
+
+/** Alarms that mean users are hurting now (or will be within hours): these page where paging is on (spec §8). */
+export const PAGING_ALARMS = ['Alb5xx', 'AlbLatency', 'DatabaseFreeStorage'] as const;
 
 export class ServiceAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -129,6 +135,15 @@ export class ServiceAlarms extends Construct {
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
+    }
+    if (props.pagingTopic) {
+      const page = new actions.SnsAction(props.pagingTopic);
+      for (const alarm of this.alarms) {
+        if ((PAGING_ALARMS as readonly string[]).includes(alarm.node.id)) {
+          alarm.addAlarmAction(page);
+          alarm.addOkAction(page);
+        }
+      }
     }
   }
 

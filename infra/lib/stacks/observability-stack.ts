@@ -81,9 +81,14 @@ export class ObservabilityStack extends Stack {
       topicName: names.alarmTopicName,
       email: env.observability.alarmEmail,
     });
+    // Paging (prod): the on-call tool subscribes its HTTPS endpoint to this topic (docs/deployment.md).
+    const paging = env.observability.paging
+      ? new AlarmTopic(this, 'PagingTopic', { topicName: names.pagingTopicName })
+      : undefined;
     // By deterministic identifier, so this stack does not depend on (and cannot block changes to) the data stack.
     new ServiceAlarms(this, 'Alarms', {
       topic: this.alarmTopic.topic,
+      ...(paging ? { pagingTopic: paging.topic } : {}),
       databaseIdentifier: names.databaseInstanceIdentifier,
       ...(env.database.readReplica ? { replicaIdentifier: `${names.databaseInstanceIdentifier}-replica` } : {}),
       environment: env,

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { XRAY_FIXED_RATE } from '../../lib/stacks/observability-stack.ts';
 import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
-import { only, resources } from '../helpers/template-queries.ts';
+import { resources } from '../helpers/template-queries.ts';
 
 describe('observability: AMP workspace and Managed Grafana with Identity Center', () => {
   it.each(ENVIRONMENTS)('%s', (name) => {
@@ -33,8 +33,10 @@ describe('observability: log groups with retention and KMS', () => {
 describe('observability: SNS alarm topic (KMS, TLS only, e-mail)', () => {
   it.each(ENVIRONMENTS)('%s', (name) => {
     const template = templateOf(name, 'observability');
-    const topic = only(template, 'AWS::SNS::Topic').Properties;
-    expect(topic.TopicName).toBe(environment(name).names.alarmTopicName);
+    const [, found] = resources(template, 'AWS::SNS::Topic').find(
+      ([, t]) => t.Properties.TopicName === environment(name).names.alarmTopicName,
+    ) ?? [undefined, undefined];
+    const topic = found?.Properties;
     expect(topic.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -65,7 +67,7 @@ describe('observability: CloudWatch alarms (ALB 5xx, target latency, RDS CPU, st
       ].sort(),
     );
     for (const alarm of alarms) {
-      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+      expect(alarm.AlarmActions).toContainEqual({ Ref: expect.stringMatching(/^AlarmTopic/) });
     }
     const id = environment(name).names.databaseInstanceIdentifier;
     expect(byName['rds-cpu'].Dimensions).toEqual([{ Name: 'DBInstanceIdentifier', Value: id }]);
@@ -84,5 +86,23 @@ describe('observability: X-Ray sampling rule', () => {
     templateOf('prod', 'observability').hasResourceProperties('AWS::XRay::SamplingRule', {
       SamplingRule: Match.objectLike({ FixedRate: XRAY_FIXED_RATE, URLPath: '/api/*', ReservoirSize: 1 }),
     });
+  });
+});
+
+describe('observability: paging only where config says so (prod), for the user-facing alarms', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const template = templateOf(name, 'observability');
+    const env = environment(name);
+    const topics = resources(template, 'AWS::SNS::Topic').map(([, t]) => t.Properties.TopicName);
+    expect(topics.includes(env.names.pagingTopicName)).toBe(env.observability.paging);
+    const paged = resources(template, 'AWS::CloudWatch::Alarm')
+      .filter(([, a]) => a.Properties.AlarmActions.some((r: { Ref: string }) => r.Ref.startsWith('PagingTopic')))
+      .map(([, a]) => a.Properties.AlarmName.replace(`${env.names.prefix}-`, ''))
+      .sort();
+    expect(paged).toEqual(env.observability.paging ? ['alb-5xx', 'alb-target-latency', 'rds-free-storage'] : []);
+  });
+
+  it('prod pages and the other environments do not (config)', () => {
+    expect(ENVIRONMENTS.filter((name) => environment(name).observability.paging)).toEqual(['prod']);
   });
 });
