@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -11,7 +13,7 @@ from flask import Flask, Response, g, request
 from sqlalchemy import Engine
 
 from innovate_api import migrate, ops
-from innovate_api.db import create_db_engine
+from innovate_api.db import autocommit, create_db_engine
 from innovate_api.observability import metrics, tracing
 from innovate_api.openapi import build_document
 from innovate_api.problems import register_problem_handlers
@@ -33,6 +35,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = engine or create_db_engine(settings)
     app.extensions["innovate_api.engine"] = engine
+    app.extensions["innovate_api.reader"] = autocommit(engine)
     app.extensions["innovate_api.draining"] = draining
     app.extensions["innovate_api.migration_head"] = migrate.head_revision()
 
@@ -60,7 +63,12 @@ def _register_request_id(app: Flask) -> None:
                 request.method,
                 request.path,
                 response.status_code,
-                extra={"method": request.method, "path": request.path, "status": response.status_code},
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+                },
             )
         return response
 
@@ -71,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks.blueprint)
     document = build_document()
 
+    body = json.dumps(document)
+
     @app.get("/api/v1/openapi.json")
     def openapi_document() -> Response:
-        return app.json.response(document)
+        return Response(body, mimetype="application/json")

@@ -32,7 +32,7 @@ def readyz() -> tuple[Response, int]:
     if draining():
         return jsonify(status="shutting down"), 503
     try:
-        with db.engine().connect() as connection:
+        with db.reader().connect() as connection:
             revision = migrate.current_revision(connection)
     except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, sa_exc.ProgrammingError):
         return jsonify(status="database unavailable"), 503

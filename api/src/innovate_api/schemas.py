@@ -37,17 +37,16 @@ def _trimmed_not_blank(value: str) -> str:
     return value
 
 
-def _trimmed_text(max_length: int) -> Any:
-    return Annotated[
-        str,
-        Field(min_length=1, max_length=max_length),
-        AfterValidator(_trimmed_not_blank),
-        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": _NO_NUL_NOT_BLANK}),
-    ]
+def _trimmed_text_schema(max_length: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": _NO_NUL_NOT_BLANK})
 
 
-ProjectName = _trimmed_text(120)
-TaskTitle = _trimmed_text(200)
+ProjectName = Annotated[
+    str, Field(min_length=1, max_length=120), AfterValidator(_trimmed_not_blank), _trimmed_text_schema(120)
+]
+TaskTitle = Annotated[
+    str, Field(min_length=1, max_length=200), AfterValidator(_trimmed_not_blank), _trimmed_text_schema(200)
+]
 Description = Annotated[
     str,
     Field(max_length=2000),
@@ -79,8 +78,9 @@ class ProjectCreate(RequestBody):
 
 
 class ProjectUpdate(RequestBody):
-    name: ProjectName = None
-    description: Description = None
+    # None means "not given" (never validated); an explicit null fails the str type. See the module docstring.
+    name: ProjectName = Field(None)  # type: ignore[assignment]
+    description: Description = Field(None)  # type: ignore[assignment]
 
 
 class Project(ResponseBody):
@@ -107,7 +107,7 @@ class TaskCreate(RequestBody):
 
 
 class TaskUpdate(RequestBody):
-    title: TaskTitle = None
+    title: TaskTitle = Field(None)  # type: ignore[assignment]
     due_date: date | None = None
 
 

@@ -35,8 +35,9 @@ def serve(load_settings: Callable[[], Settings]) -> int:
 
     from gunicorn.app.base import BaseApplication
     from gunicorn.arbiter import Arbiter
+    from gunicorn.glogging import Logger
 
-    from innovate_api.observability.logging import configure_logging
+    from innovate_api.observability.logging import configure_logging, json_handler
 
     configure_logging(settings.log_level)
     # A byte of shared memory, created before the fork: 1 = draining. Workers read it in /readyz.
@@ -62,10 +63,18 @@ def serve(load_settings: Callable[[], Settings]) -> int:
                 raise StopIteration
             super().murder_workers()
 
+    class JsonLogger(Logger):  # type: ignore[misc]
+        """gunicorn's own messages (start, workers, signals) as JSON lines too."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            self.error_log.handlers = [json_handler()]
+            self.error_log.propagate = False
+
     def child_exit(_server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(worker.pid)
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -80,6 +89,7 @@ def serve(load_settings: Callable[[], Settings]) -> int:
                 "limit_request_line": 8190,  # the largest gunicorn allows; the API's own limits are smaller
                 "accesslog": None,  # the app logs each request as JSON with its request id
                 "errorlog": "-",
+                "logger_class": JsonLogger,
                 "loglevel": settings.log_level.lower(),
                 "child_exit": child_exit,
                 "proc_name": "innovate-api",

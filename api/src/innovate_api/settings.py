@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(4, ge=1, le=100)
     db_pool_max_overflow: int = Field(2, ge=0, le=100)
     db_pool_timeout_seconds: float = Field(3.0, gt=0, le=60)
+    # A pooled connection idle for longer than this is pinged before use (see db.py).
+    db_pool_ping_idle_seconds: float = Field(1.0, ge=0, le=3600)
     db_connect_timeout_seconds: int = Field(3, ge=1, le=60)
     db_statement_timeout_ms: int = Field(10_000, ge=100, le=600_000)
 
@@ -91,7 +93,7 @@ class Settings(BaseSettings):
                 raise SettingsError("DATABASE_URL: must be a postgresql:// URL")
             return url.set(drivername="postgresql+psycopg")
         username, password = self._secret_credentials()
-        query = {"sslmode": self.db_sslmode}
+        query: dict[str, str] = {"sslmode": self.db_sslmode}
         if self.db_sslrootcert is not None:
             query["sslrootcert"] = str(self.db_sslrootcert)
         return URL.create(

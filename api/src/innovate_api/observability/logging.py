@@ -6,15 +6,15 @@ import logging
 import sys
 
 from flask import g, has_request_context
-from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
+
+from innovate_api.observability.tracing import current_trace_id
 
 
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = g.get("request_id") if has_request_context() else None
-        context = trace.get_current_span().get_span_context()
-        record.trace_id = f"{context.trace_id:032x}" if context.is_valid else None
+        record.trace_id = current_trace_id()
         return True
 
 
@@ -36,3 +36,4 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [json_handler()]
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # per-worker start-up chatter

@@ -1,12 +1,18 @@
-"""OpenTelemetry tracing: Flask and SQLAlchemy spans always (their trace ids go into the logs); spans are exported
-over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set. The exporter reads the other
-standard OTEL_* variables itself."""
+"""OpenTelemetry tracing, exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is
+set: then Flask and SQLAlchemy are instrumented and the exporter and sampler read the standard OTEL_* variables.
+
+Without an endpoint nothing is instrumented (spans nobody receives cost ~15% of a short request's CPU, measured in
+docs/benchmarks.md), but every log line still carries a trace id: the W3C ``traceparent`` one if the caller sent it
+(so logs join the caller's trace), else a fresh one per request.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 
-from flask import Flask
+from flask import Flask, g, has_request_context, request
 from opentelemetry import trace
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
@@ -18,20 +24,45 @@ from sqlalchemy import Engine
 _provider: TracerProvider | None = None
 
 
+def exporting() -> bool:
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
 def _tracer_provider() -> TracerProvider:
     global _provider
     if _provider is None:
-        resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", "innovate-api")})
-        _provider = TracerProvider(resource=resource)
-        if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-            _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", "innovate-api")})
+        _provider = TracerProvider(resource=resource)  # sampler from OTEL_TRACES_SAMPLER, default parent/always on
+        _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         trace.set_tracer_provider(_provider)
     return _provider
 
 
 def instrument(app: Flask, engine: Engine) -> None:
+    if not exporting():
+        return
     provider = _tracer_provider()
-    FlaskInstrumentor().instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics")
+    FlaskInstrumentor().instrument_app(  # type: ignore[no-untyped-call]
+        app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics"
+    )
     SQLAlchemyInstrumentor().instrument(engine=engine, tracer_provider=provider)
+
+
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
+
+
+def current_trace_id() -> str | None:
+    """The trace id for log lines: the active span's, else the request's ``traceparent`` one, else a new one."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        return f"{context.trace_id:032x}"
+    if not has_request_context():
+        return None
+    if "trace_id" not in g:
+        match = _TRACEPARENT.fullmatch(request.headers.get("traceparent", "").strip())
+        given = match.group(1) if match else None
+        g.trace_id = given if given and given != "0" * 32 else secrets.token_hex(16)
+    trace_id: str = g.trace_id
+    return trace_id

@@ -60,14 +60,14 @@ def list_projects(query: PageQuery) -> Response:
         created_at, project_id = decode_cursor(query.cursor, 2)
         after = (parse_timestamp(created_at), parse_uuid(project_id))
         statement = statement.where(tuple_(projects.c.created_at, projects.c.id) > after)
-    with db.engine().connect() as connection:
+    with db.reader().connect() as connection:
         rows = connection.execute(statement).all()
     page = rows[: query.limit]
     next_cursor = None
     if len(rows) > query.limit:
         last = page[-1]
         next_cursor = encode_cursor([last.created_at.isoformat(), str(last.id)])
-    return json_response(ProjectPage(items=[_project(r) for r in page], next_cursor=next_cursor))
+    return json_response(ProjectPage.model_validate({"items": [r._asdict() for r in page], "next_cursor": next_cursor}))
 
 
 @operation(
@@ -113,7 +113,7 @@ def create_project(body: ProjectCreate) -> Response:
     success_headers=("ETag",),
 )
 def get_project(project_id: UUID) -> Response:
-    with db.engine().connect() as connection:
+    with db.reader().connect() as connection:
         row = connection.execute(select(projects).where(projects.c.id == project_id)).first()
     if row is None:
         raise not_found()

@@ -1,0 +1,273 @@
+"""``make bench-api``: wrk on loopback against list-tasks (50 rows) and create-task, the API beside a bare baseline
+(tools/bench_baseline.py) in the same run, then the API's p99 at half its maximum throughput. Writes the ``## API``
+section of docs/benchmarks.md. Bounded: about 2 minutes.
+
+The machine is shared and noisy, so runs of the API and the baseline alternate (ROUNDS times) and the best run of
+each counts; the servers' CPU time per request (from /proc, summed over gunicorn's processes) is reported too,
+because it hardly depends on what else the machine is doing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import requests
+
+from tools.processes import API_DIR, REPO_ROOT, free_port, postgres, run_migrations
+
+ROUNDS = 3
+DURATION_S = 5
+WARMUP_S = 2
+CONNECTIONS = 8
+WRK_THREADS = 2
+PROJECTS_FOR_CREATES = 8  # creates lock their project: spread them like real traffic
+WORKERS, THREADS = "2", "4"
+BENCHMARKS = REPO_ROOT / "docs" / "benchmarks.md"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+LUA = """
+local projects = {}
+for id in string.gmatch(os.getenv("PROJECTS") or "", "[^,]+") do table.insert(projects, id) end
+local mode = os.getenv("MODE")
+local pause = tonumber(os.getenv("DELAY_MS") or "0")
+local n = 0
+function delay() return pause end
+function request()
+  n = n + 1
+  local project = projects[(n % #projects) + 1]
+  if mode == "create" then
+    return wrk.format("POST", "/api/v1/projects/" .. project .. "/tasks",
+      {["Content-Type"] = "application/json"}, '{"title": "bench task ' .. n .. '"}')
+  end
+  return wrk.format("GET", "/api/v1/projects/" .. project .. "/tasks?limit=50")
+end
+"""
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+    cpu_ms_per_request: float = 0.0
+
+
+def _ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {value!r}")
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match.group(2)]
+
+
+def _field(pattern: str, out: str) -> str:
+    match = re.search(pattern, out, re.M)
+    if match is None:
+        raise RuntimeError(f"wrk output without {pattern!r}:\n{out}")
+    return match.group(1)
+
+
+def server_cpu_seconds(master: int) -> float:
+    """utime + stime of gunicorn's master and its workers."""
+    pids = [master] + [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def wrk(url: str, script: Path, duration: int, env: dict[str, str], master: int | None = None) -> Result:
+    cpu_before = server_cpu_seconds(master) if master else 0.0
+    out = subprocess.run(
+        ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    ).stdout
+    cpu = server_cpu_seconds(master) - cpu_before if master else 0.0
+    total = int(_field(r"(\d+) requests in", out))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    if errors:
+        print(f"bench: errors in this run:\n{out}", file=sys.stderr)
+    return Result(
+        rps=float(_field(r"Requests/sec:\s+([\d.]+)", out)),
+        p50_ms=_ms(_field(r"^\s+50%\s+(\S+)", out)),
+        p99_ms=_ms(_field(r"^\s+99%\s+(\S+)", out)),
+        errors=errors,
+        requests=total,
+        cpu_ms_per_request=cpu * 1000 / total if total else 0.0,
+    )
+
+
+def start(command: list[str], env: dict[str, str], probe: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command, cwd=API_DIR, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(probe, timeout=2).status_code == 200:
+                return process
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{command[0]} did not start")
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+    return f"`nproc` {nproc}, {cpu}"
+
+
+def seed(url: str) -> tuple[str, list[str]]:
+    """A project with 50 tasks for list-tasks; fresh projects for create-task."""
+    insert_project = "INSERT INTO projects (id, name) VALUES (gen_random_uuid(), %s) RETURNING id"
+    insert_task = (
+        "INSERT INTO tasks (id, project_id, title, status, position) VALUES (gen_random_uuid(), %s, %s, %s, %s)"
+    )
+    with psycopg.connect(url) as connection:
+        list_project = str(connection.execute(insert_project, ("bench list",)).fetchone()[0])  # type: ignore[index]
+        for i in range(50):
+            connection.execute(insert_task, (list_project, f"task {i}", ("todo", "doing", "done")[i % 3], i // 3))
+        creates = [
+            str(connection.execute(insert_project, (f"bench create {i}",)).fetchone()[0])  # type: ignore[index]
+            for i in range(PROJECTS_FOR_CREATES)
+        ]
+    return list_project, creates
+
+
+def main() -> int:
+    venv_bin = API_DIR / ".venv" / "bin"
+    with postgres() as pg, tempfile.TemporaryDirectory(prefix="innovate-api-bench-") as tmp:
+        url = pg.create_database("api_bench")
+        run_migrations(url)
+        list_project, create_projects = seed(url)
+        script = Path(tmp) / "bench.lua"
+        script.write_text(LUA)
+        ports = {"api": free_port(), "bare": free_port()}
+        common = {"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "API_WORKERS": WORKERS, "API_THREADS": THREADS}
+        list_path = f"/api/v1/projects/{list_project}/tasks"
+        servers = {
+            "api": start(
+                [str(venv_bin / "innovate-api"), "serve"],
+                {**common, "API_BIND": f"127.0.0.1:{ports['api']}", "API_DRAIN_SECONDS": "0"},
+                f"http://127.0.0.1:{ports['api']}{list_path}",
+            ),
+            "bare": start(
+                [
+                    *(str(venv_bin / "gunicorn"), "-k", "gthread", "-w", WORKERS, "--threads", THREADS),
+                    *("-b", f"127.0.0.1:{ports['bare']}", "--log-level", "warning", "tools.bench_baseline:app"),
+                ],
+                common,
+                f"http://127.0.0.1:{ports['bare']}{list_path}",
+            ),
+        }
+        try:
+            scenarios = {"list": [list_project], "create": create_projects}
+            best: dict[tuple[str, str], Result] = {}
+            for scenario, projects in scenarios.items():
+                env = {"MODE": scenario, "PROJECTS": ",".join(projects)}
+                for name in ("bare", "api"):
+                    wrk(f"http://127.0.0.1:{ports[name]}", script, WARMUP_S, env)
+                for round_ in range(ROUNDS):
+                    for name in ("bare", "api"):
+                        result = wrk(f"http://127.0.0.1:{ports[name]}", script, DURATION_S, env, servers[name].pid)
+                        print(f"bench: {scenario:6} {name:4} round {round_ + 1}: {result}", flush=True)
+                        if (scenario, name) not in best or result.rps > best[(scenario, name)].rps:
+                            best[(scenario, name)] = result
+            half: dict[str, tuple[float, Result]] = {}
+            for scenario, projects in scenarios.items():
+                target = best[(scenario, "api")].rps / 2
+                env = {"MODE": scenario, "PROJECTS": ",".join(projects)}
+                base = f"http://127.0.0.1:{ports['api']}"
+                # wrk has no rate option: pace each connection with a delay, calibrated once for the latency.
+                delay = CONNECTIONS / target * 1000
+                probe = wrk(base, script, 3, {**env, "DELAY_MS": str(int(delay))})
+                latency = max(0.0, CONNECTIONS / probe.rps * 1000 - delay)
+                paced = wrk(base, script, DURATION_S, {**env, "DELAY_MS": str(int(max(0.0, delay - latency)))})
+                half[scenario] = (target, paced)
+                print(f"bench: {scenario:6} api at half load (target {target:.0f}/s): {paced}", flush=True)
+            load = os.getloadavg()[0]
+        finally:
+            for process in servers.values():
+                process.terminate()
+                process.wait(30)
+    write_section(best, half, load)
+    return 0
+
+
+def write_section(best: dict[tuple[str, str], Result], half: dict[str, tuple[float, Result]], load: float) -> None:
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    names = {"list": "`GET .../tasks?limit=50` (50 rows)", "create": "`POST .../tasks`"}
+    lines = [
+        "## API",
+        "",
+        f"Measured by `make bench-api` on {today}, {machine()}; Python {platform.python_version()}; 1-minute load "
+        f"average {load:.1f} at the end (other parts' jobs share the machine). wrk on loopback ({WRK_THREADS} "
+        f"threads, {CONNECTIONS} connections); the API (`innovate-api serve`, no OTLP endpoint set) and the bare "
+        f"baseline (`api/tools/bench_baseline.py`: Flask + psycopg running the same SQL, none of the app's layers) "
+        f"both under gunicorn gthread, {WORKERS} workers x {THREADS} threads, against the same PostgreSQL 18 "
+        f"(embedded, fsync off). Runs alternate API/baseline, {ROUNDS} rounds of {DURATION_S} s after a "
+        f"{WARMUP_S} s warm-up; the best round of each is shown. Load generator, servers and database share the "
+        "cores, so absolute figures are low: read the ratios.",
+        "",
+        "| Request | bare req/s | API req/s | API/bare | bare p50 / p99 | API p50 / p99 | server CPU per request"
+        " bare / API | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for scenario in ("list", "create"):
+        bare, api = best[(scenario, "bare")], best[(scenario, "api")]
+        lines.append(
+            f"| {names[scenario]} | {bare.rps:.0f} | {api.rps:.0f} | **{api.rps / bare.rps:.2f}** | "
+            f"{bare.p50_ms:.1f} / {bare.p99_ms:.1f} ms | {api.p50_ms:.1f} / {api.p99_ms:.1f} ms | "
+            f"{bare.cpu_ms_per_request:.2f} / {api.cpu_ms_per_request:.2f} ms | {bare.errors + api.errors} |"
+        )
+    lines += [
+        "",
+        "The API at half of its maximum throughput (each wrk connection paced; target = half the best req/s above):",
+        "",
+        "| Request | target req/s | achieved req/s | p50 | p99 | errors |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for scenario in ("list", "create"):
+        target, paced = half[scenario]
+        lines.append(
+            f"| {names[scenario]} | {target:.0f} | {paced.rps:.0f} | {paced.p50_ms:.1f} ms | {paced.p99_ms:.1f} ms "
+            f"| {paced.errors} |"
+        )
+    lines.append("")
+    section = "\n".join(lines)
+    text = BENCHMARKS.read_text() if BENCHMARKS.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## API\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    BENCHMARKS.write_text(text.rstrip("\n") + "\n")
+    print(f"bench: wrote the API section of {BENCHMARKS.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
