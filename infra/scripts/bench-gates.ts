@@ -83,4 +83,6 @@ if (start < 0) {
   updated = `${doc.slice(0, start)}${section}${next < 0 ? '' : `\n${doc.slice(next + 1)}`}`;
 }
 writeFileSync(path, updated.endsWith('\n') ? updated : `${updated}\n`);
+// Biome formats Markdown tables (`make lint`); the rest of the file is already formatted, so only this section moves.
+execFileSync('npx', ['biome', 'format', '--write', path], { cwd: ROOT, stdio: 'ignore' });
 process.stdout.write(section);
