@@ -33,7 +33,7 @@ def name_taken(name: str) -> ProblemError:
 
 
 def _project(row: Any) -> Project:
-    return Project.model_validate(row, from_attributes=True)
+    return Project.model_validate(row._asdict())
 
 
 def _version_matches(if_match: IfMatch) -> Any:

@@ -34,7 +34,7 @@ def task_not_found() -> ProblemError:
 
 
 def _task(row: Any) -> Task:
-    return Task.model_validate(row, from_attributes=True)
+    return Task.model_validate(row._asdict())
 
 
 def _location(row: Any) -> str:
