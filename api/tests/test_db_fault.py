@@ -24,9 +24,12 @@ WRITERS = 4
 OUTAGE_SECONDS = 1.5
 RECOVERY_LIMIT_SECONDS = 5.0
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("INNOVATE_TEST_DATABASE_URL")), reason="restarts its own PostgreSQL (runner only)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(os.environ.get("INNOVATE_TEST_DATABASE_URL")), reason="restarts its own PostgreSQL (runner only)"
+    ),
+]
 
 
 def test_writes_survive_a_database_restart_exactly_once() -> None:

@@ -18,6 +18,8 @@ import requests
 from tests.conftest import Server
 from tools.processes import ApiServer, run_migrations
 
+pytestmark = pytest.mark.slow
+
 DRAIN_SECONDS = 1.5
 LOAD_THREADS = 4
 HELD_REQUESTS = 3
