@@ -23,7 +23,7 @@ include $(filter-out mk/tools.mk,$(sort $(wildcard mk/*.mk)))
 
 .PHONY: help deps check test lint bench
 help: ## list the targets
-	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 deps: deps-node deps-python ## install every dependency that is missing
 

@@ -1,3 +1,4 @@
+export type { AccountKey, FoundationsConfig, PermissionSetKey } from './foundations-schema.ts';
 export {
   COST_TAG_KEYS,
   ConfigError,
@@ -16,4 +17,3 @@ export type {
   Tags,
   Usage,
 } from './schema.ts';
-export type { AccountKey, FoundationsConfig, PermissionSetKey } from './foundations-schema.ts';

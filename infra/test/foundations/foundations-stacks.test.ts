@@ -203,7 +203,7 @@ describe('AWS Config across the organization', () => {
     const regional = stackSets.find((stackSet) =>
       JSON.stringify(stackSet.TemplateBody).includes('ConfigurationRecorder'),
     );
-    expect((regional?.StackInstancesGroup as Array<{ Regions: string[] }>)[0]?.Regions.sort()).toEqual(
+    expect(((regional?.StackInstancesGroup ?? []) as Array<{ Regions: string[] }>)[0]?.Regions.sort()).toEqual(
       [config.organization.primaryRegion, config.organization.drRegion].sort(),
     );
     const body = bodies.find((candidate) => candidate.Resources.ConfigRecorder);
@@ -228,7 +228,7 @@ describe('AWS Config across the organization', () => {
         only(stack, 'AWS::Config::OrganizationConformancePack').Properties?.TemplateBody as string,
       );
       const identifiers = Object.values(pack.Resources as Record<string, CfnJson>).map(
-        (rule) => (rule.Properties?.Source as { SourceIdentifier: string }).SourceIdentifier,
+        (rule) => (rule.Properties?.Source as { SourceIdentifier: string } | undefined)?.SourceIdentifier,
       );
       const primary = stack.region === config.organization.primaryRegion;
       const expected = CONFORMANCE_RULES.filter((rule) => primary || !rule.accountLevel).map((rule) => rule.identifier);

@@ -51,7 +51,7 @@ function topicPolicy(from: SynthesizedStack, topicName: string): PolicyJson {
     resourcesOfType(from.template, 'AWS::SNS::Topic').find(([, topic]) => topic.Properties?.TopicName === topicName) ??
     [];
   const policy = resourcesOfType(from.template, 'AWS::SNS::TopicPolicy').find(([, candidate]) =>
-    (candidate.Properties?.Topics as Array<{ Ref?: string }>).some((topic) => topic.Ref === topicId),
+    ((candidate.Properties?.Topics ?? []) as Array<{ Ref?: string }>).some((topic) => topic.Ref === topicId),
   );
   if (!topicId || !policy) throw new Error(`no topic policy for ${topicName}`);
   return resolveIntrinsics(policy[1].Properties?.PolicyDocument, from) as PolicyJson;
