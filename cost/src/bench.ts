@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
+import { formatMarkdown } from './markdown-format.ts';
 import { estimate } from './model.ts';
 import { loadPriceTable } from './price-table.ts';
 import { readSynth } from './synth.ts';
@@ -64,5 +65,5 @@ const updated =
   start < 0
     ? `${doc.trimEnd()}\n\n${section}`
     : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next + 1)}`;
-writeFileSync(DOC, updated);
+writeFileSync(DOC, formatMarkdown(updated));
 process.stdout.write(section);

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlatformConfig } from '@innovate/config';
+import { formatMarkdown } from './markdown-format.ts';
 import { estimate } from './model.ts';
 import type { PriceTable } from './price-table.ts';
 import { rate, usd } from './report/format.ts';
@@ -178,12 +179,12 @@ function splice(doc: string, figures: string): string {
 }
 
 export function writeFigures(figures: string, path = COST_DOC): void {
-  writeFileSync(path, splice(readFileSync(path, 'utf8'), figures));
+  writeFileSync(path, formatMarkdown(splice(readFileSync(path, 'utf8'), figures)));
 }
 
 export function checkFigures(figures: string, path = COST_DOC): void {
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  if (splice(doc, figures) !== doc) {
+  if (formatMarkdown(splice(doc, figures)) !== doc) {
     throw new FiguresDriftError(
       `${path}: the figures differ from a fresh computation: run \`make cost-estimates\` and commit`,
     );
