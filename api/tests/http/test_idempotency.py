@@ -107,3 +107,18 @@ def test_concurrent_duplicates_create_exactly_one_row(app: Flask, engine: Engine
     assert [status for status, _ in results] == [201] * threads_count
     assert len({body["id"] for _, body in results}) == 1
     assert count(engine, table) == before + 1
+
+
+def test_a_key_older_than_24_hours_starts_afresh(client: FlaskClient, engine: Engine) -> None:
+    headers = {"Idempotency-Key": "old-key"}
+    first = client.post(PROJECTS, json={"name": "Day one"}, headers=headers).get_json()
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours'"))
+    # Another body is no longer a conflict, and it creates.
+    second = client.post(PROJECTS, json={"name": "Day two"}, headers=headers)
+    assert second.status_code == 201
+    assert second.get_json()["id"] != first["id"]
+    assert count(engine, "projects") == 2
+    # ...and the key now belongs to the new request.
+    again = client.post(PROJECTS, json={"name": "Day two"}, headers=headers)
+    assert again.get_json() == second.get_json()

@@ -3,7 +3,8 @@
 The key row is inserted (ON CONFLICT DO NOTHING) in the SAME transaction that creates the resource and stores the
 response. A concurrent repeat therefore waits on the primary key until the first transaction ends: if it
 committed, the repeat finds the stored response and replays it; if it rolled back (an error response, a lost
-connection), the repeat's insert succeeds and it runs itself. No "in progress" state, no lock to leak.
+connection), the repeat's insert succeeds and it runs itself. No "in progress" state, no lock to leak. Keys live
+24 hours; after that the same key starts afresh.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, request
 from pydantic import BaseModel
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from innovate_api.problems import ProblemError
@@ -27,6 +29,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # Visible ASCII, as in the IETF httpapi draft's examples (UUIDs, ULIDs, random tokens).
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
 _STORED_HEADERS = ("Location", "ETag")
+KEY_LIFETIME = timedelta(hours=24)
 
 
 def idempotency_key() -> str | None:
@@ -60,11 +63,20 @@ def run_once(
     if key is None:
         return create(connection)
     fingerprint = _fingerprint(body)
+    insert = pg_insert(idempotency_keys).values(scope=scope, key=key, request_hash=fingerprint)
     claimed = connection.execute(
-        pg_insert(idempotency_keys)
-        .values(scope=scope, key=key, request_hash=fingerprint)
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.key)
+        # A key older than KEY_LIFETIME is taken over as if new (the row is reset), like payment APIs do after 24 h.
+        insert.on_conflict_do_update(
+            index_elements=[idempotency_keys.c.scope, idempotency_keys.c.key],
+            set_={
+                "request_hash": insert.excluded.request_hash,
+                "status_code": None,
+                "response_body": None,
+                "response_headers": None,
+                "created_at": func.now(),
+            },
+            where=idempotency_keys.c.created_at < func.now() - KEY_LIFETIME,
+        ).returning(idempotency_keys.c.key)
     ).first()
     if claimed is None:
         stored = connection.execute(
