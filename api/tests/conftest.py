@@ -7,7 +7,7 @@ need a database of their own (migrations, fault, shutdown) create one or start t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -84,3 +84,20 @@ def _empty_tables(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def client(app: Flask, engine: Engine) -> FlaskClient:
     return app.test_client()
+
+
+# Figures measured by tests (recovery time, shutdown timings), printed in the terminal summary so `make test-api`
+# shows them without -s.
+MEASURED: list[str] = []
+
+
+@pytest.fixture
+def report_figure() -> Callable[[str], None]:
+    return MEASURED.append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if MEASURED:
+        terminalreporter.section("measured")
+        for line in MEASURED:
+            terminalreporter.write_line(line)

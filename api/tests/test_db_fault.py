@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -32,7 +33,7 @@ pytestmark = [
 ]
 
 
-def test_writes_survive_a_database_restart_exactly_once() -> None:
+def test_writes_survive_a_database_restart_exactly_once(report_figure: Callable[[str], None]) -> None:
     with tempfile.TemporaryDirectory(prefix="innovate-api-fault-") as tmp:
         os.chmod(tmp, 0o777)
         pg = PostgresRunner(data_dir=Path(tmp) / "data")
@@ -50,13 +51,13 @@ def test_writes_survive_a_database_restart_exactly_once() -> None:
         try:
             run_migrations(pg.url)
             api.start()
-            _run_scenario(pg, api)
+            _run_scenario(pg, api, report_figure)
         finally:
             api.stop()
             pg.stop()
 
 
-def _run_scenario(pg: PostgresRunner, api: ApiServer) -> None:
+def _run_scenario(pg: PostgresRunner, api: ApiServer, report_figure: Callable[[str], None]) -> None:
     assert api.process is not None
     project = requests.post(f"{api.base}/api/v1/projects", json={"name": "fault"}, timeout=10).json()
     url = f"{api.base}/api/v1/projects/{project['id']}/tasks"
@@ -127,8 +128,8 @@ def _run_scenario(pg: PostgresRunner, api: ApiServer) -> None:
         ]
     counts = dict(rows)
     log = api.log_path.read_text() if api.log_path else ""
-    print(
-        f"\nfault: {len(acknowledged)} writes acknowledged ({before_outage} before the restart, "
+    report_figure(
+        f"fault: {len(acknowledged)} writes acknowledged ({before_outage} before the restart, "
         f"{during_outage - before_outage} while PostgreSQL was stopping); PostgreSQL down for "
         f"{back_at - down_at:.2f}s; API served writes again {recovery:.2f}s after PostgreSQL was back"
     )

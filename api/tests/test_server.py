@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
@@ -33,7 +34,9 @@ class Outcome:
     error: str = ""
 
 
-def test_sigterm_drains_then_finishes_in_flight_requests(pg_server: Server) -> None:
+def test_sigterm_drains_then_finishes_in_flight_requests(
+    pg_server: Server, report_figure: Callable[[str], None]
+) -> None:
     url = pg_server.create_database("api_shutdown")
     run_migrations(url)
     api = ApiServer(url, env={"API_DRAIN_SECONDS": str(DRAIN_SECONDS), "API_WORKERS": "2", "API_THREADS": "8"})
@@ -130,8 +133,8 @@ def test_sigterm_drains_then_finishes_in_flight_requests(pg_server: Server) -> N
     after = [o for o in outcomes if o.started >= signal_at]
     served_after = [o for o in after if o.status is not None]
     errors_after = sorted({o.error.split(":")[0] for o in after if o.status is None})
-    print(
-        f"\nshutdown: readyz 503 after {readyz_503_after}s; {len(before)} requests before SIGTERM, "
+    report_figure(
+        f"shutdown: readyz 503 after {readyz_503_after * 1000:.0f} ms; {len(before)} requests before SIGTERM, "
         f"{len(served_after)} served during drain, {len(after) - len(served_after)} refused after the listener "
         f"closed ({', '.join(errors_after)}); exit {exit_code} after {stopped_after:.2f}s"
     )
