@@ -133,8 +133,9 @@ def test_sigterm_drains_then_finishes_in_flight_requests(
     after = [o for o in outcomes if o.started >= signal_at]
     served_after = [o for o in after if o.status is not None]
     errors_after = sorted({o.error.split(":")[0] for o in after if o.status is None})
+    readyz_ms = readyz_503_after * 1000 if readyz_503_after is not None else float("nan")
     report_figure(
-        f"shutdown: readyz 503 after {readyz_503_after * 1000 if readyz_503_after is not None else float('nan'):.0f} ms; {len(before)} requests before SIGTERM, "
+        f"shutdown: readyz 503 after {readyz_ms:.0f} ms; {len(before)} requests before SIGTERM, "
         f"{len(served_after)} served during drain, {len(after) - len(served_after)} refused after the listener "
         f"closed ({', '.join(errors_after)}); exit {exit_code} after {stopped_after:.2f}s"
     )
