@@ -86,6 +86,7 @@ class PostgresRunner:
             if line.startswith("DATABASE_URL="):
                 self.url = line.strip().removeprefix("DATABASE_URL=")
                 return time.monotonic()
+        self.stop()
         raise RuntimeError("postgres runner did not print DATABASE_URL in time")
 
     def stop(self, timeout: float = 30) -> None:
@@ -169,6 +170,7 @@ class ApiServer:
             except requests.RequestException:
                 pass
             time.sleep(0.1)
+        self.stop()  # never leave a half-started server behind
         raise RuntimeError("API not ready in time")
 
     def stop(self, timeout: float = 60) -> int:
