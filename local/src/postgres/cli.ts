@@ -1,7 +1,10 @@
 /**
  * Runs a local PostgreSQL in the foreground until SIGTERM/SIGINT:
  *
- *   npx tsx local/src/postgres/cli.ts --data-dir .local/postgres --port 5433 [--no-fsync] [--quiet]
+ *   node --import tsx local/src/postgres/cli.ts --data-dir .local/postgres --port 5433 [--no-fsync] [--quiet]
+ *
+ * Run it as this single `node` process (not through `npx`, whose wrapper process would swallow the SIGTERM meant
+ * for it and leave PostgreSQL running).
  *
  * Prints `DATABASE_URL=...` on its own line once the server accepts connections. Tests and the `make up`
  * supervisor read that line. Bad arguments or a taken port: one line on stderr, exit 2.
