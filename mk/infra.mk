@@ -20,8 +20,10 @@ synth-repeatable: synth
 typecheck-infra: deps-node
 	cd infra && npx tsc -p tsconfig.json
 
+# The foundations suite (infra/test/foundations) is `make test-foundations`'s (mk/foundations.mk); excluded here so
+# `make test` runs it once. vitest's --exclude replaces the default excludes, so node_modules is named again.
 test-infra: deps-node typecheck-infra ## CDK assertion tests (one per requirement of issue 3)
-	cd infra && npx vitest run
+	cd infra && npx vitest run --exclude 'test/foundations/**' --exclude '**/node_modules/**'
 
 
 # ---- Python linters over the synthesized templates, each in its own venv from a hash-pinned lock (infra/tools/). ----

@@ -3,9 +3,9 @@
  * "app-of-apps" Application that syncs `deploy/rendered/<env>/` from Git (ADR 0023). Everything else in the cluster,
  * Argo CD's own later upgrades included, comes from Git through that Application.
  */
+import type { ResolvedEnvironment } from '@innovate/config';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { SYSTEM_NODE_TAINT } from './eks-cluster.ts';
 
 /** The Argo CD Helm chart, pinned. Upgrades after bootstrap are Git changes under deploy/, not CDK changes. */
 export const ARGO_CD_CHART = {
@@ -14,10 +14,37 @@ export const ARGO_CD_CHART = {
   version: '9.4.0',
 } as const;
 
+/**
+ * Argo CD has assessed no health for Application resources since 1.8, so the sync waves of the root's child
+ * Applications (CRDs → controllers → policies → workloads, deploy/src/charts/gitops.ts) would not wait for the
+ * previous wave to be Healthy. This health check, from Argo CD's app-of-apps sync-wave documentation, restores it:
+ * an Application is as healthy as it reports itself, and Progressing until it reports anything.
+ */
+export const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+
+/** The argocd-cm key Argo CD reads a health check for `argoproj.io/Application` from. */
+export const APPLICATION_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
+
 export interface ArgoCdBootstrapProps {
   cluster: eks.ICluster;
   /** Namespace Argo CD runs in (config `names.argocdNamespace`). */
   namespace: string;
+  /** Name of the root Application (config `names.argocdRootApplicationName`; the render contains it too). */
+  rootApplicationName: string;
+  /** Label and taint of the managed system node group (config `names.systemNodes`). */
+  systemNodes: ResolvedEnvironment['names']['systemNodes'];
   /** Git repository, branch and path the root Application syncs. */
   repoUrl: string;
   revision: string;
@@ -29,11 +56,10 @@ export class ArgoCdBootstrap extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdBootstrapProps) {
     super(scope, id);
+    const { label, taint } = props.systemNodes;
     const onSystemNodes = {
-      nodeSelector: { 'innovate.io/node-role': 'system' },
-      tolerations: [
-        { key: SYSTEM_NODE_TAINT.key, operator: 'Equal', value: SYSTEM_NODE_TAINT.value, effect: 'NoSchedule' },
-      ],
+      nodeSelector: { [label.key]: label.value },
+      tolerations: [{ key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect }],
     };
     const chart = props.cluster.addHelmChart('ArgoCd', {
       ...ARGO_CD_CHART,
@@ -46,7 +72,10 @@ export class ArgoCdBootstrap extends Construct {
         // Sign-in goes through the Argo CD CLI/UI over port-forward or an internal ingress added from Git; no Dex.
         dex: { enabled: false },
         server: { service: { type: 'ClusterIP' } },
-        configs: { params: { 'application.namespaces': props.namespace } },
+        configs: {
+          params: { 'application.namespaces': props.namespace },
+          cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+        },
       },
     });
 
@@ -54,20 +83,26 @@ export class ArgoCdBootstrap extends Construct {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {
-        name: 'root',
+        name: props.rootApplicationName,
         namespace: props.namespace,
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
+        // The render's root uses the `bootstrap` AppProject, which only its own first sync creates; this copy starts
+        // in `default` and the first sync replaces it with the rendered one (same name), which then manages itself.
         project: 'default',
         source: {
           repoURL: props.repoUrl,
           targetRevision: props.revision,
           path: props.path,
-          directory: { recurse: true },
+          // Top-level files only, as the rendered root: the component folders belong to the child Applications.
+          directory: { recurse: false },
         },
         destination: { server: 'https://kubernetes.default.svc', namespace: props.namespace },
-        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        },
       },
     };
     const root = props.cluster.addManifest('RootApplication', this.rootApplication);

@@ -35,8 +35,15 @@ export const MANAGED_ADDONS = {
   'metrics-server': undefined,
 } as const satisfies Record<string, Record<string, string> | undefined>;
 
-/** Taint that keeps everything but system pods (Karpenter, CoreDNS, Argo CD) off the managed node group. */
-export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE };
+/**
+ * The managed node group's taint (config `names.systemNodes.taint`, which deploy/ tolerates too) in the node group's
+ * spelling: it keeps everything but system pods (Karpenter, CoreDNS, Argo CD) off these nodes.
+ */
+export function systemNodeTaint(names: ResolvedEnvironment['names']): eks.TaintSpec {
+  const { key, value, effect } = names.systemNodes.taint;
+  const effects = { NoSchedule: eks.TaintEffect.NO_SCHEDULE } as const;
+  return { key, value, effect: effects[effect] };
+}
 
 /** Kubernetes versions this module knows, by the `cluster.kubernetesVersion` string of the config. */
 const VERSIONS: Record<string, eks.KubernetesVersion> = {
@@ -134,8 +141,8 @@ export class EksCluster extends Construct {
       desiredSize: config.systemNodes.desiredSize,
       maxSize: config.systemNodes.maxSize,
       launchTemplateSpec: { id: launchTemplate.ref, version: launchTemplate.attrLatestVersionNumber },
-      labels: { 'innovate.io/node-role': 'system' },
-      taints: [SYSTEM_NODE_TAINT],
+      labels: { [names.systemNodes.label.key]: names.systemNodes.label.value },
+      taints: [systemNodeTaint(names)],
       enableNodeAutoRepair: true,
     });
 

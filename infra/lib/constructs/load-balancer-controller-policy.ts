@@ -48,6 +48,9 @@ export function loadBalancerControllerStatements(scope: IConstruct, clusterName:
         'acm:DescribeCertificate',
         'wafv2:GetWebACL',
         'wafv2:GetWebACLForResource',
+        // The Ingress names its web ACL (`alb.ingress.kubernetes.io/wafv2-acl-name`); v2.14 resolves the name to an
+        // ARN by listing the regional web ACLs (WAF has no get-by-name), so this list call is required.
+        'wafv2:ListWebACLs',
         'shield:GetSubscriptionState',
       ],
       resources: ['*'],
@@ -87,6 +90,16 @@ export function loadBalancerControllerStatements(scope: IConstruct, clusterName:
       ],
       resources: [`arn:${partition}:ec2:${region}:${account}:security-group/*`],
       conditions: taggedByCluster,
+    }),
+    // The Ingress brings its own frontend security group (`names.albSecurityGroupName`) with
+    // `manage-backend-security-group-rules`: the controller then opens the pods' port on the security group of the
+    // target ENIs, which is the EKS cluster security group (every node, managed or Karpenter's, carries it). The
+    // reference policy allows this on every security group; here only on this cluster's, which EKS tags.
+    new iam.PolicyStatement({
+      sid: 'BackendRulesOnClusterSecurityGroup',
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+      resources: [`arn:${partition}:ec2:${region}:${account}:security-group/*`],
+      conditions: { StringEquals: { 'aws:ResourceTag/aws:eks:cluster-name': clusterName } },
     }),
     new iam.PolicyStatement({
       sid: 'CreateTaggedLoadBalancers',

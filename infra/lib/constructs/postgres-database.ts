@@ -31,6 +31,11 @@ export interface PostgresDatabaseProps {
   database: ResolvedEnvironment['database'];
   /** Instance identifier; also names the log groups RDS writes to. */
   instanceIdentifier: string;
+  /**
+   * The application database RDS creates with the instance (config `names.databaseName`); the API's connection
+   * string names it. Changing it on an existing instance replaces the instance in CloudFormation.
+   */
+  databaseName: string;
   /** Secrets Manager name of the master credentials (config `names.databaseSecretName`). */
   secretName: string;
   /** CMK for storage, the secret, Performance Insights and the log groups. */
@@ -92,6 +97,7 @@ export class PostgresDatabase extends Construct {
       engine,
       instanceType,
       instanceIdentifier: props.instanceIdentifier,
+      databaseName: props.databaseName,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],

@@ -93,6 +93,8 @@ export class ClusterStack extends Stack {
     new ArgoCdBootstrap(this, 'ArgoCd', {
       cluster,
       namespace: names.argocdNamespace,
+      rootApplicationName: names.argocdRootApplicationName,
+      systemNodes: names.systemNodes,
       repoUrl: props.organization.git.repoUrl,
       revision: props.organization.git.branch,
       path: names.renderedManifestsPath,

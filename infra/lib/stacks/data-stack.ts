@@ -50,6 +50,7 @@ export class DataStack extends Stack {
       rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
       database: env.database,
       instanceIdentifier: env.names.databaseInstanceIdentifier,
+      databaseName: env.names.databaseName,
       secretName: env.names.databaseSecretName,
       key: this.key,
       logRetentionDays: env.observability.logRetentionDays,

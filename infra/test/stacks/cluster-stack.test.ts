@@ -1,7 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { describe, expect, it } from 'vitest';
-import { ARGO_CD_CHART } from '../../lib/constructs/argo-cd-bootstrap.ts';
+import { INFRA_DIR } from '../../lib/app-context.ts';
+import {
+  APPLICATION_HEALTH_KEY,
+  APPLICATION_HEALTH_LUA,
+  ARGO_CD_CHART,
+} from '../../lib/constructs/argo-cd-bootstrap.ts';
 import { INTERRUPTION_EVENTS } from '../../lib/constructs/karpenter-prerequisites.ts';
 import { config, ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
 import { asArray, only, policyStatements, resources } from '../helpers/template-queries.ts';
@@ -81,6 +88,10 @@ describe('cluster: small on-demand system node group, tainted, IMDSv2 hop limit 
       MaxSize: sizes.maxSize,
     });
     expect(nodes.Taints).toEqual([{ Key: 'CriticalAddonsOnly', Value: 'true', Effect: 'NO_SCHEDULE' }]);
+    // Label and taint come from config (names.systemNodes), which deploy/ tolerates and selects on too.
+    const { label, taint } = environment(name).names.systemNodes;
+    expect(nodes.Labels).toEqual({ [label.key]: label.value });
+    expect(nodes.Taints).toEqual([{ Key: taint.key, Value: taint.value, Effect: 'NO_SCHEDULE' }]);
     const template_ = only(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData;
     expect(template_.MetadataOptions).toEqual({
       HttpTokens: 'required',
@@ -185,6 +196,29 @@ describe('cluster: one Pod Identity association per configured service account, 
     expect(JSON.stringify(write?.Resource)).toContain('observability');
   });
 
+  it('the Load Balancer Controller may list web ACLs (wafv2-acl-name lookup) and open backend rules only on the cluster security group', () => {
+    const statements = policyStatements(template, 'PodIdentitiesawsLoadBalancerController') as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: unknown;
+    }[];
+    const list = statements.find((s) => asArray(s.Action).includes('wafv2:ListWebACLs'));
+    expect(list?.Resource).toBe('*');
+    const ingress = statements.filter((s) => asArray(s.Action).includes('ec2:AuthorizeSecurityGroupIngress'));
+    expect(ingress.length).toBeGreaterThan(0);
+    // Never unconditioned: either the controller's own (tagged) groups or this cluster's security group.
+    for (const statement of ingress) {
+      expect(statement.Condition).toEqual({
+        StringEquals: expect.toSatisfy(
+          (c: Record<string, string>) =>
+            c['aws:ResourceTag/elbv2.k8s.aws/cluster'] === names.clusterName ||
+            c['aws:ResourceTag/aws:eks:cluster-name'] === names.clusterName,
+        ),
+      });
+    }
+    expect(ingress.some((s) => JSON.stringify(s.Condition).includes('aws:eks:cluster-name'))).toBe(true);
+  });
+
   it('Karpenter may pass only its node role and read only its queue', () => {
     const statements = policyStatements(template, 'PodIdentitieskarpenter');
     const pass = statements.find((s) => asArray(s.Action).includes('iam:PassRole'));
@@ -249,12 +283,45 @@ describe('cluster: Argo CD bootstrap with an app-of-apps on deploy/rendered/<env
       JSON.parse(r.Properties.Manifest as string),
     );
     const root = manifests.flat().find((m: { kind: string }) => m.kind === 'Application');
+    expect(root.metadata.name).toBe(names.argocdRootApplicationName);
     expect(root.spec.source).toEqual({
       repoURL: config.organization.git.repoUrl,
       targetRevision: config.organization.git.branch,
-      path: `deploy/rendered/${name}`,
-      directory: { recurse: true },
+      path: names.renderedManifestsPath,
+      directory: { recurse: false },
     });
     expect(root.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
+
+  it.each(ENVIRONMENTS)('%s: the render holds the same root Application (name, path, no recursion)', (name) => {
+    const names = environment(name).names;
+    const rendered = readFileSync(join(INFRA_DIR, '..', names.renderedManifestsPath, 'argocd.yaml'), 'utf8');
+    const roots = rendered
+      .split(/^---$/m)
+      .filter(
+        (doc) =>
+          /^kind: Application$/m.test(doc) && new RegExp(`^  name: ${names.argocdRootApplicationName}$`, 'm').test(doc),
+      );
+    expect(roots.length).toBe(1);
+    expect(roots[0]).toMatch(new RegExp(`^    path: ${names.renderedManifestsPath}$`, 'm'));
+    expect(roots[0]).toMatch(/^ {6}recurse: false$/m);
+  });
+
+  it.each(ENVIRONMENTS)(
+    '%s: Argo CD runs on the system nodes and assesses Application health (sync waves wait)',
+    (name) => {
+      const names = environment(name).names;
+      const chart = only(templateOf(name, 'cluster'), 'Custom::AWSCDK-EKS-HelmChart').Properties;
+      const values = JSON.parse(chart.Values as string);
+      expect(values.configs.cm[APPLICATION_HEALTH_KEY]).toBe(APPLICATION_HEALTH_LUA);
+      // The check reports the child's own health, and Progressing until it has one.
+      expect(APPLICATION_HEALTH_LUA).toMatch(/hs\.status = "Progressing"/);
+      expect(APPLICATION_HEALTH_LUA).toMatch(/hs\.status = obj\.status\.health\.status/);
+      const { label, taint } = names.systemNodes;
+      expect(values.global.nodeSelector).toEqual({ [label.key]: label.value });
+      expect(values.global.tolerations).toEqual([
+        { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect },
+      ]);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -35,6 +35,32 @@ describe('data: Multi-AZ and PITR retention per environment (7/14/30 days)', () 
   it('prod is Multi-AZ with 30 days, dev single-AZ with 7', () => {
     expect(instance('prod').Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 30 });
     expect(instance('dev').Properties).toMatchObject({ MultiAZ: false, BackupRetentionPeriod: 7 });
+  });
+});
+
+describe('data: the application database exists from creation, under the name the API connects to', () => {
+  // The API's database settings are rendered by deploy/ from the same config name; read them back from the
+  // committed render, in either form deploy/ uses (a DATABASE_URL path or a DB_NAME variable).
+  const renderedDatabaseNames = (name: string): string[] => {
+    const dir = join(INFRA_DIR, '..', 'deploy', 'rendered', 'components', name);
+    const text = ['api-base', 'api']
+      .flatMap((component) =>
+        readdirSync(join(dir, component))
+          .filter((file) => file.endsWith('.yaml'))
+          .map((file) => readFileSync(join(dir, component, file), 'utf8')),
+      )
+      .join('\n');
+    const fromUrl = [...text.matchAll(/\{\{ \.port \}\}\/([^?\s"']+)\?/g)].map((m) => m[1]);
+    const fromEnv = [...text.matchAll(/- name: DB_NAME\n\s+value: "?([^"\s]+)"?/g)].map((m) => m[1]);
+    return [...fromUrl, ...fromEnv] as string[];
+  };
+
+  it.each(ENVIRONMENTS)('%s: DBName = names.databaseName = the database the rendered API names', (name) => {
+    const { databaseName } = environment(name).names;
+    expect(instance(name).Properties.DBName).toBe(databaseName);
+    const rendered = renderedDatabaseNames(name);
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(new Set(rendered)).toEqual(new Set([databaseName]));
   });
 });
 
