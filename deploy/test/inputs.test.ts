@@ -50,14 +50,37 @@ describe('derived network values', () => {
   });
 });
 
-describe('DATABASE_URL', () => {
-  it('is built from the RDS secret’s fields and the database name from config, over TLS', () => {
-    const secret = (find(objectsOf('prod'), 'ExternalSecret', 'database') as Json[])[0];
+describe('database settings', () => {
+  const objects = objectsOf('prod') as Json[];
+  const secret = (find(objects, 'ExternalSecret', 'database') as Json[])[0];
+
+  it('come from the RDS secret’s fields, with only the credentials in DB_SECRET', () => {
     expect(secret.spec.dataFrom).toEqual([{ extract: { key: env.names.databaseSecretName } }]);
-    const url: string = secret.spec.target.template.data.DATABASE_URL;
-    expect(url).toBe(
-      `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/${env.names.databaseName}?sslmode=require`,
-    );
+    expect(secret.spec.target.template.data).toEqual({
+      DB_HOST: '{{ .host }}',
+      DB_PORT: '{{ .port }}',
+      DB_SECRET: '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}',
+    });
+  });
+
+  it('verify the server’s certificate and name in both the Rollout and the migration Job', () => {
+    for (const [kind, name] of [
+      ['Rollout', 'api'],
+      ['Job', 'api-migrate'],
+    ] as const) {
+      const workload = (find(objects, kind, name) as Json[])[0];
+      const vars = new Map<string, Json>(
+        workload.spec.template.spec.containers[0].env.map((e: Json) => [e.name, e.valueFrom ?? e.value]),
+      );
+      expect(vars.has('DATABASE_URL'), `${kind} ${name}`).toBe(false);
+      expect(vars.get('DB_SSLMODE')).toBe('verify-full');
+      expect(vars.get('DB_SSLROOTCERT')).toMatch(/^\/.+\.pem$/);
+      expect(vars.get('DB_NAME')).toBe(env.names.databaseName);
+      for (const key of ['DB_HOST', 'DB_PORT', 'DB_SECRET']) {
+        expect(vars.get(key)).toEqual({ secretKeyRef: { name: secret.spec.target.name, key } });
+        expect(Object.keys(secret.spec.target.template.data)).toContain(key);
+      }
+    }
   });
 });
 

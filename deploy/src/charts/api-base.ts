@@ -2,7 +2,7 @@
  * What the API needs before its Rollout can start (Argo CD Application `api-base`, synced one wave before `api`):
  * the namespace (Pod Security `restricted`, enforced), its service account, the secrets External Secrets brings
  * from Secrets Manager, and the namespace's NetworkPolicies. It is separate from `api` so the migration Job, a
- * PreSync hook of `api`, finds DATABASE_URL on the very first sync.
+ * PreSync hook of `api`, finds its database settings on the very first sync.
  */
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import type { Construct } from 'constructs';
@@ -49,8 +49,10 @@ export class ApiBaseChart extends RenderedChart {
       automountServiceAccountToken: false,
     });
 
-    // The RDS secret (JSON: username, password, host, port) becomes one DATABASE_URL for the database the config
-    // names. TLS is required by the server (rds.force_ssl); `require` because the image carries no RDS CA bundle.
+    // The RDS secret (JSON: username, password, host, port) becomes the API's RDS-style settings: DB_HOST, DB_PORT
+    // and DB_SECRET (a JSON object with just the credentials). The database name comes from config, and TLS is
+    // verify-full against the CA bundle in the image (DB_SSLROOTCERT): the server forces TLS (rds.force_ssl) and
+    // the client checks the certificate and the host name, so a spoofed endpoint cannot take the credentials.
     this.add<IExternalSecret>({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
@@ -65,7 +67,9 @@ export class ApiBaseChart extends RenderedChart {
           template: {
             engineVersion: 'v2',
             data: {
-              DATABASE_URL: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/${names.databaseName}?sslmode=require`,
+              DB_HOST: '{{ .host }}',
+              DB_PORT: '{{ .port }}',
+              DB_SECRET: '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}',
             },
           },
         },

@@ -11,12 +11,17 @@ export const API = {
   stableService: 'api-stable',
   canaryService: 'api-canary',
   ingress: 'api',
-  /** Secret (made by External Secrets from RDS's secret) holding DATABASE_URL. */
+  /** Secret (made by External Secrets from RDS's secret) holding DB_HOST, DB_PORT and DB_SECRET. */
   databaseSecret: 'database',
   /** Secret holding the AMP workspace endpoint the canary analysis queries. */
   ampEndpointSecret: 'amp-endpoint',
   /** The writable scratch directory; the root filesystem is read-only. */
   tmpDir: '/tmp',
+  /**
+   * The RDS CA bundle inside the API image (api/Dockerfile copies it here; a drift test in .github/tests compares
+   * the two): the API verifies the database's certificate and host name against it (`DB_SSLMODE=verify-full`).
+   */
+  rdsCaBundle: '/etc/ssl/rds/global-bundle.pem',
 } as const;
 
 /**

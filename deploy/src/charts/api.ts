@@ -269,7 +269,14 @@ function apiContainer(ctx: DeployContext, command: string[]): IContainer {
       { name: 'API_DRAIN_SECONDS', value: String(SHUTDOWN.drainSeconds) },
       { name: 'API_GRACEFUL_TIMEOUT_SECONDS', value: String(SHUTDOWN.gunicornGracefulTimeoutSeconds) },
       { name: 'DB_POOL_SIZE', value: String(api.dbPoolSize) },
-      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: API.databaseSecret, key: 'DATABASE_URL' } } },
+      // RDS-style settings (api/README.md): TLS verify-full against the CA bundle baked into the image.
+      ...(['DB_HOST', 'DB_PORT', 'DB_SECRET'] as const).map((key) => ({
+        name: key,
+        valueFrom: { secretKeyRef: { name: API.databaseSecret, key } },
+      })),
+      { name: 'DB_NAME', value: ctx.env.names.databaseName },
+      { name: 'DB_SSLMODE', value: 'verify-full' },
+      { name: 'DB_SSLROOTCERT', value: API.rdsCaBundle },
       { name: 'OTEL_SERVICE_NAME', value: `${ctx.env.tags.app}-api` },
       {
         name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
