@@ -1,0 +1,149 @@
+/**
+ * The workflows against the things they must not drift from: the OIDC roles (names from config/src/names.ts,
+ * trust conditions from infra's GithubOidcRoles), the SPA cache rules (local/src/edge/cache-control.ts), and the
+ * supply-chain rules of ADR 0091 (actions pinned by full SHA with a version comment, least permissions, timeouts).
+ */
+import { loadPlatformConfig } from '@innovate/config';
+import { describe, expect, it } from 'vitest';
+import {
+  CACHE_IMMUTABLE,
+  CACHE_NEVER,
+  CACHE_REVALIDATE,
+  HASHED_ASSETS_PREFIX,
+} from '../../local/src/edge/cache-control.ts';
+import { ciEnvironment } from '../scripts/ci-env.ts';
+import { type Json, readRepoFile, workflows } from './helpers.ts';
+
+const all = workflows();
+const config = loadPlatformConfig();
+const CI_ENV_STEP = /npx tsx \.github\/scripts\/ci-env\.ts /;
+
+type Step = { job: string; jobDef: Json; step: Json; file: string };
+const steps: Step[] = all.flatMap(({ file, doc }) =>
+  Object.entries(doc.jobs as Record<string, Json>).flatMap(([job, jobDef]) =>
+    ((jobDef.steps ?? []) as Json[]).map((step) => ({ job, jobDef, step, file })),
+  ),
+);
+
+describe('ci-env.ts derives every role ARN from config', () => {
+  it.each(config.environments.map((e) => e.name))('%s', (name) => {
+    const env = config.environment(name);
+    const out = ciEnvironment(name);
+    const arn = (role: string) => `arn:aws:iam::${env.account.id}:role/${role}`;
+    expect(out.image_push_role_arn).toBe(arn(env.names.ciImagePushRoleName));
+    expect(out.infra_deploy_role_arn).toBe(arn(env.names.ciInfraDeployRoleName));
+    expect(out.spa_publish_role_arn).toBe(arn(env.names.ciSpaPublishRoleName));
+    expect(out.repository).toBe(env.names.apiRepositoryName);
+    expect(out.registry).toBe(`${env.account.id}.dkr.ecr.${env.region}.amazonaws.com`);
+  });
+});
+
+describe('AWS credentials in the workflows', () => {
+  const credentialSteps = steps.filter((s) =>
+    String(s.step.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'),
+  );
+  const oidc = readRepoFile('infra', 'lib', 'constructs', 'github-oidc-roles.ts');
+  // The trust conditions infra writes: image push trusts the main branch's ref, the others a GitHub environment.
+  const imagePushTrustsRef =
+    /this\.imagePush = new iam\.Role\([^;]*?assumedBy: trust\(`\$\{repo\}:ref:refs\/heads\//s.test(oidc);
+  const spaTrustsEnvironment = /this\.spaPublish = new iam\.Role\([^;]*?assumedBy: trust\(environmentSubject\)/s.test(
+    oidc,
+  );
+
+  it('exist, and infra still has the trust conditions these jobs are shaped for', () => {
+    expect(credentialSteps.length).toBeGreaterThan(0);
+    expect(imagePushTrustsRef).toBe(true);
+    expect(spaTrustsEnvironment).toBe(true);
+  });
+
+  it.each(credentialSteps.map((s) => [`${s.file} ${s.job}`, s] as const))(
+    '%s assumes a role ci-env.ts derived',
+    (_, s) => {
+      const match = /^\$\{\{ steps\.([\w-]+)\.outputs\.(\w+) \}\}$/.exec(s.step.with['role-to-assume']);
+      expect(match, 'role-to-assume must be a ci-env.ts output, never a typed ARN').not.toBeNull();
+      const [, stepId, key] = match as RegExpExecArray;
+      const source = s.jobDef.steps.find((x: Json) => x.id === stepId);
+      expect(source?.run).toMatch(CI_ENV_STEP);
+      expect(Object.keys(ciEnvironment('dev'))).toContain(key);
+      expect(s.step.with['aws-region']).toBe(`\${{ steps.${stepId}.outputs.region }}`);
+      expect(s.jobDef.permissions?.['id-token']).toBe('write');
+      // A job with `environment:` gets an OIDC subject `...:environment:<env>`, which the image push role refuses.
+      if (key === 'image_push_role_arn') expect(s.jobDef.environment).toBeUndefined();
+      if (key === 'spa_publish_role_arn' || key === 'infra_deploy_role_arn') expect(s.jobDef.environment).toBeDefined();
+    },
+  );
+
+  it('every ci-env.ts output a workflow reads exists', () => {
+    const keys = new Set(Object.keys(ciEnvironment('dev')));
+    for (const { file, doc, text } of all) {
+      const ciEnvSteps = new Set(
+        Object.values(doc.jobs as Record<string, Json>).flatMap((j) =>
+          ((j.steps ?? []) as Json[]).filter((s) => CI_ENV_STEP.test(s.run ?? '')).map((s) => s.id),
+        ),
+      );
+      for (const m of text.matchAll(/steps\.([\w-]+)\.outputs\.(\w+)/g))
+        if (ciEnvSteps.has(m[1])) expect(keys, `${file}: steps.${m[1]}.outputs.${m[2]}`).toContain(m[2]);
+    }
+  });
+});
+
+describe('supply chain and least privilege', () => {
+  it.each(all.map((w) => [w.file, w] as const))(
+    '%s: third-party actions pinned by full SHA with a version comment',
+    (_, w) => {
+      const uses = [...w.text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)];
+      for (const [, ref, rest] of uses) {
+        if (ref?.startsWith('./')) continue;
+        expect(ref).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        expect(rest?.trim()).toMatch(/^# v\d+\.\d+\.\d+$/);
+      }
+    },
+  );
+
+  it('one SHA per action across all workflows', () => {
+    const seen = new Map<string, Set<string>>();
+    for (const w of all)
+      for (const m of w.text.matchAll(/uses:\s*([\w.-]+\/[\w./-]+)@([0-9a-f]{40})/g))
+        seen.set(m[1] ?? '', (seen.get(m[1] ?? '') ?? new Set()).add(m[2] ?? ''));
+    for (const [action, shas] of seen) expect(shas.size, action).toBe(1);
+  });
+
+  it.each(all.map((w) => [w.file, w] as const))('%s: read-only by default, every job has a timeout', (_, w) => {
+    expect(w.doc.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(w.doc.jobs as Record<string, Json>)) {
+      if (job.uses) continue; // a reusable workflow call: the called workflow's jobs carry the timeout
+      expect(job['timeout-minutes'], `${w.file} ${name}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('ci.yml runs make test on pull requests and pushes', () => {
+    const ci = all.find((w) => w.file === 'ci.yml')?.doc;
+    expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['pull_request', 'push']));
+    expect(ci.jobs.test.steps.some((s: Json) => s.run === 'make test')).toBe(true);
+  });
+
+  it('prod promotion waits for the prod GitHub environment (its required reviewers)', () => {
+    const promote = all.find((w) => w.file === 'promote.yml')?.doc;
+    expect(promote.on.workflow_dispatch).toBeDefined();
+    expect(promote.jobs.approve.environment).toMatch(/'staging-to-prod' && 'prod'/);
+    for (const [name, job] of Object.entries(promote.jobs as Record<string, Json>))
+      if (name !== 'approve') expect(JSON.stringify(job.needs ?? []), name).toContain('approve');
+  });
+});
+
+describe('SPA publish uses the edge’s cache rules', () => {
+  const publish = all.find((w) => w.file === 'spa-publish.yml');
+  const text = publish?.text ?? '';
+
+  it('hashed assets immutable, other files revalidated, index.html never cached', () => {
+    const assets = HASHED_ASSETS_PREFIX.replace(/^\/|\/$/g, '');
+    expect(text).toContain(
+      `aws s3 sync web/dist/${assets} "s3://$BUCKET/${assets}" --cache-control "${CACHE_IMMUTABLE}"`,
+    );
+    expect(text).toContain(`--exclude "${assets}/*" --exclude "index.html" --cache-control "${CACHE_REVALIDATE}"`);
+    expect(text).toContain(`aws s3 cp web/dist/index.html "s3://$BUCKET/index.html" --cache-control "${CACHE_NEVER}"`);
+    expect(text).toContain('--paths /index.html');
+    const cacheValues = [...text.matchAll(/--cache-control "([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(cacheValues)).toEqual(new Set([CACHE_IMMUTABLE, CACHE_REVALIDATE, CACHE_NEVER]));
+  });
+});
