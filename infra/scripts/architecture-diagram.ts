@@ -6,7 +6,6 @@
  *   tsx scripts/architecture-diagram.ts          rewrite the block between the markers
  *   tsx scripts/architecture-diagram.ts --check  exit 1 (naming the fix) if the committed block differs
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INFRA_DIR } from '../lib/app-context.ts';
@@ -132,12 +131,7 @@ if (start < 0 || end < start) {
   process.stderr.write(`architecture-diagram: ${DOC} has no generated block (markers missing)\n`);
   process.exit(1);
 }
-// Formatted the way `make lint` (Biome) wants Markdown, so the generated block never fights the linter.
-const updated = execFileSync('npx', ['biome', 'format', `--stdin-file-path=${DOC}`], {
-  input: `${doc.slice(0, start)}${render()}${doc.slice(end + END.length)}`,
-  encoding: 'utf8',
-  cwd: join(INFRA_DIR, '..'),
-});
+const updated = `${doc.slice(0, start)}${render()}${doc.slice(end + END.length)}`;
 if (process.argv.includes('--check')) {
   if (updated !== doc) {
     process.stderr.write('architecture-diagram: docs/architecture.md is stale; run `make infra-docs` and commit it\n');
