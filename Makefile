@@ -29,7 +29,7 @@ deps: deps-node deps-python ## install every dependency that is missing
 
 check: $(CHECK_TARGETS) ## every static gate (synth, cdk-nag, cfn-lint, checkov, schemas, policies)
 
-test: check $(TEST_TARGETS) ## every test and gate (what CI runs)
+test: lint check $(TEST_TARGETS) ## every lint, gate and test (what CI runs)
 	@echo "make test: all gates and tests passed"
 
 lint: $(LINT_TARGETS) ## linters and formatters in check mode
