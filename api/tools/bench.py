@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,21 +145,29 @@ def machine() -> str:
     return f"`nproc` {nproc}, {cpu}"
 
 
-def seed(url: str) -> tuple[str, list[str]]:
-    """A project with 50 tasks for list-tasks; fresh projects for create-task."""
-    insert_project = "INSERT INTO projects (id, name) VALUES (gen_random_uuid(), %s) RETURNING id"
+_INSERT_PROJECT = "INSERT INTO projects (id, name) VALUES (gen_random_uuid(), %s) RETURNING id"
+
+
+def seed(url: str) -> str:
+    """A project with 50 tasks for list-tasks."""
     insert_task = (
         "INSERT INTO tasks (id, project_id, title, status, position) VALUES (gen_random_uuid(), %s, %s, %s, %s)"
     )
     with psycopg.connect(url) as connection:
-        list_project = str(connection.execute(insert_project, ("bench list",)).fetchone()[0])  # type: ignore[index]
+        list_project = str(connection.execute(_INSERT_PROJECT, ("bench list",)).fetchone()[0])  # type: ignore[index]
         for i in range(50):
             connection.execute(insert_task, (list_project, f"task {i}", ("todo", "doing", "done")[i % 3], i // 3))
-        creates = [
-            str(connection.execute(insert_project, (f"bench create {i}",)).fetchone()[0])  # type: ignore[index]
-            for i in range(PROJECTS_FOR_CREATES)
+    return list_project
+
+
+def empty_projects(url: str) -> list[str]:
+    """Fresh, empty projects for ONE create-task run, so every run (API or baseline, any round) starts from the same
+    state: a run on projects an earlier run filled would pay for a longer column than the run it is compared with."""
+    with psycopg.connect(url) as connection:
+        return [
+            str(connection.execute(_INSERT_PROJECT, (f"bench create {uuid.uuid4()}",)).fetchone()[0])  # type: ignore[index]
+            for _ in range(PROJECTS_FOR_CREATES)
         ]
-    return list_project, creates
 
 
 def main() -> int:
@@ -166,7 +175,7 @@ def main() -> int:
     with postgres() as pg, tempfile.TemporaryDirectory(prefix="innovate-api-bench-") as tmp:
         url = pg.create_database("api_bench")
         run_migrations(url)
-        list_project, create_projects = seed(url)
+        list_project = seed(url)
         script = Path(tmp) / "bench.lua"
         script.write_text(LUA)
         ports = {"api": free_port(), "bare": free_port()}
@@ -189,31 +198,35 @@ def main() -> int:
             ),
         }
         try:
-            scenarios = {"list": [list_project], "create": create_projects}
+
+            def env_for(scenario: str) -> dict[str, str]:
+                projects = [list_project] if scenario == "list" else empty_projects(url)
+                return {"MODE": scenario, "PROJECTS": ",".join(projects)}
+
+            scenarios = ("list", "create")
             best: dict[tuple[str, str], Result] = {}
-            for scenario, projects in scenarios.items():
-                env = {"MODE": scenario, "PROJECTS": ",".join(projects)}
+            for scenario in scenarios:
                 for name in ("bare", "api"):
-                    wrk(f"http://127.0.0.1:{ports[name]}", script, WARMUP_S, env)
+                    wrk(f"http://127.0.0.1:{ports[name]}", script, WARMUP_S, env_for(scenario))
                 for round_ in range(ROUNDS):
                     for name in ("bare", "api"):
+                        env = env_for(scenario)
                         result = wrk(f"http://127.0.0.1:{ports[name]}", script, DURATION_S, env, servers[name].pid)
                         print(f"bench: {scenario:6} {name:4} round {round_ + 1}: {result}", flush=True)
                         if (scenario, name) not in best or result.rps > best[(scenario, name)].rps:
                             best[(scenario, name)] = result
             half: dict[str, tuple[float, Result]] = {}
-            for scenario, projects in scenarios.items():
+            for scenario in scenarios:
                 target = best[(scenario, "api")].rps / 2
-                env = {"MODE": scenario, "PROJECTS": ",".join(projects)}
                 base = f"http://127.0.0.1:{ports['api']}"
                 # wrk has no rate option: pace each connection with a delay before each request, calibrated twice
                 # against the observed rate (per connection: 1 request per delay + latency).
                 period_ms = CONNECTIONS / target * 1000
                 delay = period_ms
                 for _ in range(2):
-                    probe = wrk(base, script, 2, {**env, "DELAY_MS": str(int(delay))})
+                    probe = wrk(base, script, 2, {**env_for(scenario), "DELAY_MS": str(int(delay))})
                     delay = max(0.0, delay + period_ms - CONNECTIONS / probe.rps * 1000)
-                paced = wrk(base, script, DURATION_S, {**env, "DELAY_MS": str(int(delay))})
+                paced = wrk(base, script, DURATION_S, {**env_for(scenario), "DELAY_MS": str(int(delay))})
                 half[scenario] = (target, paced)
                 print(f"bench: {scenario:6} api at half load (target {target:.0f}/s): {paced}", flush=True)
             load = os.getloadavg()[0]
@@ -237,8 +250,9 @@ def write_section(best: dict[tuple[str, str], Result], half: dict[str, tuple[flo
         f"baseline (`api/tools/bench_baseline.py`: Flask + psycopg running the same SQL, none of the app's layers) "
         f"both under gunicorn gthread, {WORKERS} workers x {THREADS} threads, against the same PostgreSQL 18 "
         f"(embedded, fsync off). Runs alternate API/baseline, {ROUNDS} rounds of {DURATION_S} s after a "
-        f"{WARMUP_S} s warm-up; the best round of each is shown. Load generator, servers and database share the "
-        "cores, so absolute figures are low: read the ratios.",
+        f"{WARMUP_S} s warm-up; the best round of each is shown. Every create run starts on "
+        f"{PROJECTS_FOR_CREATES} fresh, empty projects, so no run pays for columns an earlier run filled. Load "
+        "generator, servers and database share the cores, so absolute figures are low: read the ratios.",
         "",
         "| Request | bare req/s | API req/s | API/bare | bare p50 / p99 | API p50 / p99 | server CPU per request"
         " bare / API | errors |",

@@ -55,7 +55,7 @@ def create_task(project_id: uuid.UUID) -> Response:
         cursor.execute("SELECT id FROM projects WHERE id = %s FOR NO KEY UPDATE", (project_id,))
         cursor.execute(
             "INSERT INTO tasks (id, project_id, title, status, position, due_date) VALUES (%s, %s, %s, %s,"
-            " (SELECT count(*) FROM tasks WHERE project_id = %s AND status = %s), %s)"
+            " (SELECT coalesce(max(position) + 1, 0) FROM tasks WHERE project_id = %s AND status = %s), %s)"
             f" RETURNING {COLUMNS}",
             (uuid.uuid4(), project_id, body["title"], status, project_id, status, body.get("due_date")),
         )

@@ -56,8 +56,10 @@ _INSERT_AT_END_OF_COLUMN = (
         title=bindparam("title"),
         status=bindparam("status"),
         # Runs after the project lock is held: a new statement, so a new snapshot that sees every committed task.
-        position=select(func.count())
-        .select_from(tasks)
+        # Positions are dense (0..n-1, every position change holds the project lock), so the column's end is
+        # max + 1: one descending probe of the (project, status, position) unique index, where count(*) read every
+        # entry of the column (its cost grew with the column; docs/decisions/0096).
+        position=select(func.coalesce(func.max(tasks.c.position) + 1, 0))
         .where(tasks.c.project_id == bindparam("project_id"), tasks.c.status == bindparam("status"))
         .scalar_subquery(),
         due_date=bindparam("due_date"),
