@@ -67,7 +67,7 @@ export interface EnvironmentNames {
   imageSigningProfileName: string;
   /**
    * The application database inside the RDS instance (the CDK side passes it as `databaseName`, so it exists from
-   * creation; the API's DATABASE_URL names it). Equal to the local system's database name.
+   * creation; the API reads it as DB_NAME). Equal to the local system's database name.
    */
   databaseName: string;
   /**
