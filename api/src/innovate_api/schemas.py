@@ -20,7 +20,16 @@ assert TaskStatus.__args__ == TASK_STATUSES  # type: ignore[attr-defined]
 
 # PostgreSQL text cannot hold NUL, so it is refused at the edge (422), and the schema says so.
 _NO_NUL = "^[^\\u0000]*$"
-_NO_NUL_NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# "Blank" is spelled out as one explicit set of characters, used both to trim and in the schema's pattern: Python's
+# str.isspace(), ECMAScript's \s and Rust's \s (schemathesis validates with jsonschema-rs) each disagree at the edges
+# (U+001C..U+001F, U+0085, U+FEFF), and a client must be able to tell from the document what the API calls blank.
+_BLANK_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_BLANK_CLASS = "".join(f"\\u{ord(char):04x}" for char in _BLANK_CHARS)
+_NO_NUL_NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_BLANK_CLASS}][^\\u0000]*$"
 INT32_MAX = 2**31 - 1
 
 
@@ -31,7 +40,7 @@ def _no_nul(value: str) -> str:
 
 
 def _trimmed_not_blank(value: str) -> str:
-    value = _no_nul(value).strip()
+    value = _no_nul(value).strip(_BLANK_CHARS)
     if not value:
         raise ValueError("must not be blank")
     return value

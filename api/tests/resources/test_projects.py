@@ -55,6 +55,7 @@ INVALID_BODIES: list[tuple[Any, set[str]]] = [
     ({}, {"body.name"}),
     ({"name": ""}, {"body.name"}),
     ({"name": "   "}, {"body.name"}),
+    ({"name": "\x1f\u3000\ufeff"}, {"body.name"}),
     ({"name": "x" * 121}, {"body.name"}),
     ({"name": 5}, {"body.name"}),
     ({"name": None}, {"body.name"}),
