@@ -9,6 +9,7 @@ unhandled error in the API's log. Exit status 0/1; the seed is printed for repla
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -41,13 +42,17 @@ def main() -> int:
                 f"{api.base}/api/v1/openapi.json",
                 "--checks=all",
                 f"--max-examples={EXAMPLES_PER_OPERATION}",
-                "--workers=1",  # CPython 3.11.7 raises "AST constructor recursion depth mismatch" under threads
+                # One worker: CPython 3.11.7's AST module keeps its recursion depth per interpreter, not per
+                # thread, so two schemathesis threads parsing at once fail with that SystemError (cpython#106905).
+                "--workers=1",
                 "--request-timeout=10",
                 "--output-truncate=true",
                 "--report=json",
                 f"--report-json-path={report}",
             ]
-            result = subprocess.run(command, cwd=API_DIR, check=False)
+            result = subprocess.run(
+                command, cwd=API_DIR, check=False, env={**os.environ, "SCHEMATHESIS_HOOKS": "tools.contract_hooks"}
+            )
             log = api.log_path.read_text() if api.log_path else ""
         summary = json.loads(report.read_text())
     cases = summary["test_cases"]["generated"]
