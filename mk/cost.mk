@@ -31,9 +31,10 @@ cost-estimates: deps-node $(COST_SYNTH)/manifest.json ## rewrite cost/estimates.
 cost-estimates-check: deps-node $(COST_SYNTH)/manifest.json
 	$(COST) estimates --synth $(ROOT)/$(COST_SYNTH) --check
 
-test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests (one per priced type, coverage, config change, reports, real synth)
+test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests, and estimates.json + docs/cost.md figures match a fresh computation
 	npm run -s typecheck -w @innovate/cost
 	cd cost && COST_SYNTH=$(ROOT)/$(COST_SYNTH) npx vitest run
+	$(COST) estimates --synth $(ROOT)/$(COST_SYNTH) --check
 
 bench-cost: deps-node $(COST_SYNTH)/manifest.json ## time the cost model; writes its section of docs/benchmarks.md
 	npx tsx cost/src/bench.ts
