@@ -123,11 +123,25 @@ export const databaseSchema = z.strictObject({
   }),
 });
 
+/**
+ * SLO alerting on the API's own metrics (AMP alerting rules, infra observability stack; spec §8). Read by the rule
+ * builder in infra/lib/constructs/api-slo-rules.ts; each rule's runbook is docs/runbooks/<alert>.md.
+ */
+export const sloSchema = z.strictObject({
+  /** p99 latency per route template above this many seconds for 10 minutes alerts (ApiLatencyP99High). */
+  p99LatencySeconds: z.number().positive().max(60),
+  /** Availability objective over 30 days (share of non-5xx answers); the error budget is 1 − this. */
+  availabilityTarget: z.number().gt(0.9).lt(1),
+  /** Share of a pod's DB pool in use above which the pool counts as saturated (ApiDbPoolSaturated). */
+  dbPoolSaturation: z.number().gt(0).max(1),
+});
+
 export const observabilitySchema = z.strictObject({
   logRetentionDays,
   /** Where alarms notify; prod pages, other environments only notify (spec §8). */
   alarmEmail: z.email(),
   paging: z.boolean(),
+  slo: sloSchema,
 });
 
 // ---------------------------------------------------------------------------------------------------------------
