@@ -11,6 +11,7 @@ import { applyCostTags } from '../cost-tags.ts';
 import { accountDirectory } from './account-directory.ts';
 import { guardrailSettings } from './guardrail-settings.ts';
 import { CostGuardrailsStack } from './stacks/cost-guardrails-stack.ts';
+import { DelegatedAdminStack } from './stacks/delegated-admin-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
 import { LogArchiveStack } from './stacks/log-archive-stack.ts';
 import { MemberBaselineStack } from './stacks/member-baseline-stack.ts';
@@ -23,6 +24,8 @@ export interface FoundationStacks {
   identity: IdentityStack;
   costGuardrails: CostGuardrailsStack;
   memberBaseline: MemberBaselineStack;
+  /** GuardDuty / Security Hub delegated administration (management account), one per allowed region, primary first. */
+  delegatedAdmin: DelegatedAdminStack[];
   /** Security services in the security account, one per allowed region, primary first. */
   securityServices: SecurityServicesStack[];
 }
@@ -80,16 +83,29 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
   memberBaseline.addStackDependency(organization);
   memberBaseline.addStackDependency(logArchive);
 
-  const securityServices = guardrails.allowedRegions.map(
-    (region) =>
-      new SecurityServicesStack(app, `${org.tags.app}-security-${region}-services`, {
-        env: { account: accounts.security.id, region },
-        description: `Innovate security account (${region}): GuardDuty, Security Hub, Access Analyzer, Config`,
-        config,
-        primary: region === org.primaryRegion,
-        regions: guardrails.allowedRegions,
-      }),
-  );
+  // GuardDuty and Security Hub are regional: their delegated administrator is registered in every allowed region,
+  // and each region's security services stack deploys after that registration (ADR 0044).
+  const delegatedAdmin = guardrails.allowedRegions.map((region) => {
+    const stack = new DelegatedAdminStack(app, `${prefix}-${region}-delegated-admin`, {
+      env: { account: accounts.management.id, region },
+      description: `Innovate foundations (${region}): security account as GuardDuty and Security Hub delegated admin`,
+      config,
+      accounts,
+    });
+    stack.addStackDependency(organization);
+    return stack;
+  });
+  const securityServices = guardrails.allowedRegions.map((region, index) => {
+    const stack = new SecurityServicesStack(app, `${org.tags.app}-security-${region}-services`, {
+      env: { account: accounts.security.id, region },
+      description: `Innovate security account (${region}): GuardDuty, Security Hub, Access Analyzer, Config`,
+      config,
+      primary: region === org.primaryRegion,
+      regions: guardrails.allowedRegions,
+    });
+    stack.addStackDependency(delegatedAdmin[index] as DelegatedAdminStack);
+    return stack;
+  });
 
   const stacks: FoundationStacks = {
     organization,
@@ -97,6 +113,7 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
     identity,
     costGuardrails,
     memberBaseline,
+    delegatedAdmin,
     securityServices,
   };
   const tagsFor = (env: string) => ({
@@ -105,7 +122,14 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
     owner: org.tags.owner,
     'cost-center': org.tags.costCenter,
   });
-  for (const stack of [organization, logArchive, identity, costGuardrails, memberBaseline] as Stack[]) {
+  for (const stack of [
+    organization,
+    logArchive,
+    identity,
+    costGuardrails,
+    memberBaseline,
+    ...delegatedAdmin,
+  ] as Stack[]) {
     applyCostTags(stack, tagsFor('foundations'));
   }
   for (const stack of securityServices) applyCostTags(stack, tagsFor('security'));

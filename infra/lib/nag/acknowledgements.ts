@@ -288,6 +288,36 @@ export const FOUNDATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The organization Config aggregator needs this AWS-maintained read-only Organizations policy (AWS Config ' +
       'documentation); the role trusts only config.amazonaws.com and exists only in the security account.',
   },
+  // The AwsCustomResource Lambda (aws-cdk-lib singleton) that makes the GuardDuty calls CloudFormation has no
+  // resource for (ADR 0044): delegated admin in the management account, organization auto-enable in the security one.
+  ...['delegated-admin', 'services'].map(
+    (stack): Acknowledgement => ({
+      stack,
+      path: 'AWS679f53fac002430cb0da5b7982bd2287/ServiceRole',
+      ids: [managed('service-role/AWSLambdaBasicExecutionRole')],
+      reason:
+        "aws-cdk-lib's AwsCustomResource Lambda role: the AWS-managed policy only lets it write its own CloudWatch " +
+        'log streams; its GuardDuty/Organizations permissions are the separate, exact CustomResourcePolicy.',
+    }),
+  ),
+  {
+    stack: 'delegated-admin',
+    path: 'GuardDutyDelegatedAdmin/CustomResourcePolicy',
+    ids: [resource('*')],
+    reason:
+      'guardduty:EnableOrganizationAdminAccount and the Organizations reads (DescribeOrganization, ListAccounts, ' +
+      'ListAWSServiceAccessForOrganization, ListDelegatedAdministrators, DescribeOrganizationalUnit) have no resource ' +
+      'type or act on OUs unknown at synth; EnableAWSServiceAccess is limited by condition to guardduty.amazonaws.com. ' +
+      'The writes that take a resource (RegisterDelegatedAdministrator, DescribeAccount) name the security account.',
+  },
+  {
+    stack: 'services',
+    path: 'GuardDutyAutoEnable/CustomResourcePolicy',
+    ids: [resource('*')],
+    reason:
+      'The single action guardduty:UpdateOrganizationConfiguration has no resource type (Service Authorization ' +
+      "Reference; the foundations tests' evaluator rejects a detector ARN), so '*' is the only resource that works.",
+  },
 ];
 
 export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [

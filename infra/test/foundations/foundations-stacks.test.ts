@@ -29,6 +29,7 @@ const allStacks: SynthesizedStack[] = [
   stacks.identity,
   stacks.costGuardrails,
   stacks.memberBaseline,
+  ...stacks.delegatedAdmin,
   ...stacks.securityServices,
 ];
 

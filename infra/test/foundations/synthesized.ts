@@ -54,6 +54,7 @@ export function synthesized(): Synthesized {
       identity: of(stacks.identity),
       costGuardrails: of(stacks.costGuardrails),
       memberBaseline: of(stacks.memberBaseline),
+      delegatedAdmin: stacks.delegatedAdmin.map(of),
       securityServices: stacks.securityServices.map(of),
     };
   }

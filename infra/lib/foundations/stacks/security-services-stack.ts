@@ -4,8 +4,10 @@
  * organization Access Analyzer, and the organization conformance pack; in the primary region also the Config
  * aggregator over all accounts and the Security Hub cross-region finding aggregator.
  *
- * Registering the security account as delegated administrator is done once from the management account
- * (docs/deployment.md), before this stack is deployed.
+ * The security account is registered as delegated administrator of GuardDuty and Security Hub by the management
+ * account's delegated-admin stack of the same region, deployed first (a stack dependency, index.ts). GuardDuty's
+ * organization auto-enable has no CloudFormation resource: one `AwsCustomResource` calls
+ * `guardduty:UpdateOrganizationConfiguration` on this stack's detector only (ADR 0044).
  */
 import type { PlatformConfig } from '@innovate/config';
 import { Stack, type StackProps } from 'aws-cdk-lib';
@@ -14,6 +16,7 @@ import { CfnConfigurationAggregator, CfnOrganizationConformancePack } from 'aws-
 import { CfnDetector } from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnFindingAggregator, CfnHub, CfnOrganizationConfiguration } from 'aws-cdk-lib/aws-securityhub';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { conformancePackTemplate } from '../conformance-rules.ts';
 
@@ -25,7 +28,7 @@ export interface SecurityServicesStackProps extends StackProps {
   regions: string[];
 }
 
-/** GuardDuty protection plans turned on in the security account (and auto-enabled for members, docs/deployment.md). */
+/** GuardDuty protection plans turned on in the security account and auto-enabled for every member. */
 export const GUARDDUTY_FEATURES = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS'];
 
 export class SecurityServicesStack extends Stack {
@@ -34,12 +37,33 @@ export class SecurityServicesStack extends Stack {
     const { config, primary, regions } = props;
     const app = config.organization.tags.app;
 
-    // Auto-enabling GuardDuty for members has no CloudFormation resource; it is one CLI call in the one-time
-    // delegated-admin step (docs/deployment.md), which also turns on these features organization-wide.
-    new CfnDetector(this, 'GuardDutyDetector', {
+    const detector = new CfnDetector(this, 'GuardDutyDetector', {
       enable: true,
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
       features: GUARDDUTY_FEATURES.map((name) => ({ name, status: 'ENABLED' })),
+    });
+    const autoEnable = {
+      service: 'GuardDuty',
+      action: 'UpdateOrganizationConfiguration',
+      parameters: {
+        DetectorId: detector.ref,
+        AutoEnableOrganizationMembers: 'ALL',
+        Features: GUARDDUTY_FEATURES.map((name) => ({ Name: name, AutoEnable: 'ALL' })),
+      },
+      physicalResourceId: PhysicalResourceId.of(`guardduty-auto-enable-${this.region}`),
+    };
+    new AwsCustomResource(this, 'GuardDutyAutoEnable', {
+      resourceType: 'Custom::GuardDutyOrganizationAutoEnable',
+      onCreate: autoEnable,
+      onUpdate: autoEnable,
+      // onDelete deliberately absent: removing the custom resource must not silently stop enrolling accounts that
+      // join later; turning auto-enable off is a deliberate step (ADR 0044).
+      policy: AwsCustomResourcePolicy.fromStatements([
+        // The Service Authorization Reference lists no resource type for this action (the offline evaluator in
+        // test/foundations rejects a detector ARN for it): '*' is the only resource that matches.
+        new iam.PolicyStatement({ actions: ['guardduty:UpdateOrganizationConfiguration'], resources: ['*'] }),
+      ]),
+      installLatestAwsSdk: false,
     });
     const hub = new CfnHub(this, 'SecurityHub', {
       enableDefaultStandards: true,
