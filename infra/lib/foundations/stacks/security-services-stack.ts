@@ -7,7 +7,7 @@
  * The security account is registered as delegated administrator of GuardDuty and Security Hub by the management
  * account's delegated-admin stack of the same region, deployed first (a stack dependency, index.ts). GuardDuty's
  * organization auto-enable has no CloudFormation resource: one `AwsCustomResource` calls
- * `guardduty:UpdateOrganizationConfiguration` on this stack's detector only (ADR 0044).
+ * `guardduty:UpdateOrganizationConfiguration` with this stack's detector id (ADR 0044).
  */
 import type { PlatformConfig } from '@innovate/config';
 import { Stack, type StackProps } from 'aws-cdk-lib';
