@@ -18,6 +18,7 @@ export interface AlarmTopicProps {
 
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
+  private readonly key: kms.Key;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
@@ -26,6 +27,7 @@ export class AlarmTopic extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.key = key;
     // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch encrypt for it.
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -37,5 +39,35 @@ export class AlarmTopic extends Construct {
     );
     this.topic = new sns.Topic(this, 'Topic', { topicName: props.topicName, masterKey: key, enforceSSL: true });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+  }
+
+  /**
+   * Lets the AMP alert manager of one workspace publish here: the topic policy names the workspace (aws:SourceArn)
+   * and the account; the key policy can only name the account, because the workspace's alert manager definition
+   * holds this topic's ARN and the topic holds the key, so the key cannot refer back to the workspace (a cycle).
+   */
+  allowPrometheusAlertManager(workspaceArn: string, account: string): void {
+    const principal = new iam.ServicePrincipal('aps.amazonaws.com');
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PrometheusAlertManagerPublish',
+        principals: [principal],
+        actions: ['sns:Publish', 'sns:GetTopicAttributes'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': workspaceArn },
+          StringEquals: { 'aws:SourceAccount': account },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PrometheusAlertManagerPublish',
+        principals: [principal],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
   }
 }

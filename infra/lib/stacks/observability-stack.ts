@@ -1,6 +1,7 @@
 /**
  * observability: Amazon Managed Prometheus (metrics the ADOT collector remote-writes), Amazon Managed Grafana
- * (Identity Center sign-in), the container log group, the alarm topic and alarms, and the X-Ray sampling rule.
+ * (Identity Center sign-in), the container log group, the alarm topic and alarms, the API's SLO alerting rules and
+ * alert manager in AMP, and the X-Ray sampling rule.
  *
  * Deployed before the cluster: the cluster's Pod Identity roles are scoped to this workspace and log group.
  */
@@ -13,6 +14,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { ApiSloAlerting } from '../constructs/api-slo-alerting.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
@@ -92,6 +94,15 @@ export class ObservabilityStack extends Stack {
       databaseIdentifier: names.databaseInstanceIdentifier,
       ...(env.database.readReplica ? { replicaIdentifier: `${names.databaseInstanceIdentifier}-replica` } : {}),
       environment: env,
+    });
+
+    // SLO alerts on the API's own metrics (p99 per route, error-budget burn, saturation, readiness; ADR 0027).
+    new ApiSloAlerting(this, 'ApiSlo', {
+      workspace: this.prometheus,
+      environment: env,
+      organization: props.organization,
+      alarmTopic: this.alarmTopic,
+      ...(paging ? { pagingTopic: paging } : {}),
     });
 
     new xray.CfnSamplingRule(this, 'ApiSampling', {
