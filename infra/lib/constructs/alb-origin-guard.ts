@@ -4,13 +4,13 @@
  * request without the secret origin-verify header. The ALB itself is made by the Load Balancer Controller; the
  * Ingress attaches both by name (config `names.albSecurityGroupName`, `names.originVerifyWebAclName`).
  */
-import { ArnFormat, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { InfraConfigError } from '../infra-config-error.ts';
+import { addWafLogging } from './waf-logging.ts';
 
 /**
  * The AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing`, by region. Its id differs per region
@@ -82,25 +82,14 @@ export class AlbOriginGuard extends Construct {
         },
       ],
     });
-    const logGroup = new logs.LogGroup(this, 'WafLogs', {
-      logGroupName: `aws-waf-logs-${props.webAclName}`,
-      retention: props.logRetentionDays as logs.RetentionDays,
-      encryptionKey: props.logsKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
-      resourceArn: this.webAcl.attrArn,
-      // WAF wants the log group ARN without the `:*` suffix CDK's logGroupArn carries.
-      logDestinationConfigs: [
-        Stack.of(this).formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: logGroup.logGroupName,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+    addWafLogging(this, {
+      webAcl: this.webAcl,
+      webAclName: props.webAclName,
+      logGroupId: 'WafLogs',
+      logRetentionDays: props.logRetentionDays,
+      logsKey: props.logsKey,
       // The header value is the secret; it must never reach the logs.
-      redactedFields: [{ singleHeader: { Name: props.header.name.toLowerCase() } }],
+      redactedHeaders: [props.header.name.toLowerCase()],
     });
   }
 }

@@ -2,11 +2,10 @@
  * The CloudFront WAF (spec §5): WAFv2 web ACL in CLOUDFRONT scope (which exists only in us-east-1) with the AWS
  * managed rule groups the spec names and a per-IP rate limit, logged to CloudWatch Logs.
  */
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { addWafLogging } from './waf-logging.ts';
 
 /** AWS managed rule groups, in evaluation order. */
 export const MANAGED_RULE_GROUPS = [
@@ -59,24 +58,14 @@ export class EdgeWebAcl extends Construct {
       visibilityConfig: visibility(props.name),
       rules,
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `aws-waf-logs-${props.name}`,
-      retention: props.logRetentionDays as logs.RetentionDays,
-      encryptionKey: props.logsKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
-      resourceArn: this.webAcl.attrArn,
-      logDestinationConfigs: [
-        Stack.of(this).formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: logGroup.logGroupName,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+    addWafLogging(this, {
+      webAcl: this.webAcl,
+      webAclName: props.name,
+      logGroupId: 'Logs',
+      logRetentionDays: props.logRetentionDays,
+      logsKey: props.logsKey,
       // Session cookies and tokens never reach the logs.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+      redactedHeaders: ['authorization', 'cookie'],
     });
   }
 }
