@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request
 
@@ -26,6 +27,10 @@ class IfMatch:
 
     def allows(self, version: int) -> bool:
         return self.any_version or version in self.versions
+
+    def where(self, version_column: Any) -> Any:
+        """The WHERE condition a conditional UPDATE/DELETE puts on the row's version column."""
+        return True if self.any_version else version_column.in_(sorted(self.versions))
 
 
 def etag(version: int) -> str:

@@ -36,10 +36,6 @@ def _project(row: Any) -> Project:
     return Project.model_validate(row._asdict())
 
 
-def _version_matches(if_match: IfMatch) -> Any:
-    return True if if_match.any_version else projects.c.version.in_(sorted(if_match.versions))
-
-
 def _exists(connection: Connection, project_id: UUID) -> bool:
     return bool(connection.scalar(select(exists().where(projects.c.id == project_id))))
 
@@ -139,7 +135,7 @@ def update_project(project_id: UUID, if_match: IfMatch, body: ProjectUpdate) -> 
         try:
             row = connection.execute(
                 update(projects)
-                .where(projects.c.id == project_id, _version_matches(if_match))
+                .where(projects.c.id == project_id, if_match.where(projects.c.version))
                 .values(**changes, version=projects.c.version + 1, updated_at=func.now())
                 .returning(*projects.c)
             ).first()
@@ -165,7 +161,9 @@ def update_project(project_id: UUID, if_match: IfMatch, body: ProjectUpdate) -> 
 def delete_project(project_id: UUID, if_match: IfMatch) -> Response:
     with db.engine().begin() as connection:
         deleted = connection.execute(
-            delete(projects).where(projects.c.id == project_id, _version_matches(if_match)).returning(projects.c.id)
+            delete(projects)
+            .where(projects.c.id == project_id, if_match.where(projects.c.version))
+            .returning(projects.c.id)
         ).first()
         if deleted is None:
             raise stale("project") if _exists(connection, project_id) else not_found()
