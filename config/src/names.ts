@@ -100,6 +100,11 @@ export interface EnvironmentNames {
   ciImagePushRoleName: string;
   ciInfraDeployRoleName: string;
   ciSpaPublishRoleName: string;
+  /**
+   * Ratify's IAM role, assumed through IRSA (web identity), not Pod Identity: Ratify's ECR auth provider refuses to
+   * run without AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (ADR 0066). The cdk8s side annotates its service account.
+   */
+  ratifyIrsaRoleName: string;
   /** SNS topic every alarm of the environment notifies. */
   alarmTopicName: string;
   /** SNS topic the user-facing alarms also page through, only where `observability.paging` is on (prod). */
@@ -171,6 +176,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     ciImagePushRoleName: `${prefix}-ci-image-push`,
     ciInfraDeployRoleName: `${prefix}-ci-infra-deploy`,
     ciSpaPublishRoleName: `${prefix}-ci-spa-publish`,
+    ratifyIrsaRoleName: `${prefix}-ratify`,
     alarmTopicName: `${prefix}-alarms`,
     pagingTopicName: `${prefix}-paging`,
   };

@@ -5,12 +5,15 @@
  */
 import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
 import type { ImagePin } from './images.ts';
+import type { SignatureTrust } from './signature-trust.ts';
 
 export interface DeployContext {
   organization: OrganizationConfig;
   env: ResolvedEnvironment;
   /** The API image of this environment, pinned by digest (deploy/images.yaml). */
   apiImage: ImagePin;
+  /** AWS Signer root and Notation plugin pins (deploy/signature-trust.yaml, ADR 0066). */
+  signatureTrust: SignatureTrust;
 }
 
 /**

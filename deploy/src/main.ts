@@ -4,6 +4,7 @@
  * - `check`    fails when the committed render differs from a fresh one, naming each file;
  * - `validate` checks every committed object against its schema (registry, model, strict fields);
  * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment;
+ * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml is unset (not part of `make test`);
  * - `pin <env> <digest>` / `promote <from> <to>` move the API image digest (CI's promotion PR).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { IMAGES_FILE, pinnedDigest, withPinnedDigest } from './images.ts';
 import { componentsDir, RENDERED_DIR, RENDERED_ROOT, REPO_ROOT } from './layout.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
 import { renderAll } from './render.ts';
+import { firstDeployGaps, loadSignatureTrust } from './signature-trust.ts';
 import { podSecurityProblems } from './validate/pod-security.ts';
 import { loadRegistry } from './validate/registry.ts';
 import { parseYamlObjects, validateObjects } from './validate/validate.ts';
@@ -61,7 +63,17 @@ function check(): number {
   for (const file of committed) problems.push(`${file}: not produced by the code (run make render)`);
   for (const problem of problems) console.error(problem);
   if (problems.length === 0) console.log(`render drift: none (${files.size} files)`);
+  // Known, named gaps do not fail the build (the render is fail-closed without them), but are never silent.
+  for (const gap of firstDeployGaps(loadSignatureTrust())) console.warn(`first-deploy input unset: ${gap}`);
   return problems.length === 0 ? 0 : 1;
+}
+
+/** Exit 1 while any first-deploy input is unset (`make check-deploy-ready`, run before the first deploy). */
+function ready(): number {
+  const gaps = firstDeployGaps(loadSignatureTrust());
+  for (const gap of gaps) console.error(gap);
+  if (gaps.length === 0) console.log('first-deploy inputs: all set');
+  return gaps.length === 0 ? 0 : 1;
 }
 
 /** Every object of every committed environment against its schema; exit 1 naming each problem. */
@@ -145,10 +157,11 @@ try {
   else if (command === 'check') process.exitCode = check();
   else if (command === 'validate') process.exitCode = await validate();
   else if (command === 'policies') process.exitCode = policies();
+  else if (command === 'ready') process.exitCode = ready();
   else if (command === 'pin') pin(process.argv[3], process.argv[4], 'pin');
   else if (command === 'promote') pin(process.argv[3], process.argv[4], 'promote');
   else {
-    console.error('usage: main.ts render|check|validate|policies|pin|promote');
+    console.error('usage: main.ts render|check|validate|policies|ready|pin|promote');
     process.exitCode = 2;
   }
 } catch (error) {

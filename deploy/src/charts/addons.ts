@@ -165,28 +165,12 @@ export const ADDONS: AddonSpec[] = [
     name: 'ratify',
     repoURL: 'https://notaryproject.github.io/ratify',
     chart: 'ratify',
-    // Ratify v1 chart (app v1.4); registers the Gatekeeper external data provider RATIFY_PROVIDER.
-    version: '1.15.0',
+    // Chart 1.15.7 = Ratify v1.4.6. Not 1.15.0: its Verifier template prefixes every trusted identity with
+    // `x509.subject:`, so an AWS Signer profile ARN could never match (fixed in 1.15.1; ADR 0066).
+    version: '1.15.7',
     wave: 2,
     namespace: (ctx) => identity(ctx, 'ratify').namespace,
-    values: (ctx) => ({
-      serviceAccount: serviceAccount(identity(ctx, 'ratify').serviceAccount),
-      gatekeeper: { version: '3.21.1' },
-      // Reads signatures from the environment's ECR (see ADR 0066 on its credentials).
-      oras: { authProviders: { awsEcrBasicEnabled: true } },
-      // The AWS Signer Notation plugin is loaded as a dynamic plugin (a Verifier object; ADR 0066).
-      featureFlags: { RATIFY_EXPERIMENTAL_DYNAMIC_PLUGINS: true },
-      // Trust exactly one identity, the environment's AWS Signer profile, for exactly the API repository.
-      notation: {
-        trustPolicies: [
-          {
-            name: 'api-signed-by-aws-signer',
-            registryScopes: [`${ecrRegistry(ctx.env)}/${ctx.env.names.apiRepositoryName}`],
-            trustedIdentities: [signingProfileArn(ctx)],
-          },
-        ],
-      },
-    }),
+    values: (ctx) => ratifyValues(ctx),
   },
   {
     name: 'adot-collector',
@@ -221,6 +205,65 @@ export const ADDONS: AddonSpec[] = [
     }),
   },
 ];
+
+/** The IAM role Ratify assumes through IRSA (ADR 0066: its ECR auth provider needs web identity, not Pod Identity). */
+export function ratifyRoleArn(ctx: DeployContext): string {
+  return `arn:aws:iam::${ctx.env.account.id}:role/${ctx.env.names.ratifyIrsaRoleName}`;
+}
+
+/**
+ * Ratify (chart 1.15.7; every key below exists in its values.yaml, which `make check-deploy-charts` proves): the
+ * notation verifier trusts exactly one identity, the environment's AWS Signer profile, with AWS Signer's root as
+ * signing authority, for exactly the API repository. Cosign is off: only Notation signatures count.
+ */
+function ratifyValues(ctx: DeployContext): Record<string, unknown> {
+  const { signatureTrust } = ctx;
+  return {
+    serviceAccount: {
+      create: true,
+      name: identity(ctx, 'ratify').serviceAccount,
+      annotations: { 'eks.amazonaws.com/role-arn': ratifyRoleArn(ctx) },
+    },
+    gatekeeper: { version: '3.21.1' },
+    // The AWS Signer plugin is one binary per architecture: Ratify runs only where the pinned one can execute,
+    // preferably on the system node group (tolerated) so admission works before Karpenter has made a node.
+    tolerations: systemTolerations(ctx),
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'kubernetes.io/arch', operator: 'In', values: [signatureTrust.plugin.architecture] },
+              ],
+            },
+          ],
+        },
+      },
+    },
+    // Ratify's ECR auth provider refuses to start a token request without AWS_REGION (ADR 0066).
+    env: [{ name: 'AWS_REGION', value: ctx.env.region }],
+    oras: { authProviders: { awsEcrBasicEnabled: true } },
+    // Dynamic plugins: how Ratify v1 loads a Notation plugin (the AWS Signer one) from an OCI artifact.
+    featureFlags: { RATIFY_EXPERIMENTAL_DYNAMIC_PLUGINS: true },
+    cosign: { enabled: false },
+    // Empty until deploy/signature-trust.yaml has the root: the trust store then names a missing certificate and
+    // Ratify fails every verification (closed), never open.
+    notationCerts: signatureTrust.awsSignerRootPem === null ? [] : [signatureTrust.awsSignerRootPem],
+    notation: {
+      enabled: true,
+      trustPolicies: [
+        {
+          name: 'api-signed-by-aws-signer',
+          registryScopes: [`${ecrRegistry(ctx.env)}/${ctx.env.names.apiRepositoryName}`],
+          // AWS Signer signatures chain to a signing authority (not a CA); the trusted identity is the profile ARN.
+          trustStores: ['signingAuthority:notationCerts[0]'],
+          trustedIdentities: [signingProfileArn(ctx)],
+        },
+      ],
+    },
+  };
+}
 
 /** The ADOT collector: OTLP in, traces to X-Ray, Prometheus scrape of annotated pods, remote write to AMP. */
 function adotValues(ctx: DeployContext): Record<string, unknown> {

@@ -1,7 +1,8 @@
 /**
  * Cluster-wide objects the workloads depend on (Argo CD Application `platform`): Karpenter's NodePool and
  * EC2NodeClass, the ClusterSecretStore External Secrets reads Secrets Manager through, and the observability
- * namespace with the AMP endpoint secret the collector needs.
+ * namespace with the AMP endpoint secret the collector needs; and the Ratify Verifier that downloads the AWS Signer
+ * Notation plugin (after the Ratify chart has installed its CRDs: platform syncs one wave later).
  */
 import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
@@ -12,6 +13,7 @@ import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentFile } from '../layout.ts';
+import { AWS_SIGNER_PLUGIN, type IVerifier } from '../models/ratify.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
@@ -122,5 +124,23 @@ export class PlatformChart extends RenderedChart {
         data: [{ secretKey: 'endpoint', remoteRef: { key: names.ampEndpointSecretName } }],
       },
     });
+
+    // Ratify v1 has no other way to load a Notation plugin than a Verifier with a `source` (ADR 0066; Ratify's
+    // AWS Signer guide): it downloads the artifact to its plugin folder under the Verifier's name, which is the
+    // file name the notation verifier looks the plugin up by. The artifact type is one no referrer of our images
+    // has, so this Verifier itself never votes. Not rendered until the digest is pinned (fail closed meanwhile).
+    const plugin = ctx.signatureTrust.plugin;
+    if (plugin.digest !== null) {
+      this.add<IVerifier>({
+        apiVersion: 'config.ratify.deislabs.io/v1beta1',
+        kind: 'Verifier',
+        metadata: { name: 'aws-signer-notation-plugin', labels: commonLabels(ctx, 'ratify') },
+        spec: {
+          name: AWS_SIGNER_PLUGIN,
+          artifactTypes: 'application/vnd.oci.image.manifest.v1+json',
+          source: { artifact: `${plugin.repository}@${plugin.digest}` },
+        },
+      });
+    }
   }
 }

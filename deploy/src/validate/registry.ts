@@ -6,6 +6,7 @@
  * skipped.
  */
 import { CONSTRAINT_TEMPLATE_API_VERSION } from '../models/gatekeeper.ts';
+import { RATIFY_API_VERSION, Verifier } from '../models/ratify.ts';
 
 /** A model class of kubernetes-models: `new Model(obj).validate()` throws on schema errors. */
 export interface ModelClass {
@@ -46,6 +47,9 @@ export const ALLOWED_API_VERSIONS: Record<string, string[]> = {
 /** Gatekeeper kinds: typed by deploy's own models (no npm package ships them). */
 export const GATEKEEPER_TYPES_MODULE = './src/models/gatekeeper.ts';
 
+/** Ratify kinds: typed by deploy's own model of the pinned chart's CRD. */
+export const RATIFY_TYPES_MODULE = './src/models/ratify.ts';
+
 export type Registry = Map<string, RegistryEntry>;
 
 export const registryKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
@@ -77,6 +81,14 @@ export async function loadRegistry(): Promise<Registry> {
     kind: 'ConstraintTemplate',
     typeModule: GATEKEEPER_TYPES_MODULE,
     typeName: 'IConstraintTemplate',
+  });
+  // Ratify's Verifier (the AWS Signer plugin download): deploy's own model of the pinned chart's CRD.
+  registry.set(registryKey(RATIFY_API_VERSION, 'Verifier'), {
+    apiVersion: RATIFY_API_VERSION,
+    kind: 'Verifier',
+    model: Verifier,
+    typeModule: RATIFY_TYPES_MODULE,
+    typeName: 'IVerifier',
   });
   return registry;
 }
