@@ -3,11 +3,21 @@
 OPA_VERSION := v1.22.4
 OPA := $(TOOLS)/bin/opa
 OPA_STAMP := $(TOOLS)/bin/.opa-$(OPA_VERSION)
+# Helm renders the add-on charts offline in check-deploy-charts (ADR 0070); built like OPA, from the Go module proxy.
+HELM_VERSION := v3.22.0
+HELM_STAMP := $(TOOLS)/bin/.helm-$(HELM_VERSION)
+# Chart sources (Go modules, verified against the Go checksum database) are cached here, git-ignored.
+CHART_SOURCES_CACHE := $(TOOLS)/chart-sources
 
-.PHONY: render check-deploy check-deploy-ready test-deploy deps-opa
+.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm
 deps-opa: $(OPA_STAMP)
 $(OPA_STAMP):
 	GOBIN=$(TOOLS)/bin go install github.com/open-policy-agent/opa@$(OPA_VERSION)
+	@touch $@
+
+deps-helm: $(HELM_STAMP)
+$(HELM_STAMP):
+	GOBIN=$(TOOLS)/bin go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	@touch $@
 
 render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
@@ -18,16 +28,19 @@ check-deploy: deps-node deps-opa ## render drift, schema validation and Gatekeep
 	cd deploy && npx tsx src/main.ts validate
 	cd deploy && npx tsx src/main.ts policies
 
+check-deploy-charts: deps-node deps-helm ## every add-on's Helm values against its chart source at the pinned version; helm template + schemas
+	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx tsx src/main.ts charts
+
 # Not in CHECK_TARGETS: it fails until a person has set the AWS Signer root and plugin digest (ADR 0066).
 check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml is unset
 	cd deploy && npx tsx src/main.ts ready
 
-test-deploy: deps-node deps-opa ## deploy/ type check, opa test of the Rego, cdk8s unit tests
+test-deploy: deps-node deps-opa deps-helm ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
 	cd deploy && npx tsx src/policy/opa.ts test
 	cd deploy && npx vitest run
 
-CHECK_TARGETS += check-deploy
+CHECK_TARGETS += check-deploy check-deploy-charts
 TEST_TARGETS += test-deploy
 
 .PHONY: bench-deploy

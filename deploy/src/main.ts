@@ -4,6 +4,7 @@
  * - `check`    fails when the committed render differs from a fresh one, naming each file;
  * - `validate` checks every committed object against its schema (registry, model, strict fields);
  * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment;
+ * - `charts`   checks every add-on's Helm values against its chart's source at the pinned version (ADR 0070);
  * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml is unset (not part of `make test`);
  * - `pin <env> <digest>` / `promote <from> <to>` move the API image digest (CI's promotion PR).
  */
@@ -12,6 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
 import type { KubeObject } from './chart.ts';
 import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
+import { runChartGate } from './charts-check/gate.ts';
 import { IMAGES_FILE, pinnedDigest, withPinnedDigest } from './images.ts';
 import { componentsDir, RENDERED_DIR, RENDERED_ROOT, REPO_ROOT } from './layout.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
@@ -66,6 +68,28 @@ function check(): number {
   // Known, named gaps do not fail the build (the render is fail-closed without them), but are never silent.
   for (const gap of firstDeployGaps(loadSignatureTrust())) console.warn(`first-deploy input unset: ${gap}`);
   return problems.length === 0 ? 0 : 1;
+}
+
+/** Every add-on's values against its chart source; lists the add-ons it cannot check and why. */
+async function charts(): Promise<number> {
+  const started = performance.now();
+  const { reports, problems, notSchemaChecked } = await runChartGate();
+  for (const report of reports) {
+    if (report.checked)
+      console.log(
+        `chart ${report.addon}: ${report.checked.keys} values keys, ${report.checked.objects} templated objects checked against ${report.checked.source} (Chart.yaml ${report.checked.chartVersion})${report.checked.note ? `; ${report.checked.note}` : ''}`,
+      );
+    else console.log(`chart ${report.addon}: NOT CHECKED: ${report.notChecked}`);
+  }
+  for (const [kind, count] of notSchemaChecked)
+    console.log(`chart output not schema-checked (no model, CRD not among the fetched sources): ${kind} ×${count}`);
+  for (const problem of problems) console.error(problem);
+  const checked = reports.filter((report) => report.checked).length;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `chart values: ${checked} charts checked, ${reports.length - checked} not checked, ${problems.length} problems (${seconds} s)`,
+  );
+  return problems.length === 0 && checked > 0 ? 0 : 1;
 }
 
 /** Exit 1 while any first-deploy input is unset (`make check-deploy-ready`, run before the first deploy). */
@@ -157,11 +181,12 @@ try {
   else if (command === 'check') process.exitCode = check();
   else if (command === 'validate') process.exitCode = await validate();
   else if (command === 'policies') process.exitCode = policies();
+  else if (command === 'charts') process.exitCode = await charts();
   else if (command === 'ready') process.exitCode = ready();
   else if (command === 'pin') pin(process.argv[3], process.argv[4], 'pin');
   else if (command === 'promote') pin(process.argv[3], process.argv[4], 'promote');
   else {
-    console.error('usage: main.ts render|check|validate|policies|ready|pin|promote');
+    console.error('usage: main.ts render|check|validate|policies|charts|ready|pin|promote');
     process.exitCode = 2;
   }
 } catch (error) {

@@ -244,8 +244,14 @@ function ratifyValues(ctx: DeployContext): Record<string, unknown> {
     // Ratify's ECR auth provider refuses to start a token request without AWS_REGION (ADR 0066).
     env: [{ name: 'AWS_REGION', value: ctx.env.region }],
     oras: { authProviders: { awsEcrBasicEnabled: true } },
-    // Dynamic plugins: how Ratify v1 loads a Notation plugin (the AWS Signer one) from an OCI artifact.
-    featureFlags: { RATIFY_EXPERIMENTAL_DYNAMIC_PLUGINS: true },
+    featureFlags: {
+      // Dynamic plugins: how Ratify v1 loads a Notation plugin (the AWS Signer one) from an OCI artifact.
+      RATIFY_EXPERIMENTAL_DYNAMIC_PLUGINS: true,
+      // Ratify makes and rotates its own serving certificate and injects the CA into Gatekeeper's Provider. Without
+      // it the chart refuses to render unless the TLS key is a value (a private key in Git) or its `lookup` finds
+      // a Secret, which Argo CD's `helm template` never does (found by `helm template` in check-deploy-charts).
+      RATIFY_CERT_ROTATION: true,
+    },
     cosign: { enabled: false },
     // Empty until deploy/signature-trust.yaml has the root: the trust store then names a missing certificate and
     // Ratify fails every verification (closed), never open.

@@ -54,9 +54,18 @@ export type Registry = Map<string, RegistryEntry>;
 
 export const registryKey = (apiVersion: string, kind: string): string => `${apiVersion}|${kind}`;
 
-export async function loadRegistry(): Promise<Registry> {
+/**
+ * What add-on charts render on top of our own objects (their CRDs, webhooks): allowed only in the output of
+ * `helm template` that `make check-deploy-charts` validates, never in our render.
+ */
+export const CHART_OUTPUT_API_VERSIONS: Record<string, string[]> = {
+  'apiextensions.k8s.io/v1': ['kubernetes-models/apiextensions.k8s.io/v1'],
+  'admissionregistration.k8s.io/v1': ['kubernetes-models/admissionregistration.k8s.io/v1'],
+};
+
+export async function loadRegistry(extraApiVersions: Record<string, string[]> = {}): Promise<Registry> {
   const registry: Registry = new Map();
-  for (const [apiVersion, modules] of Object.entries(ALLOWED_API_VERSIONS)) {
+  for (const [apiVersion, modules] of Object.entries({ ...ALLOWED_API_VERSIONS, ...extraApiVersions })) {
     for (const specifier of modules) {
       const module = (await import(specifier)) as Record<string, unknown>;
       for (const [exported, value] of Object.entries(module)) {
