@@ -1,8 +1,8 @@
 /**
  * Fetches a chart's source through the Go module proxy into a git-ignored cache (ADR 0070). `go mod download`
- * verifies the module zip against the Go checksum database before it lands in the cache, so the environment is
- * forced to the public proxy and checksum database here: a GOFLAGS/GONOSUMDB/GOSUMDB=off set elsewhere must not
- * turn that verification off for this gate.
+ * verifies the module zip against the Go checksum database before it lands in the cache; every setting that
+ * would skip that check (GOSUMDB=off, GONOSUMDB, GONOSUMCHECK, GOPRIVATE, GOINSECURE, GOFLAGS=-insecure) is
+ * cleared for this gate, whatever the machine sets. The proxy is the machine's GOPROXY, as for OPA and Helm.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,13 +28,11 @@ export function fetchChartSource(source: ChartSource, cache: string = CHART_SOUR
   const moduleDir = join(modcache, `${escapePath(source.module)}@${source.version}`);
   const chartDir = join(moduleDir, source.path);
   if (existsSync(join(chartDir, 'Chart.yaml'))) return chartDir;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     GOMODCACHE: modcache,
     GOPATH: join(cache, 'gopath'),
     GOFLAGS: '-mod=mod',
-    GOPROXY: 'https://proxy.golang.org',
-    GOSUMDB: 'sum.golang.org',
     GONOSUMDB: '',
     GONOSUMCHECK: '',
     GOPRIVATE: '',
@@ -43,6 +41,8 @@ export function fetchChartSource(source: ChartSource, cache: string = CHART_SOUR
     // reports that as an error, which is irrelevant here (nothing is built) and tolerated below.
     GOTOOLCHAIN: 'local',
   };
+  // Unset means Go's default checksum database; only an explicit `off` is refused here.
+  if (env.GOSUMDB === 'off') delete env.GOSUMDB;
   let output = '';
   try {
     output = execFileSync('go', ['mod', 'download', '-json', `${source.module}@${source.version}`], {
