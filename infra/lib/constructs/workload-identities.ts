@@ -1,6 +1,7 @@
 /**
  * EKS Pod Identity associations for every in-cluster workload that calls AWS (spec §4, ADR 0022), each with only
- * what it needs. Namespaces and service accounts come from config (`names.podIdentityServiceAccounts`), which the
+ * what it needs. One exception: Ratify gets an IRSA role instead (its ECR login reads only web-identity variables,
+ * deploy ADR 0066), named `names.ratifyIrsaRoleName`. Namespaces and service accounts come from config (`names.podIdentityServiceAccounts`), which the
  * cdk8s side renders, so an association never points at a service account that does not exist.
  *
  * cert-manager gets no AWS identity: TLS at the edge and on the ALB uses ACM certificates, so cert-manager never
@@ -10,6 +11,7 @@ import type { PodIdentityWorkload, ResolvedEnvironment } from '@innovate/config'
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { IrsaRole } from './irsa-role.ts';
 import { loadBalancerControllerStatements } from './load-balancer-controller-policy.ts';
 import { PodIdentityRole } from './pod-identity-role.ts';
 
@@ -27,10 +29,17 @@ export interface WorkloadIdentitiesProps {
   prometheusWorkspaceArn: string;
   /** Container log group ARN (Fluent Bit writes). */
   containerLogGroupArn: string;
+  /** The cluster's IAM OIDC provider, for the workloads that need IRSA. */
+  oidcProvider: iam.IOpenIdConnectProvider;
+}
+
+/** Workloads that cannot use Pod Identity credentials → their IRSA role name (deploy ADR 0066). */
+function irsaRoleNames(names: ResolvedEnvironment['names']): Partial<Record<PodIdentityWorkload, string>> {
+  return { ratify: names.ratifyIrsaRoleName };
 }
 
 export class WorkloadIdentities extends Construct {
-  readonly roles: Record<PodIdentityWorkload, PodIdentityRole>;
+  readonly roles: Record<PodIdentityWorkload, PodIdentityRole | IrsaRole>;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentitiesProps) {
     super(scope, id);
@@ -162,6 +171,20 @@ export class WorkloadIdentities extends Construct {
         const spec = statements[workload];
         if (!spec) throw new Error(`names.podIdentityServiceAccounts.${workload}: no permissions defined in infra`);
         const binding = names.podIdentityServiceAccounts[workload];
+        const irsaRoleName = irsaRoleNames(names)[workload];
+        if (irsaRoleName) {
+          return [
+            workload,
+            new IrsaRole(this, workload, {
+              oidcProvider: props.oidcProvider,
+              namespace: binding.namespace,
+              serviceAccount: binding.serviceAccount,
+              roleName: irsaRoleName,
+              description: spec.description,
+              statements: spec.statements,
+            }),
+          ];
+        }
         return [
           workload,
           new PodIdentityRole(this, workload, {
@@ -173,6 +196,6 @@ export class WorkloadIdentities extends Construct {
           }),
         ];
       }),
-    ) as Record<PodIdentityWorkload, PodIdentityRole>;
+    ) as Record<PodIdentityWorkload, PodIdentityRole | IrsaRole>;
   }
 }

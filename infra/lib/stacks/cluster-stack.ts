@@ -66,6 +66,8 @@ export class ClusterStack extends Stack {
         resourceName: names.containerLogGroupName,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
+      // Created on first use by the cluster construct; only Ratify's IRSA role trusts it.
+      oidcProvider: cluster.openIdConnectProvider,
     });
 
     // The only way into PostgreSQL: from the cluster security group, which every node (managed or Karpenter's)

@@ -142,16 +142,41 @@ describe('cluster: one Pod Identity association per configured service account, 
   const names = environment('prod').names;
   const associations = resources(template, 'AWS::EKS::PodIdentityAssociation').map(([, r]) => r.Properties);
 
-  it('matches config names.podIdentityServiceAccounts exactly', () => {
+  it('matches config names.podIdentityServiceAccounts exactly, but for Ratify (IRSA, deploy ADR 0066)', () => {
     const actual = associations.map((a) => `${a.Namespace}/${a.ServiceAccount}`).sort();
-    const expected = Object.values(names.podIdentityServiceAccounts)
-      .map((b) => `${b.namespace}/${b.serviceAccount}`)
+    const expected = Object.entries(names.podIdentityServiceAccounts)
+      .filter(([workload]) => workload !== 'ratify')
+      .map(([, b]) => `${b.namespace}/${b.serviceAccount}`)
       .sort();
     expect(actual).toEqual(expected);
   });
 
-  it('every role trusts only the Pod Identity service', () => {
-    const roles = resources(template, 'AWS::IAM::Role').filter(([id]) => id.startsWith('PodIdentities'));
+  it('Ratify assumes its fixed-name role through IRSA, trusted for exactly its service account', () => {
+    const ratifyRoles = resources(template, 'AWS::IAM::Role').filter(([id]) => id.startsWith('PodIdentitiesratify'));
+    expect(ratifyRoles).toHaveLength(1);
+    const role = ratifyRoles[0]?.[1] as {
+      Properties: { RoleName: string; AssumeRolePolicyDocument: { Statement: unknown[] } };
+    };
+    expect(role.Properties.RoleName).toBe(names.ratifyIrsaRoleName);
+    const [statement] = role.Properties.AssumeRolePolicyDocument.Statement as Array<{
+      Action: string;
+      Principal: { Federated: unknown };
+      Condition: { StringEquals: unknown };
+    }>;
+    expect(statement?.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(JSON.stringify(statement?.Principal.Federated)).toMatch(/OidcProvider/);
+    const conditions = resources(template, 'Custom::AWSCDKCfnJson').map(([, r]) => JSON.stringify(r.Properties.Value));
+    const ratify = names.podIdentityServiceAccounts.ratify;
+    expect(
+      conditions.some((c) => c.includes(`system:serviceaccount:${ratify.namespace}:${ratify.serviceAccount}`)),
+    ).toBe(true);
+    expect(conditions.some((c) => c.includes('sts.amazonaws.com'))).toBe(true);
+  });
+
+  it('every other role trusts only the Pod Identity service', () => {
+    const roles = resources(template, 'AWS::IAM::Role').filter(
+      ([id]) => id.startsWith('PodIdentities') && !id.startsWith('PodIdentitiesratify'),
+    );
     expect(roles.length).toBe(associations.length);
     for (const [, role] of roles) {
       const principals = role.Properties.AssumeRolePolicyDocument.Statement.map(
