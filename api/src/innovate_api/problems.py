@@ -10,10 +10,12 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from pydantic import ValidationError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
+
+from innovate_api.http import envelope
 
 log = logging.getLogger(__name__)
 
@@ -133,5 +135,5 @@ def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _internal(error: Exception) -> Response:
         log.error("unhandled error in %s %s", request.method, request.path, exc_info=error)
-        request_id = getattr(g, "request_id", "")
+        request_id = request.environ.get(envelope.REQUEST_ID, "")
         return problem_response(500, f"internal error; quote request id {request_id} when reporting it")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask, request
 from flask.testing import FlaskClient
 
+from innovate_api.http import envelope
 from innovate_api.observability.logging import json_handler
 
 
@@ -50,3 +53,26 @@ def test_without_traceparent_each_request_gets_a_new_trace_id(client: FlaskClien
     first, second = lines(access_log)
     assert len(str(first["trace_id"])) == 32
     assert first["trace_id"] != second["trace_id"]
+
+
+def test_lines_written_during_a_request_carry_its_ids_and_the_traceback(app: Flask, access_log: io.StringIO) -> None:
+    handler = json_handler()
+    handler.setStream(access_log)  # type: ignore[attr-defined]
+    errors = logging.getLogger("innovate_api.test")
+    errors.addHandler(handler)
+    try:
+        with app.test_request_context("/x", headers={"X-Request-Id": "req-9"}):
+            request.environ[envelope.REQUEST_ID] = "req-9"
+            try:
+                raise ValueError("boom")
+            except ValueError:
+                errors.exception("failed with %s", {"not": "json"}, extra={"attempt": 2, "when": dt.date(2026, 1, 2)})
+    finally:
+        errors.removeHandler(handler)
+    (line,) = lines(access_log)
+    assert line["message"] == "failed with {'not': 'json'}"
+    assert (line["level"], line["logger"], line["request_id"]) == ("ERROR", "innovate_api.test", "req-9")
+    assert line["attempt"] == 2
+    assert line["when"] == "2026-01-02"  # values JSON cannot hold are written as text, never dropped
+    assert "ValueError: boom" in str(line["exc_info"])
+    assert len(str(line["trace_id"])) == 32

@@ -2,32 +2,70 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import sys
+from typing import Any
 
-from flask import g, has_request_context
-from pythonjsonlogger.json import JsonFormatter
+from flask import has_request_context, request
 
-from innovate_api.observability.tracing import current_trace_id
+from innovate_api.http import envelope
+from innovate_api.observability.tracing import active_trace_id
 
 
 class RequestContextFilter(logging.Filter):
+    """Lines written while a request is handled get its request id and trace id (the access line, written by the
+    request envelope after the request, brings its own)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id") if has_request_context() else None
-        record.trace_id = current_trace_id()
+        if "request_id" in record.__dict__:
+            return True
+        if has_request_context():
+            environ = request.environ
+            record.request_id = environ.get(envelope.REQUEST_ID)
+            record.trace_id = envelope.trace_id(environ)
+        else:
+            record.request_id = None
+            record.trace_id = active_trace_id()
         return True
+
+
+# What every LogRecord has; anything else on a record came from ``extra=`` (or the filter) and becomes a field.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per line: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message``, then the record's
+    extra fields, and ``exc_info`` with the traceback when there is one.
+
+    Written here rather than taken from python-json-logger, which it replaced: that one builds a new JSON encoder
+    and walks its field mapping for every line, and at one access line per request it was the largest cost of the
+    request envelope (42 µs of a 0.5 ms create in the flow; this one: see ADR 0096).
+    """
+
+    _encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _RECORD_ATTRIBUTES:
+                line[key] = value
+        if record.exc_info:
+            line["exc_info"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            line["stack_info"] = self.formatStack(record.stack_info)
+        return self._encoder.encode(line)
 
 
 def json_handler() -> logging.Handler:
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(
-        JsonFormatter(
-            "{levelname}{name}{message}",
-            style="{",
-            rename_fields={"levelname": "level", "name": "logger"},
-            timestamp="time",  # ISO 8601, UTC
-        )
-    )
+    handler.setFormatter(JsonLineFormatter())
     handler.addFilter(RequestContextFilter())
     return handler
 

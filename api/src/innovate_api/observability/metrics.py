@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -41,18 +41,13 @@ POOL_OPEN = Gauge(
 )
 
 
-def route_template() -> str:
-    rule = request.url_rule
-    return rule.rule if rule is not None else "unmatched"
-
-
 # The labelled children, looked up once per (method, route, status): ``labels()`` validates and locks on every call,
 # which showed up in a short request's profile. Bounded like the registry itself (route templates, not paths).
 _children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """Count one request and record its latency (called once per request by the app's after-request hook)."""
+    """Count one request and record its latency (called once per request by the request envelope)."""
     key = (method, route, status)
     children = _children.get(key)
     if children is None:

@@ -9,10 +9,10 @@ docs/benchmarks.md), but every log line still carries a trace id: the W3C ``trac
 from __future__ import annotations
 
 import os
+import random
 import re
-import secrets
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask
 from opentelemetry import trace
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
@@ -53,16 +53,19 @@ def instrument(app: Flask, engine: Engine) -> None:
 _TRACEPARENT = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
 
 
-def current_trace_id() -> str | None:
-    """The trace id for log lines: the active span's, else the request's ``traceparent`` one, else a new one."""
+def active_trace_id() -> str | None:
+    """The active span's trace id, if a span is active (only when tracing is instrumented)."""
     context = trace.get_current_span().get_span_context()
-    if context.is_valid:
-        return f"{context.trace_id:032x}"
-    if not has_request_context():
-        return None
-    if "trace_id" not in g:
-        match = _TRACEPARENT.fullmatch(request.headers.get("traceparent", "").strip())
-        given = match.group(1) if match else None
-        g.trace_id = given if given and given != "0" * 32 else secrets.token_hex(16)
-    trace_id: str = g.trace_id
-    return trace_id
+    return f"{context.trace_id:032x}" if context.is_valid else None
+
+
+def current_trace_id(traceparent: str) -> str:
+    """A request's trace id for its log lines: the active span's, else the caller's W3C ``traceparent`` one, else a
+    new one. New ids come from ``random`` like the OpenTelemetry SDK's own: a correlation id, not a secret, and
+    without the system call ``secrets`` makes."""
+    active = active_trace_id()
+    if active is not None:
+        return active
+    match = _TRACEPARENT.fullmatch(traceparent.strip())
+    given = match.group(1) if match else None
+    return given if given and given != "0" * 32 else f"{random.getrandbits(128):032x}"
