@@ -38,3 +38,23 @@ def test_migrate_against_an_unreachable_database_fails_in_one_line() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("innovate-api migrate: ")
     assert "Traceback" not in result.stderr
+
+
+def test_purge_idempotency_keys(database_url: str) -> None:
+    result = run("purge-idempotency-keys", "--batch-size", "100", DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["deleted"] == 0
+
+
+def test_purge_with_a_bad_batch_size_or_no_database_fails_in_one_line() -> None:
+    bad = run("purge-idempotency-keys", "--batch-size", "0", DATABASE_URL="postgresql://u:p@127.0.0.1:1/x")
+    assert bad.returncode == 2
+    assert "--batch-size: must be a whole number >= 1" in bad.stderr
+    down = run(
+        "purge-idempotency-keys",
+        DATABASE_URL=f"postgresql://u:p@127.0.0.1:{free_port()}/x",
+        DB_CONNECT_TIMEOUT_SECONDS="1",
+    )
+    assert down.returncode == 1
+    assert down.stderr.startswith("innovate-api purge-idempotency-keys: ")
+    assert "Traceback" not in down.stderr

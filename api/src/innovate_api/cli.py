@@ -1,9 +1,13 @@
-"""``innovate-api``: migrate | openapi | serve. Bad settings → one line on stderr naming the variable, exit 2."""
+"""``innovate-api``: migrate | openapi | serve | purge-idempotency-keys.
+
+Bad settings → one line on stderr naming the variable, exit 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -44,6 +48,34 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge_idempotency_keys(args: argparse.Namespace) -> int:
+    from innovate_api.db import create_db_engine
+    from innovate_api.http.idempotency import purge_expired
+    from innovate_api.observability.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    engine = create_db_engine(settings)
+    try:
+        deleted = purge_expired(engine, args.batch_size)
+    except Exception as error:  # a scheduled job's failure must say why in one line (the job retries)
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"innovate-api purge-idempotency-keys: {first_line}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    logging.getLogger("innovate_api.purge").info(
+        "deleted %d expired idempotency keys", deleted, extra={"deleted": deleted}
+    )
+    return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return int(text)
+
+
 def _openapi(_: argparse.Namespace) -> int:
     from innovate_api.openapi import build_document
 
@@ -74,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="run the API under gunicorn (API_BIND, API_WORKERS, ...)").set_defaults(
         run=_serve
     )
+    purge = commands.add_parser(
+        "purge-idempotency-keys", help="delete Idempotency-Keys past their 24 h lifetime (run on a schedule)"
+    )
+    purge.add_argument("--batch-size", type=_positive, default=5_000, help="rows per transaction (default 5000)")
+    purge.set_defaults(run=_purge_idempotency_keys)
     args = parser.parse_args(argv)
     result: int = args.run(args)
     return result

@@ -74,7 +74,7 @@ tasks = Table(
 
 # One row per Idempotency-Key and operation scope. It is inserted in the same transaction that creates the
 # resource, so a concurrent repeat blocks on the primary key until the first commits (then replays its response)
-# or rolls back (then runs itself).
+# or rolls back (then runs itself). Indexed by age for `innovate-api purge-idempotency-keys`.
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
@@ -84,6 +84,6 @@ idempotency_keys = Table(
     Column("status_code", Integer, nullable=True),
     Column("response_body", Text, nullable=True),
     Column("response_headers", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
     PrimaryKeyConstraint("scope", "key"),
 )

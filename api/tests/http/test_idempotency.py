@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
+from innovate_api.http.idempotency import purge_expired
 from tests.factories import make_project, tasks_url
 
 PROJECTS = "/api/v1/projects"
@@ -122,3 +123,19 @@ def test_a_key_older_than_24_hours_starts_afresh(client: FlaskClient, engine: En
     # ...and the key now belongs to the new request.
     again = client.post(PROJECTS, json={"name": "Day two"}, headers=headers)
     assert again.get_json() == second.get_json()
+
+
+def test_purge_deletes_only_expired_keys_in_batches(client: FlaskClient, engine: Engine) -> None:
+    for n in range(7):
+        headers = {"Idempotency-Key": f"purge-{n}"}
+        assert client.post(PROJECTS, json={"name": f"P{n}"}, headers=headers).status_code == 201
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key <> 'purge-6'")
+        )
+    assert purge_expired(engine, batch_size=4) == 6  # two batches: 4, then 2
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT key FROM idempotency_keys")).scalars().all()
+    assert left == ["purge-6"]
+    assert count(engine, "projects") == 7  # the resources stay; only their keys go
+    assert purge_expired(engine) == 0

@@ -4,7 +4,8 @@ The key row is inserted (ON CONFLICT DO NOTHING) in the SAME transaction that cr
 response. A concurrent repeat therefore waits on the primary key until the first transaction ends: if it
 committed, the repeat finds the stored response and replays it; if it rolled back (an error response, a lost
 connection), the repeat's insert succeeds and it runs itself. No "in progress" state, no lock to leak. Keys live
-24 hours; after that the same key starts afresh.
+24 hours; after that the same key starts afresh, and ``innovate-api purge-idempotency-keys`` (a CronJob on
+Kubernetes) deletes them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from flask import Response, request
 from pydantic import BaseModel
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from innovate_api.problems import ProblemError
@@ -105,3 +106,23 @@ def run_once(
         )
     )
     return response
+
+
+def purge_expired(engine: Engine, batch_size: int = 5_000) -> int:
+    """Delete the keys older than KEY_LIFETIME, ``batch_size`` rows per transaction (short locks, bounded WAL per
+    commit); returns how many were deleted. Rows a request is taking over right now are skipped (SKIP LOCKED)."""
+    expired = (
+        select(idempotency_keys.c.scope, idempotency_keys.c.key)
+        .where(idempotency_keys.c.created_at < func.now() - KEY_LIFETIME)
+        .order_by(idempotency_keys.c.created_at)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    statement = delete(idempotency_keys).where(tuple_(idempotency_keys.c.scope, idempotency_keys.c.key).in_(expired))
+    deleted = 0
+    while True:
+        with engine.begin() as connection:
+            count = connection.execute(statement).rowcount
+        deleted += count
+        if count < batch_size:
+            return deleted
