@@ -9,7 +9,7 @@ HELM_STAMP := $(TOOLS)/bin/.helm-$(HELM_VERSION)
 # Chart sources (Go modules, verified against the Go checksum database) are cached here, git-ignored.
 CHART_SOURCES_CACHE := $(TOOLS)/chart-sources
 
-.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm
+.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm deps-chart-sources
 deps-opa: $(OPA_STAMP)
 $(OPA_STAMP):
 	GOBIN=$(TOOLS)/bin go install github.com/open-policy-agent/opa@$(OPA_VERSION)
@@ -19,6 +19,9 @@ deps-helm: $(HELM_STAMP)
 $(HELM_STAMP):
 	GOBIN=$(TOOLS)/bin go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	@touch $@
+
+deps-chart-sources: deps-node
+	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx tsx src/main.ts fetch-charts
 
 render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
 	cd deploy && npx tsx src/main.ts render
@@ -35,10 +38,10 @@ check-deploy-charts: deps-node deps-helm ## every add-on's Helm values against i
 check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml is unset
 	cd deploy && npx tsx src/main.ts ready
 
-test-deploy: deps-node deps-opa deps-helm ## deploy/ type check, opa test of the Rego, cdk8s unit tests
+test-deploy: deps-node deps-opa deps-helm deps-chart-sources ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
 	cd deploy && npx tsx src/policy/opa.ts test
-	cd deploy && npx vitest run
+	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx vitest run
 
 CHECK_TARGETS += check-deploy check-deploy-charts
 TEST_TARGETS += test-deploy

@@ -5,6 +5,7 @@
  * - `validate` checks every committed object against its schema (registry, model, strict fields);
  * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment;
  * - `charts`   checks every add-on's Helm values against its chart's source at the pinned version (ADR 0070);
+ * - `fetch-charts` only downloads those sources (the unit tests read the Karpenter CRDs from them);
  * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml is unset (not part of `make test`);
  * - `pin <env> <digest>` / `promote <from> <to>` move the API image digest (CI's promotion PR).
  */
@@ -13,7 +14,9 @@ import { dirname, join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
 import type { KubeObject } from './chart.ts';
 import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
+import { CHART_SOURCES_CACHE, fetchChartSource } from './charts-check/fetch.ts';
 import { runChartGate } from './charts-check/gate.ts';
+import { CHART_SOURCES } from './charts-check/sources.ts';
 import { IMAGES_FILE, pinnedDigest, withPinnedDigest } from './images.ts';
 import { componentsDir, RENDERED_DIR, RENDERED_ROOT, REPO_ROOT } from './layout.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
@@ -70,10 +73,16 @@ function check(): number {
   return problems.length === 0 ? 0 : 1;
 }
 
+/** Downloads (and verifies) every chart source the gate and the tests read; a no-op when cached. */
+function fetchAllChartSources(): void {
+  for (const entry of Object.values(CHART_SOURCES)) if ('source' in entry) fetchChartSource(entry.source);
+  console.log(`chart sources: cached in ${CHART_SOURCES_CACHE}`);
+}
+
 /** Every add-on's values against its chart source; lists the add-ons it cannot check and why. */
 async function charts(): Promise<number> {
   const started = performance.now();
-  const { reports, problems, notSchemaChecked } = await runChartGate();
+  const { reports, problems, notSchemaChecked, renderChecked, cel } = await runChartGate();
   for (const report of reports) {
     if (report.checked)
       console.log(
@@ -83,6 +92,11 @@ async function charts(): Promise<number> {
   }
   for (const [kind, count] of notSchemaChecked)
     console.log(`chart output not schema-checked (no model, CRD not among the fetched sources): ${kind} ×${count}`);
+  console.log(
+    `our render against the fetched CRDs (schema + CEL): ${[...renderChecked].map(([kind, count]) => `${kind} ×${count}`).join(', ') || 'none'}`,
+  );
+  console.log(`CEL rules: ${cel.evaluated} evaluations; ${cel.skipped.size} distinct rules skipped`);
+  for (const [rule, reason] of cel.skipped) console.log(`  skipped: ${rule.slice(0, 100)} — ${reason}`);
   for (const problem of problems) console.error(problem);
   const checked = reports.filter((report) => report.checked).length;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -182,11 +196,12 @@ try {
   else if (command === 'validate') process.exitCode = await validate();
   else if (command === 'policies') process.exitCode = policies();
   else if (command === 'charts') process.exitCode = await charts();
+  else if (command === 'fetch-charts') fetchAllChartSources();
   else if (command === 'ready') process.exitCode = ready();
   else if (command === 'pin') pin(process.argv[3], process.argv[4], 'pin');
   else if (command === 'promote') pin(process.argv[3], process.argv[4], 'promote');
   else {
-    console.error('usage: main.ts render|check|validate|policies|charts|ready|pin|promote');
+    console.error('usage: main.ts render|check|validate|policies|charts|fetch-charts|ready|pin|promote');
     process.exitCode = 2;
   }
 } catch (error) {

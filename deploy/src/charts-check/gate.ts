@@ -5,14 +5,16 @@
  * values and validate what it renders (models and strict fields as for our own render; custom resources against
  * the fetched CRDs). Add-ons without a source are listed as not checked, with the reason.
  */
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
 import { ADDONS, type AddonSpec } from '../charts/addons.ts';
 import type { DeployContext } from '../context.ts';
+import { RENDERED_DIR, REPO_ROOT } from '../layout.ts';
 import { deployContext } from '../render.ts';
 import { CHART_OUTPUT_API_VERSIONS, loadRegistry, registryKey } from '../validate/registry.ts';
-import { type SourcedObject, validateObjects } from '../validate/validate.ts';
-import { CrdSchemas, isCrd } from './crd-schema.ts';
+import { parseYamlObjects, type SourcedObject, validateObjects } from '../validate/validate.ts';
+import { type CelStats, CrdSchemas, isCrd } from './crd-schema.ts';
 import { fetchChartSource } from './fetch.ts';
 import { type ChartFiles, checkValuesKeys, loadChart, schemaProblems } from './keys.ts';
 import { CHART_SOURCES, type ChartSource, sourcesProblems } from './sources.ts';
@@ -87,6 +89,23 @@ export interface GateResult {
   problems: string[];
   /** Kinds in the charts' output that no model and no fetched CRD describes: `apiVersion/kind` → count. */
   notSchemaChecked: Map<string, number>;
+  /** Our own render's custom resources checked against the fetched CRDs (schema + CEL): `apiVersion/kind` → count. */
+  renderChecked: Map<string, number>;
+  cel: CelStats;
+}
+
+/** Every object of the committed render, all environments (what `make check-deploy` validated with the models). */
+function committedRender(): SourcedObject[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.yaml')) files.push(path);
+    }
+  };
+  walk(RENDERED_DIR);
+  return files.flatMap((path) => parseYamlObjects(readFileSync(path, 'utf8'), relative(REPO_ROOT, path)));
 }
 
 export async function runChartGate(options: { template?: boolean } = {}): Promise<GateResult> {
@@ -108,6 +127,8 @@ export async function runChartGate(options: { template?: boolean } = {}): Promis
     const chart = loadChart(chartDir);
     const report = checkAddon(addon, chart, entry.source, contexts);
     crds.addFolder(join(chartDir, 'crds'));
+    const moduleDir = chartDir.slice(0, chartDir.length - entry.source.path.length);
+    for (const folder of entry.source.crdFolders ?? []) crds.addFolder(join(moduleDir, folder));
     if (template) {
       for (const ctx of contexts) {
         try {
@@ -132,7 +153,18 @@ export async function runChartGate(options: { template?: boolean } = {}): Promis
   }
 
   const notSchemaChecked = new Map<string, number>();
+  const renderChecked = new Map<string, number>();
   if (template) {
+    // Our render against the exact CRDs of the pinned charts: closed schema and the CRDs' CEL rules (ADR 0071).
+    for (const item of committedRender()) {
+      const object = item.object as { apiVersion: string; kind: string; metadata?: { name?: string } };
+      const result = crds.validate(object);
+      if (result === undefined) continue;
+      const key = `${object.apiVersion}/${object.kind}`;
+      renderChecked.set(key, (renderChecked.get(key) ?? 0) + 1);
+      for (const problem of result)
+        problems.push(`${item.source} ${object.kind} ${object.metadata?.name ?? '?'}: ${problem}`);
+    }
     const registry = await loadRegistry(CHART_OUTPUT_API_VERSIONS);
     const byModel: SourcedObject[] = [];
     for (const item of rendered) {
@@ -148,5 +180,5 @@ export async function runChartGate(options: { template?: boolean } = {}): Promis
     }
     problems.push(...validateObjects(byModel, registry));
   }
-  return { reports, problems, notSchemaChecked };
+  return { reports, problems, notSchemaChecked, renderChecked, cel: crds.celStats };
 }

@@ -22,6 +22,8 @@ export interface ChartSource {
   versionCheck: 'chart-yaml' | 'release-tag';
   /** Why this tag is the chart's source, when that is not obvious. */
   note?: string;
+  /** Module folders holding CRDs the chart packages only when it is published (besides its own `crds/`). */
+  crdFolders?: string[];
 }
 
 export type ChartSourceEntry = { source: ChartSource } | { notChecked: string };
@@ -69,6 +71,8 @@ export const CHART_SOURCES: Record<string, ChartSourceEntry> = {
       path: 'deploy/charts/external-secrets',
       versionCheck: 'release-tag',
       note: 'External Secrets bumps Chart.yaml after the release tag; chart 0.19.2 is published from tag v0.19.2',
+      // The chart's templates/crds/ is filled from deploy/crds/ when the chart is packaged.
+      crdFolders: ['deploy/crds'],
     },
   },
   gatekeeper: {

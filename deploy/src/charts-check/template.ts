@@ -74,6 +74,10 @@ export function helmTemplate(chartDir: string, chart: ChartFiles, input: Templat
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
       );
     } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT')
+        throw new ChartTemplateError(
+          'helm is not on PATH: run `make check-deploy-charts`, which builds it (deps-helm)',
+        );
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
       throw new ChartTemplateError(`${chart.name}@${chart.version}: helm template failed: ${stderr}`);
     }
