@@ -2,9 +2,11 @@
 (tools/bench_baseline.py) in the same run, then the API's p99 at half its maximum throughput. Writes the ``## API``
 section of docs/benchmarks.md. Bounded: about 2 minutes.
 
-The machine is shared and noisy, so runs of the API and the baseline alternate (ROUNDS times) and the best run of
-each counts; the servers' CPU time per request (from /proc, summed over gunicorn's processes) is reported too,
-because it hardly depends on what else the machine is doing.
+The machine is shared and noisy, so runs of the API and the baseline alternate (ROUNDS times). Two ratios are
+reported and both must reach the target: best API round over best baseline round, and the median over rounds of
+each round's API/baseline pair (the two runs of a pair are back to back, so they share the machine's state). The
+servers' CPU time per request (from /proc, summed over gunicorn's processes) is reported too, because it hardly
+depends on what else the machine is doing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +29,7 @@ import requests
 
 from tools.processes import API_DIR, REPO_ROOT, free_port, postgres, run_migrations
 
-ROUNDS = 3
+ROUNDS = 5
 DURATION_S = 5
 WARMUP_S = 2
 CONNECTIONS = 8
@@ -172,6 +175,7 @@ def empty_projects(url: str) -> list[str]:
 
 def main() -> int:
     venv_bin = API_DIR / ".venv" / "bin"
+    load_at_start = os.getloadavg()[0]
     with postgres() as pg, tempfile.TemporaryDirectory(prefix="innovate-api-bench-") as tmp:
         url = pg.create_database("api_bench")
         run_migrations(url)
@@ -205,16 +209,20 @@ def main() -> int:
 
             scenarios = ("list", "create")
             best: dict[tuple[str, str], Result] = {}
+            paired: dict[str, list[float]] = {scenario: [] for scenario in scenarios}
             for scenario in scenarios:
                 for name in ("bare", "api"):
                     wrk(f"http://127.0.0.1:{ports[name]}", script, WARMUP_S, env_for(scenario))
                 for round_ in range(ROUNDS):
+                    pair: dict[str, Result] = {}
                     for name in ("bare", "api"):
                         env = env_for(scenario)
                         result = wrk(f"http://127.0.0.1:{ports[name]}", script, DURATION_S, env, servers[name].pid)
                         print(f"bench: {scenario:6} {name:4} round {round_ + 1}: {result}", flush=True)
+                        pair[name] = result
                         if (scenario, name) not in best or result.rps > best[(scenario, name)].rps:
                             best[(scenario, name)] = result
+                    paired[scenario].append(pair["api"].rps / pair["bare"].rps)
             half: dict[str, tuple[float, Result]] = {}
             for scenario in scenarios:
                 target = best[(scenario, "api")].rps / 2
@@ -229,39 +237,47 @@ def main() -> int:
                 paced = wrk(base, script, DURATION_S, {**env_for(scenario), "DELAY_MS": str(int(delay))})
                 half[scenario] = (target, paced)
                 print(f"bench: {scenario:6} api at half load (target {target:.0f}/s): {paced}", flush=True)
-            load = os.getloadavg()[0]
+            load = (load_at_start, os.getloadavg()[0])
         finally:
             for process in servers.values():
                 process.terminate()
                 process.wait(30)
-    write_section(best, half, load)
+    write_section(best, {scenario: statistics.median(ratios) for scenario, ratios in paired.items()}, half, load)
     return 0
 
 
-def write_section(best: dict[tuple[str, str], Result], half: dict[str, tuple[float, Result]], load: float) -> None:
+def write_section(
+    best: dict[tuple[str, str], Result],
+    median_paired: dict[str, float],
+    half: dict[str, tuple[float, Result]],
+    load: tuple[float, float],
+) -> None:
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     names = {"list": "`GET .../tasks?limit=50` (50 rows)", "create": "`POST .../tasks`"}
     lines = [
         "## API",
         "",
         f"Measured by `make bench-api` on {today}, {machine()}; Python {platform.python_version()}; 1-minute load "
-        f"average {load:.1f} at the end (other parts' jobs share the machine). wrk on loopback ({WRK_THREADS} "
-        f"threads, {CONNECTIONS} connections); the API (`innovate-api serve`, no OTLP endpoint set) and the bare "
+        f"average {load[0]:.1f} at the start, {load[1]:.1f} at the end (other jobs share the machine). wrk on "
+        f"loopback ({WRK_THREADS} threads, {CONNECTIONS} connections); the API (`innovate-api serve`, no OTLP "
+        f"endpoint set) and the bare "
         f"baseline (`api/tools/bench_baseline.py`: Flask + psycopg running the same SQL, none of the app's layers) "
         f"both under gunicorn gthread, {WORKERS} workers x {THREADS} threads, against the same PostgreSQL 18 "
         f"(embedded, fsync off). Runs alternate API/baseline, {ROUNDS} rounds of {DURATION_S} s after a "
-        f"{WARMUP_S} s warm-up; the best round of each is shown. Every create run starts on "
+        f"{WARMUP_S} s warm-up; the best round of each is shown, and the median of the {ROUNDS} per-round API/bare "
+        f"ratios (each round's two runs back to back). Every create run starts on "
         f"{PROJECTS_FOR_CREATES} fresh, empty projects, so no run pays for columns an earlier run filled. Load "
         "generator, servers and database share the cores, so absolute figures are low: read the ratios.",
         "",
-        "| Request | bare req/s | API req/s | API/bare | bare p50 / p99 | API p50 / p99 | server CPU per request"
-        " bare / API | errors |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Request | bare req/s | API req/s | API/bare, best rounds | API/bare, median of paired rounds"
+        " | bare p50 / p99 | API p50 / p99 | server CPU per request bare / API | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for scenario in ("list", "create"):
         bare, api = best[(scenario, "bare")], best[(scenario, "api")]
         lines.append(
             f"| {names[scenario]} | {bare.rps:.0f} | {api.rps:.0f} | **{api.rps / bare.rps:.2f}** | "
+            f"**{median_paired[scenario]:.2f}** | "
             f"{bare.p50_ms:.1f} / {bare.p99_ms:.1f} ms | {api.p50_ms:.1f} / {api.p99_ms:.1f} ms | "
             f"{bare.cpu_ms_per_request:.2f} / {api.cpu_ms_per_request:.2f} ms | {bare.errors + api.errors} |"
         )
@@ -278,11 +294,15 @@ def write_section(best: dict[tuple[str, str], Result], half: dict[str, tuple[flo
             f"| {names[scenario]} | {target:.0f} | {paced.rps:.0f} | {paced.p50_ms:.1f} ms | {paced.p99_ms:.1f} ms "
             f"| {paced.errors} |"
         )
-    ratios = {scenario: best[(scenario, "api")].rps / best[(scenario, "bare")].rps for scenario in names}
+    # Both statistics must reach the target; the lower one is the one reported against it.
+    ratios = {
+        scenario: min(best[(scenario, "api")].rps / best[(scenario, "bare")].rps, median_paired[scenario])
+        for scenario in names
+    }
     tails = [best[(scenario, "bare")].p99_ms for scenario in names]
     lines += [
         "",
-        "Targets of issue 2: API/bare throughput ≥ 0.7 — "
+        "Targets of issue 2: API/bare throughput ≥ 0.7 (the lower of the two ratios) — "
         + ", ".join(f"{s} {'met' if r >= 0.7 else 'NOT met'} ({r:.2f})" for s, r in ratios.items())
         + "; p99 ≤ 50 ms at half load — "
         + ", ".join(
