@@ -10,8 +10,11 @@ const envs = config.environments.map((env) => env.name);
 
 function podTemplates(objects: Json[]): Array<{ owner: string; spec: Json }> {
   return objects
-    .filter((o) => ['Rollout', 'Deployment', 'Job', 'StatefulSet', 'DaemonSet'].includes(o.kind))
-    .map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, spec: o.spec.template.spec }));
+    .filter((o) => ['Rollout', 'Deployment', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet'].includes(o.kind))
+    .map((o) => ({
+      owner: `${o.kind}/${o.metadata.name}`,
+      spec: o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec,
+    }));
 }
 
 describe.each(envs)('%s: the API workload', (envName) => {
@@ -118,6 +121,18 @@ describe.each(envs)('%s: the API workload', (envName) => {
     const job = (find(objects, 'Job') as Json[])[0];
     expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
     expect(job.spec.template.spec.containers[0].command).toEqual(['innovate-api', 'migrate']);
+  });
+
+  it('purges expired Idempotency-Keys hourly with the API image, never two runs at once', () => {
+    const [purge] = find(objects, 'CronJob') as Json[];
+    const pod = purge.spec.jobTemplate.spec.template;
+    expect(pod.spec.containers[0].command).toEqual(['innovate-api', 'purge-idempotency-keys']);
+    expect(purge.spec.concurrencyPolicy).toBe('Forbid');
+    expect(purge.spec.schedule).toMatch(/^\d+ \* \* \* \*$/);
+    const rollout = (find(objects, 'Rollout') as Json[])[0];
+    expect(pod.spec.containers[0].image).toBe(rollout.spec.template.spec.containers[0].image);
+    // The NetworkPolicies that let the API reach PostgreSQL select these pods too.
+    expect(pod.metadata.labels.app).toBe('api');
   });
 
   it('enforces Pod Security restricted on every namespace that runs our pods', () => {

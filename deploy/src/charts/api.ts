@@ -1,11 +1,13 @@
 /**
  * The API workload (Argo CD Application `api`): an Argo Rollout with an analysed canary, its stable and canary
- * Services, the ALB Ingress, HPA, PDB, the canary's AnalysisTemplate and the Alembic migration as a PreSync Job.
+ * Services, the ALB Ingress, HPA, PDB, the canary's AnalysisTemplate, the Alembic migration as a PreSync Job and
+ * the hourly purge of expired Idempotency-Keys.
  */
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import type { Construct } from 'constructs';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -233,10 +235,42 @@ export class ApiChart extends RenderedChart {
         },
       },
     });
+
+    // Idempotency-Keys replay for 24 h (ADR 0006); afterwards the API's own command deletes them in short batches.
+    // Hourly keeps the table at about a day and an hour of keys; Forbid so a slow run is never doubled.
+    const purgeLabels = { ...labels, 'app.kubernetes.io/component': 'purge-idempotency-keys' };
+    this.add<ICronJob>({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'api-purge-idempotency-keys', namespace, labels: purgeLabels },
+      spec: {
+        schedule: '17 * * * *',
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 1800,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: purgeLabels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 1800,
+            ttlSecondsAfterFinished: 86_400,
+            template: {
+              metadata: { labels: purgeLabels },
+              spec: apiPodSpec(ctx, {
+                restartPolicy: 'Never',
+                containers: [apiContainer(ctx, ['innovate-api', 'purge-idempotency-keys'])],
+              }),
+            },
+          },
+        },
+      },
+    });
   }
 }
 
-/** Pod-level settings shared by the server and the migration: identity, security context, node placement. */
+/** Pod-level settings shared by the server and the jobs: identity, security context, node placement. */
 function apiPodSpec(ctx: DeployContext, spec: IPodSpec): IPodSpec {
   return {
     serviceAccountName: ctx.env.names.apiServiceAccount,
@@ -254,7 +288,7 @@ function apiPodSpec(ctx: DeployContext, spec: IPodSpec): IPodSpec {
   };
 }
 
-/** The container both pods run: same image digest, env, resources and restricted security context. */
+/** The container every API pod runs: same image digest, env, resources and restricted security context. */
 function apiContainer(ctx: DeployContext, command: string[]): IContainer {
   const { api } = ctx.env;
   return {
