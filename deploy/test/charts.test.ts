@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADDONS, type AddonSpec } from '../src/charts/addons.ts';
 import { CrdSchemas } from '../src/charts-check/crd-schema.ts';
-import { versionProblems } from '../src/charts-check/gate.ts';
+import { passThroughNameProblems, versionProblems } from '../src/charts-check/gate.ts';
 import { checkValuesKeys, loadChart, mergeValues, schemaProblems } from '../src/charts-check/keys.ts';
 import { CHART_SOURCES, type ChartSource, sourcesProblems } from '../src/charts-check/sources.ts';
 import { ChartTemplateError, helmTemplate } from '../src/charts-check/template.ts';
@@ -115,5 +115,21 @@ describe('chart values gate (ADR 0070)', () => {
     ]);
     expect(crds.validate(widget({ size: 2 ** 31 }))?.join()).toMatch(/must match format "int32"/);
     expect(crds.validate({ apiVersion: 'example.com/v2', kind: 'Widget' })).toBeUndefined();
+  });
+
+  it('checks the names inside a pass-through map against the program source (Ratify feature flags)', () => {
+    const source: ChartSource = {
+      ...(CHART_SOURCES.ratify as { source: ChartSource }).source,
+      passThroughNames: {
+        values: ['featureFlags'],
+        file: 'templates/deployment.yaml',
+        pattern: /\.Values\.([a-z]+)/g,
+        prefix: 'X_',
+      },
+    };
+    const values = { featureFlags: { X_replicas: true, X_replcas: true } };
+    expect(passThroughNameProblems('demo-addon', values, source, `${demoDir}/`)).toEqual([
+      `demo-addon: values key featureFlags.X_replcas is not declared in ${source.module}@${source.version}/templates/deployment.yaml (known: X_node, X_replicas, X_service, X_template)`,
+    ]);
   });
 });

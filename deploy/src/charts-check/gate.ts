@@ -37,6 +37,26 @@ export function versionProblems(addon: AddonSpec, source: ChartSource, chart: Ch
   return [];
 }
 
+/** Keys of a pass-through map that the program behind the chart does not declare (e.g. a misspelt feature flag). */
+export function passThroughNameProblems(
+  addon: string,
+  values: Record<string, unknown>,
+  source: ChartSource,
+  moduleDir: string,
+): string[] {
+  const spec = source.passThroughNames;
+  if (!spec) return [];
+  const text = readFileSync(join(moduleDir, spec.file), 'utf8');
+  const known = new Set([...text.matchAll(spec.pattern)].map((match) => `${spec.prefix}${match[1]}`));
+  const map = spec.values.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+  return Object.keys((map ?? {}) as Record<string, unknown>)
+    .filter((name) => !known.has(name))
+    .map(
+      (name) =>
+        `${addon}: values key ${spec.values.join('.')}.${name} is not declared in ${source.module}@${source.version}/${spec.file} (known: ${[...known].sort().join(', ')})`,
+    );
+}
+
 export interface ChartReport {
   addon: string;
   /** Present when checked: keys compared over all environments, objects templated, and where from. */
@@ -128,6 +148,12 @@ export async function runChartGate(options: { template?: boolean } = {}): Promis
     const report = checkAddon(addon, chart, entry.source, contexts);
     crds.addFolder(join(chartDir, 'crds'));
     const moduleDir = chartDir.slice(0, chartDir.length - entry.source.path.length);
+    for (const ctx of contexts)
+      report.problems.push(
+        ...passThroughNameProblems(addon.name, addon.values(ctx), entry.source, moduleDir).map(
+          (problem) => `${ctx.env.name}: ${problem}`,
+        ),
+      );
     for (const folder of entry.source.crdFolders ?? []) crds.addFolder(join(moduleDir, folder));
     if (template) {
       for (const ctx of contexts) {

@@ -24,6 +24,11 @@ export interface ChartSource {
   note?: string;
   /** Module folders holding CRDs the chart packages only when it is published (besides its own `crds/`). */
   crdFolders?: string[];
+  /**
+   * A free-form map the chart turns into environment variables the program reads: its keys must be names the
+   * program's source declares (`file` relative to the module, `pattern` capturing a name, `prefix` added).
+   */
+  passThroughNames?: { values: string[]; file: string; pattern: RegExp; prefix: string };
 }
 
 export type ChartSourceEntry = { source: ChartSource } | { notChecked: string };
@@ -35,6 +40,13 @@ export const CHART_SOURCES: Record<string, ChartSourceEntry> = {
       version: 'v1.4.6',
       path: 'charts/ratify',
       versionCheck: 'chart-yaml',
+      // `featureFlags` is ranged over into RATIFY_* variables; Ratify knows only the flags featureflag.go declares.
+      passThroughNames: {
+        values: ['featureFlags'],
+        file: 'pkg/featureflag/featureflag.go',
+        pattern: /newFeatureFlag\("([A-Z_]+)"/g,
+        prefix: 'RATIFY_',
+      },
     },
   },
   'karpenter-crd': {
