@@ -57,12 +57,16 @@ export class GithubOidcRoles extends Construct {
     this.imagePush.addToPolicy(
       new iam.PolicyStatement({ sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
     );
+    // Pull as well as push: promotion (promote.yml) reads the image from the source environment's repository with
+    // that environment's own push role, then writes it into the target's with the target's role, so no repository
+    // needs a cross-account policy.
     this.imagePush.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PushToTheApiRepositoryOnly',
         actions: [
           'ecr:BatchCheckLayerAvailability',
           'ecr:BatchGetImage',
+          'ecr:GetDownloadUrlForLayer',
           'ecr:CompleteLayerUpload',
           'ecr:InitiateLayerUpload',
           'ecr:PutImage',

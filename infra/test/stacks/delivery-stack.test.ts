@@ -79,6 +79,8 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
     const statements = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcImagePush');
     const push = statements.find((s) => asArray(s.Action).includes('ecr:PutImage'));
     expect(push?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiRepository/), 'Arn'] });
+    // Promotion pulls the image from the source environment with that environment's push role (promote.yml).
+    expect(asArray(push?.Action)).toEqual(expect.arrayContaining(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']));
     const sign = statements.find((s) => asArray(s.Action).includes('signer:SignPayload'));
     expect(sign?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ImageSigningProfile/), 'Arn'] });
   });
