@@ -125,6 +125,8 @@ export class GitOpsChart extends RenderedChart {
           { group: '', kind: 'ServiceAccount' },
           { group: 'apps', kind: 'ReplicaSet' },
           { group: 'batch', kind: 'Job' },
+          // The Idempotency-Key purge (api chart).
+          { group: 'batch', kind: 'CronJob' },
           { group: 'networking.k8s.io', kind: 'Ingress' },
           { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
           { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
