@@ -122,6 +122,17 @@ describe('supply chain and least privilege', () => {
     expect(ci.jobs.test.steps.some((s: Json) => s.run === 'make test')).toBe(true);
   });
 
+  it('the PRs release and promotion open get CI: they dispatch ci.yml on the PR branch', () => {
+    const ci = all.find((w) => w.file === 'ci.yml')?.doc;
+    expect(Object.keys(ci.on)).toContain('workflow_dispatch');
+    for (const file of ['release.yml', 'promote.yml']) {
+      const job = all.find((w) => w.file === file)?.doc.jobs['promotion-pr'];
+      const script = job.steps.map((s: Json) => s.run ?? '').join('\n');
+      expect(script, file).toMatch(/gh pr create[\s\S]*gh workflow run ci\.yml --ref "\$branch"/);
+      expect(job.permissions.actions, file).toBe('write');
+    }
+  });
+
   it('prod promotion waits for the prod GitHub environment (its required reviewers)', () => {
     const promote = all.find((w) => w.file === 'promote.yml')?.doc;
     expect(promote.on.workflow_dispatch).toBeDefined();
