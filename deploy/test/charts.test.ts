@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADDONS, type AddonSpec } from '../src/charts/addons.ts';
 import { CrdSchemas } from '../src/charts-check/crd-schema.ts';
-import { passThroughNameProblems, versionProblems } from '../src/charts-check/gate.ts';
+import { kubernetesRangeProblems, passThroughNameProblems, versionProblems } from '../src/charts-check/gate.ts';
 import { checkValuesKeys, loadChart, mergeValues, schemaProblems } from '../src/charts-check/keys.ts';
 import { CHART_SOURCES, type ChartSource, sourcesProblems } from '../src/charts-check/sources.ts';
 import { ChartTemplateError, helmTemplate } from '../src/charts-check/template.ts';
@@ -131,5 +131,18 @@ describe('chart values gate (ADR 0070)', () => {
     expect(passThroughNameProblems('demo-addon', values, source, `${demoDir}/`)).toEqual([
       `demo-addon: values key featureFlags.X_replcas is not declared in ${source.module}@${source.version}/templates/deployment.yaml (known: X_node, X_replicas, X_service, X_template)`,
     ]);
+  });
+
+  it('reports an environment whose Kubernetes version the program does not support', () => {
+    const source = (CHART_SOURCES.karpenter as { source: ChartSource }).source;
+    const text = 'MinK8sVersion = "1.26"\n\tMaxK8sVersion = "1.36"';
+    const envs = [
+      { name: 'dev', kubernetesVersion: '1.36' },
+      { name: 'prod', kubernetesVersion: '1.37' },
+    ];
+    expect(kubernetesRangeProblems('karpenter', source, text, envs)).toEqual([
+      `prod: karpenter: Kubernetes 1.37 is outside 1.26–1.36, what ${source.module}@${source.version} supports (pkg/providers/version/version.go)`,
+    ]);
+    expect(kubernetesRangeProblems('karpenter', source, 'nothing', envs)[0]).toMatch(/no supported Kubernetes range/);
   });
 });

@@ -57,6 +57,29 @@ export function passThroughNameProblems(
     );
 }
 
+const minor = (version: string) => Number(version.split('.')[1]);
+
+/** Environments whose Kubernetes version the program behind the chart does not support (empty = all supported). */
+export function kubernetesRangeProblems(
+  addon: string,
+  source: ChartSource,
+  sourceText: string,
+  environments: Array<{ name: string; kubernetesVersion: string }>,
+): string[] {
+  const range = source.kubernetesRange;
+  if (!range) return [];
+  const min = range.min.exec(sourceText)?.[1];
+  const max = range.max.exec(sourceText)?.[1];
+  if (!min || !max)
+    return [`${addon}: no supported Kubernetes range found in ${source.module}@${source.version}/${range.file}`];
+  return environments
+    .filter((env) => minor(env.kubernetesVersion) < minor(min) || minor(env.kubernetesVersion) > minor(max))
+    .map(
+      (env) =>
+        `${env.name}: ${addon}: Kubernetes ${env.kubernetesVersion} is outside ${min}–${max}, what ${source.module}@${source.version} supports (${range.file})`,
+    );
+}
+
 export interface ChartReport {
   addon: string;
   /** Present when checked: keys compared over all environments, objects templated, and where from. */
@@ -148,6 +171,15 @@ export async function runChartGate(options: { template?: boolean } = {}): Promis
     const report = checkAddon(addon, chart, entry.source, contexts);
     crds.addFolder(join(chartDir, 'crds'));
     const moduleDir = chartDir.slice(0, chartDir.length - entry.source.path.length);
+    if (entry.source.kubernetesRange)
+      report.problems.push(
+        ...kubernetesRangeProblems(
+          addon.name,
+          entry.source,
+          readFileSync(join(moduleDir, entry.source.kubernetesRange.file), 'utf8'),
+          contexts.map((ctx) => ({ name: ctx.env.name, kubernetesVersion: ctx.env.cluster.kubernetesVersion })),
+        ),
+      );
     for (const ctx of contexts)
       report.problems.push(
         ...passThroughNameProblems(addon.name, addon.values(ctx), entry.source, moduleDir).map(

@@ -29,6 +29,8 @@ export interface ChartSource {
    * program's source declares (`file` relative to the module, `pattern` capturing a name, `prefix` added).
    */
   passThroughNames?: { values: string[]; file: string; pattern: RegExp; prefix: string };
+  /** Where the program declares the Kubernetes minor versions it supports (checked against every environment). */
+  kubernetesRange?: { file: string; min: RegExp; max: RegExp };
 }
 
 export type ChartSourceEntry = { source: ChartSource } | { notChecked: string };
@@ -65,6 +67,12 @@ export const CHART_SOURCES: Record<string, ChartSourceEntry> = {
       path: 'charts/karpenter',
       versionCheck: 'release-tag',
       note: 'Karpenter commits the chart version bump after tagging; the chart 1.14.1 is published from tag v1.14.1',
+      // Karpenter refuses to start on a cluster outside this range (validateK8sVersion).
+      kubernetesRange: {
+        file: 'pkg/providers/version/version.go',
+        min: /MinK8sVersion\s*=\s*"(\d+\.\d+)"/,
+        max: /MaxK8sVersion\s*=\s*"(\d+\.\d+)"/,
+      },
     },
   },
   'external-dns': {
