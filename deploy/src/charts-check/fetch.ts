@@ -32,7 +32,8 @@ export function fetchChartSource(source: ChartSource, cache: string = CHART_SOUR
     ...process.env,
     GOMODCACHE: modcache,
     GOPATH: join(cache, 'gopath'),
-    GOFLAGS: '-mod=mod',
+    // -modcacherw: the cache stays deletable (`rm -rf .tools`) and copies of a chart stay writable.
+    GOFLAGS: '-mod=mod -modcacherw',
     GONOSUMDB: '',
     GONOSUMCHECK: '',
     GOPRIVATE: '',

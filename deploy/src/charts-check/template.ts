@@ -6,7 +6,7 @@
  * reports that it could not template the chart.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -20,6 +20,15 @@ export class ChartTemplateError extends Error {
 interface Dependency {
   name: string;
   condition?: string;
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(path);
+    else chmodSync(path, 0o644);
+  }
 }
 
 function valueAt(values: unknown, dotted: string): unknown {
@@ -50,6 +59,8 @@ export function helmTemplate(chartDir: string, chart: ChartFiles, input: Templat
         );
       dir = join(work, 'chart');
       cpSync(chartDir, dir, { recursive: true });
+      // A module cache made without -modcacherw is read-only, and so would be the copy.
+      makeWritable(dir);
       const { dependencies: _disabled, ...withoutDependencies } = chartYaml;
       writeFileSync(join(dir, 'Chart.yaml'), stringify(withoutDependencies));
       rmSync(join(dir, 'Chart.lock'), { force: true });
