@@ -26,6 +26,9 @@ export function ciEnvironment(envName: string): Record<string, string> {
     image: `${registry}/${names.apiRepositoryName}`,
     signing_profile_arn: `arn:aws:signer:${env.region}:${account}:/signing-profiles/${names.imageSigningProfileName}`,
     spa_bucket: names.spaBucketName,
+    // The edge stack (CloudFront, its WAF and certificate, and this parameter) always lives in us-east-1.
+    edge_region: 'us-east-1',
+    distribution_id_parameter: names.spaDistributionIdParameterName,
     image_push_role_arn: role(names.ciImagePushRoleName),
     infra_deploy_role_arn: role(names.ciInfraDeployRoleName),
     spa_publish_role_arn: role(names.ciSpaPublishRoleName),

@@ -94,6 +94,11 @@ export interface EnvironmentNames {
   drBackupVaultName: string;
   /** The SPA's private S3 bucket (account id keeps the global bucket name unique). */
   spaBucketName: string;
+  /**
+   * SSM parameter (in the edge stack's region, us-east-1) holding the CloudFront distribution id, whose value AWS
+   * picks: the SPA publish workflow reads it there to invalidate index.html.
+   */
+  spaDistributionIdParameterName: string;
   /** IAM role people assume (through Identity Center) to administer the cluster; an EKS access entry maps it. */
   clusterAdminRoleName: string;
   /** GitHub Actions OIDC roles: image push, infra deploy (CDK bootstrap roles only), SPA publish. */
@@ -172,6 +177,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     backupVaultName: `${prefix}-backup`,
     drBackupVaultName: `${prefix}-dr`,
     spaBucketName: `${prefix}-spa-${env.account.id}`,
+    spaDistributionIdParameterName: `/${prefix}/edge/distribution-id`,
     clusterAdminRoleName: `${prefix}-cluster-admin`,
     ciImagePushRoleName: `${prefix}-ci-image-push`,
     ciInfraDeployRoleName: `${prefix}-ci-infra-deploy`,

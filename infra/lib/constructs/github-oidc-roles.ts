@@ -24,6 +24,8 @@ export interface GithubOidcRolesProps {
   /** SPA bucket and distribution the publish role may write and invalidate. */
   spaBucketArn: string;
   distributionArn: string;
+  /** The SSM parameter holding the distribution id, which the publish role reads to know what to invalidate. */
+  distributionIdParameterArn: string;
   /** CDK bootstrap qualifier; the deploy role may assume only that bootstrap's roles. */
   bootstrapQualifier: string;
   /** Regions the environment deploys to (its own, us-east-1 for the edge, the DR region): one bootstrap each. */
@@ -129,6 +131,13 @@ export class GithubOidcRoles extends Construct {
         sid: 'InvalidateTheDistributionOnly',
         actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
         resources: [props.distributionArn],
+      }),
+    );
+    this.spaPublish.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTheDistributionIdOnly',
+        actions: ['ssm:GetParameter'],
+        resources: [props.distributionIdParameterArn],
       }),
     );
   }

@@ -80,6 +80,13 @@ export class DeliveryStack extends Stack {
         resource: 'distribution',
         resourceName: props.distribution.distributionId,
       }),
+      // Parameter names are paths; the ARN holds the name without its leading slash.
+      distributionIdParameterArn: this.formatArn({
+        service: 'ssm',
+        region: CLOUDFRONT_REGION,
+        resource: 'parameter',
+        resourceName: names.spaDistributionIdParameterName.replace(/^\//, ''),
+      }),
       bootstrapQualifier: qualifier,
       bootstrapRegions: [...new Set([env.region, CLOUDFRONT_REGION, env.drRegion])].sort(),
     });

@@ -10,6 +10,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { EdgeWebAcl } from '../constructs/edge-web-acl.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
@@ -124,6 +125,13 @@ export class EdgeStack extends Stack {
           compress: true,
         },
       },
+    });
+
+    // The id AWS gives the distribution, where CI can read it by a name config fixes (spa-publish.yml).
+    new ssm.StringParameter(this, 'DistributionIdParameter', {
+      parameterName: names.spaDistributionIdParameterName,
+      description: `CloudFront distribution of ${dns.appHost}; the SPA publish workflow invalidates index.html on it`,
+      stringValue: this.distribution.distributionId,
     });
 
     for (const host of [dns.appHost, dns.apiHost]) {

@@ -59,11 +59,9 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
     }
   });
 
-  it('SPA publish may only write the SPA bucket and invalidate the distribution', () => {
-    const actions = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcSpaPublish').flatMap((s) =>
-      asArray(s.Action),
-    );
-    expect(actions.sort()).toEqual(
+  it('SPA publish may only write the SPA bucket, read the distribution id and invalidate the distribution', () => {
+    const statements = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcSpaPublish');
+    expect(statements.flatMap((s) => asArray(s.Action)).sort()).toEqual(
       [
         'cloudfront:CreateInvalidation',
         'cloudfront:GetInvalidation',
@@ -71,8 +69,13 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
         's3:GetObject',
         's3:ListBucket',
         's3:PutObject',
+        'ssm:GetParameter',
       ].sort(),
     );
+    const read = statements.find((s) => asArray(s.Action).includes('ssm:GetParameter'));
+    const parameter = environment('prod').names.spaDistributionIdParameterName;
+    expect(JSON.stringify(read?.Resource)).toContain(`:ssm:us-east-1:`);
+    expect(JSON.stringify(read?.Resource)).toContain(`:parameter${parameter}`);
   });
 
   it('image push may only push to the API repository and sign with the image profile', () => {

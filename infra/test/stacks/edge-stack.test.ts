@@ -16,6 +16,17 @@ describe('edge: CloudFront, its certificate and WAF live in us-east-1', () => {
   });
 });
 
+describe('edge: the distribution id, where the SPA publish workflow reads it', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const distributionId = Object.keys(templateOf(name, 'edge').findResources('AWS::CloudFront::Distribution'));
+    templateOf(name, 'edge').hasResourceProperties('AWS::SSM::Parameter', {
+      Name: environment(name).names.spaDistributionIdParameterName,
+      Type: 'String',
+      Value: { Ref: distributionId[0] },
+    });
+  });
+});
+
 describe('edge: private SPA bucket (block public access, TLS only, versioned)', () => {
   it.each(ENVIRONMENTS)('%s', (name) => {
     const template = templateOf(name, 'edge');
