@@ -258,9 +258,9 @@ def write_section(
         "## API",
         "",
         f"Measured by `make bench-api` on {today}, {machine()}; Python {platform.python_version()}; 1-minute load "
-        f"average {load[0]:.1f} at the start, {load[1]:.1f} at the end (other jobs share the machine). wrk on "
-        f"loopback ({WRK_THREADS} threads, {CONNECTIONS} connections); the API (`innovate-api serve`, no OTLP "
-        f"endpoint set) and the bare "
+        f"average {load[0]:.1f} before the run, {load[1]:.1f} at its end (the run itself keeps both cores busy). "
+        f"wrk on loopback ({WRK_THREADS} threads, {CONNECTIONS} connections); the API (`innovate-api serve`, no "
+        f"OTLP endpoint set) and the bare "
         f"baseline (`api/tools/bench_baseline.py`: Flask + psycopg running the same SQL, none of the app's layers) "
         f"both under gunicorn gthread, {WORKERS} workers x {THREADS} threads, against the same PostgreSQL 18 "
         f"(embedded, fsync off). Runs alternate API/baseline, {ROUNDS} rounds of {DURATION_S} s after a "
