@@ -133,6 +133,23 @@ describe('supply chain and least privilege', () => {
     }
   });
 
+  it('Notation comes only from the action that verifies the installer signature, before every signing step', () => {
+    const action = readRepoFile('.github', 'actions', 'install-aws-signer-notation', 'action.yml');
+    expect(action).toContain('gpg --batch --verify');
+    expect(action).toContain('E84AF8A2A9B52F1F4435AE71A3B52DA65461CF90');
+    for (const w of all) {
+      expect(w.text, w.file).not.toMatch(/dpkg -i/);
+      for (const [name, job] of Object.entries(w.doc.jobs as Record<string, Json>)) {
+        const jobSteps = (job.steps ?? []) as Json[];
+        const sign = jobSteps.findIndex((s) => /notation sign/.test(s.run ?? ''));
+        if (sign < 0) continue;
+        const install = jobSteps.findIndex((s) => s.uses === './.github/actions/install-aws-signer-notation');
+        expect(install, `${w.file} ${name}`).toBeGreaterThanOrEqual(0);
+        expect(install, `${w.file} ${name}`).toBeLessThan(sign);
+      }
+    }
+  });
+
   it('prod promotion waits for the prod GitHub environment (its required reviewers)', () => {
     const promote = all.find((w) => w.file === 'promote.yml')?.doc;
     expect(promote.on.workflow_dispatch).toBeDefined();
