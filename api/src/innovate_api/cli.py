@@ -26,6 +26,11 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
+def _one_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from innovate_api import migrate
     from innovate_api.db import create_db_engine
@@ -40,8 +45,7 @@ def _migrate(args: argparse.Namespace) -> int:
         else:
             migrate.upgrade(engine)
     except Exception as error:  # a failed migration must say why in one line, not a stack trace
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"innovate-api migrate: {first_line}", file=sys.stderr)
+        print(f"innovate-api migrate: {_one_line(error)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
@@ -59,8 +63,7 @@ def _purge_idempotency_keys(args: argparse.Namespace) -> int:
     try:
         deleted = purge_expired(engine, args.batch_size)
     except Exception as error:  # a scheduled job's failure must say why in one line (the job retries)
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"innovate-api purge-idempotency-keys: {first_line}", file=sys.stderr)
+        print(f"innovate-api purge-idempotency-keys: {_one_line(error)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
