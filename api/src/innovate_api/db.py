@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from innovate_api.observability import tracing
 from innovate_api.settings import Settings
 
 # When a statement run by DriverStatement last found its connection lost, per pool: every connection that went idle
@@ -74,8 +75,9 @@ class DriverStatement:
     that connection's transaction. For the statements of the hottest write path only (create-task): it skips
     SQLAlchemy's per-statement execution machinery (execution context, result and row objects), about 40 µs of a
     0.5 ms create (ADR 0096), and keeps what that machinery did for these statements: a DBAPI error is raised as
-    SQLAlchemy's exception (so the 503 handling is the same), a lost connection is invalidated, and every other
-    connection of the pool that was idle before the loss is pinged before its next use.
+    SQLAlchemy's exception (so the 503 handling is the same), a lost connection is invalidated, every other
+    connection of the pool that was idle before the loss is pinged before its next use, and with tracing on the
+    statement gets its span like SQLAlchemy's own.
     """
 
     _dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
@@ -92,7 +94,10 @@ class DriverStatement:
         parameters = {**self._fixed, **values}
         driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
         try:
-            with driver.cursor(row_factory=namedtuple_row) as cursor:
+            with (
+                tracing.statement_span(connection.engine, self.sql),
+                driver.cursor(row_factory=namedtuple_row) as cursor,
+            ):
                 cursor.execute(self.sql, parameters)
                 return cursor.fetchone()
         except psycopg.Error as error:

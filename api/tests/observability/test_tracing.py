@@ -56,7 +56,10 @@ def test_spans_are_exported_over_otlp_when_an_endpoint_is_set(
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
     app = create_app(settings)
     assert app._is_instrumented_by_opentelemetry  # type: ignore[attr-defined]
-    assert app.test_client().get("/api/v1/projects").status_code == 200
+    client = app.test_client()
+    assert client.get("/api/v1/projects").status_code == 200
+    project = client.post("/api/v1/projects", json={"name": "traced"}).get_json()
+    assert client.post(f"/api/v1/projects/{project['id']}/tasks", json={"title": "t"}).status_code == 201
     trace.get_tracer_provider().force_flush()  # type: ignore[attr-defined]
     paths = [path for path, _ in Collector.received]
     assert "/v1/traces" in paths
@@ -64,3 +67,4 @@ def test_spans_are_exported_over_otlp_when_an_endpoint_is_set(
     assert b"innovate-api" in body  # service.name
     assert b"/api/v1/projects" in body  # the Flask span's route
     assert b"SELECT" in body  # a SQLAlchemy statement span
+    assert b"INSERT INTO tasks" in body  # create-task's statements run on the DBAPI cursor, with spans of their own

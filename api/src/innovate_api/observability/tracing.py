@@ -8,9 +8,12 @@ docs/benchmarks.md), but every log line still carries a trace id: the W3C ``trac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
+import weakref
+from contextlib import AbstractContextManager
 
 from flask import Flask
 from opentelemetry import trace
@@ -22,6 +25,8 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from sqlalchemy import Engine
 
 _provider: TracerProvider | None = None
+# Engines whose statements are traced (instrument() below), for the statements SQLAlchemy does not execute itself.
+_traced_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def exporting() -> bool:
@@ -48,6 +53,21 @@ def instrument(app: Flask, engine: Engine) -> None:
         app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics"
     )
     SQLAlchemyInstrumentor().instrument(engine=engine, tracer_provider=provider)
+    _traced_engines.add(engine)
+
+
+def statement_span(engine: Engine, sql: str) -> AbstractContextManager[object]:
+    """A client span for a statement run on the DBAPI cursor (db.DriverStatement), which the SQLAlchemy
+    instrumentation never sees: named and attributed like that instrumentation's spans, and only when tracing is on
+    (otherwise a no-op costing a set lookup)."""
+    if engine not in _traced_engines:
+        return contextlib.nullcontext()
+    database = engine.url.database or ""
+    return trace.get_tracer(__name__, tracer_provider=_provider).start_as_current_span(
+        f"{sql.split(None, 1)[0]} {database}",
+        kind=trace.SpanKind.CLIENT,
+        attributes={"db.system": "postgresql", "db.name": database, "db.statement": sql},
+    )
 
 
 _TRACEPARENT = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
