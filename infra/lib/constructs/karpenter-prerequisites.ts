@@ -74,6 +74,15 @@ export class KarpenterPrerequisites extends Construct {
     const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
     const clusterTag = `aws:ResourceTag/kubernetes.io/cluster/${clusterName}`;
     const requestClusterTag = `aws:RequestTag/kubernetes.io/cluster/${clusterName}`;
+    // What launching a node creates: created with the cluster's tags, and tagged while being created.
+    const launched = [
+      'fleet',
+      'instance',
+      'volume',
+      'network-interface',
+      'launch-template',
+      'spot-instances-request',
+    ].map((type) => arn('ec2', `${type}/*`));
     return [
       new iam.PolicyStatement({
         sid: 'AllowScopedEC2InstanceAccessActions',
@@ -98,14 +107,7 @@ export class KarpenterPrerequisites extends Construct {
       new iam.PolicyStatement({
         sid: 'AllowScopedEC2InstanceActionsWithTags',
         actions: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
-        resources: [
-          arn('ec2', 'fleet/*'),
-          arn('ec2', 'instance/*'),
-          arn('ec2', 'volume/*'),
-          arn('ec2', 'network-interface/*'),
-          arn('ec2', 'launch-template/*'),
-          arn('ec2', 'spot-instances-request/*'),
-        ],
+        resources: launched,
         conditions: {
           StringEquals: { [requestClusterTag]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': clusterName },
           StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
@@ -114,14 +116,7 @@ export class KarpenterPrerequisites extends Construct {
       new iam.PolicyStatement({
         sid: 'AllowScopedResourceCreationTagging',
         actions: ['ec2:CreateTags'],
-        resources: [
-          arn('ec2', 'fleet/*'),
-          arn('ec2', 'instance/*'),
-          arn('ec2', 'volume/*'),
-          arn('ec2', 'network-interface/*'),
-          arn('ec2', 'launch-template/*'),
-          arn('ec2', 'spot-instances-request/*'),
-        ],
+        resources: launched,
         conditions: {
           StringEquals: {
             [requestClusterTag]: 'owned',
