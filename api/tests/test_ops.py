@@ -25,7 +25,7 @@ def test_readyz_when_ready(client: FlaskClient) -> None:
     assert (response.status_code, response.get_json()) == (200, {"status": "ready"})
 
 
-def test_readyz_is_503_while_migrations_are_not_at_head(pg_server: Server) -> None:
+def test_readyz_is_503_on_a_database_that_was_never_migrated(pg_server: Server) -> None:
     settings = Settings(database_url=pg_server.create_database("api_unmigrated"))
     engine = create_db_engine(settings)
     try:
@@ -33,7 +33,7 @@ def test_readyz_is_503_while_migrations_are_not_at_head(pg_server: Server) -> No
     finally:
         engine.dispose()
     assert response.status_code == 503
-    assert response.get_json()["status"] == "migrations not at head"
+    assert response.get_json()["status"] == "database not migrated"
 
 
 def test_readyz_is_503_while_draining(settings: Settings, engine: Engine) -> None:

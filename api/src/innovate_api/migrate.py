@@ -1,4 +1,4 @@
-"""Alembic, driven from code: ``innovate-api migrate`` and the readiness check's "at head" test."""
+"""Alembic, driven from code: ``innovate-api migrate`` and the revision the readiness check compares."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, target)
+        _record_compatibility(connection)
 
 
 def downgrade(engine: Engine, target: str) -> None:
@@ -41,3 +42,11 @@ def downgrade(engine: Engine, target: str) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, target)
+        _record_compatibility(connection)
+
+
+def _record_compatibility(connection: Connection) -> None:
+    # Imported here: schema_compat reads this module's script directory, so a top-level import would be circular.
+    from innovate_api import schema_compat
+
+    schema_compat.record(connection)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import exc as sa_exc
 
-from innovate_api import db, migrate
+from innovate_api import db, schema_compat
 from innovate_api.observability.metrics import metrics_response
 
 log = logging.getLogger(__name__)
@@ -28,18 +28,19 @@ def healthz() -> Response:
 
 @blueprint.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Ready = not shutting down, the database answers, and its schema is at the migrations' head."""
+    """Ready = not shutting down, the database answers, and this image runs on its schema.
+
+    Compatible, not equal: while a canary runs, the stable pods serve a schema the PreSync Job already migrated
+    ahead of them, and must stay ready (schema_compat, ADR 0100).
+    """
     if draining():
         return jsonify(status="shutting down"), 503
     try:
         with db.reader().connect() as connection:
-            revision = migrate.current_revision(connection)
+            compatibility = schema_compat.check(connection)
     except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, sa_exc.ProgrammingError):
         return jsonify(status="database unavailable"), 503
-    head = current_app.extensions["innovate_api.migration_head"]
-    if revision != head:
-        return jsonify(status="migrations not at head", database=revision, head=head), 503
-    return jsonify(status="ready"), 200
+    return jsonify(compatibility.as_json()), 200 if compatibility.ready else 503
 
 
 @blueprint.get("/metrics")

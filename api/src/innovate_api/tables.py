@@ -7,6 +7,7 @@ duplicate position.
 """
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -86,4 +87,15 @@ idempotency_keys = Table(
     Column("response_headers", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
     PrimaryKeyConstraint("scope", "key"),
+)
+
+# One row: the oldest image revision (migration head of an image) that runs on the database's current schema, so an
+# image older than the schema can tell whether it may serve it (innovate_api.schema_compat). Written by `migrate`.
+schema_compatibility = Table(
+    "schema_compatibility",
+    metadata,
+    Column("singleton", Boolean, nullable=False, server_default=text("true")),
+    Column("oldest_image_revision", Text, nullable=False),
+    PrimaryKeyConstraint("singleton"),
+    CheckConstraint("singleton", name="one_row"),
 )

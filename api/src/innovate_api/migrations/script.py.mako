@@ -13,6 +13,9 @@ revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+# Expand/contract (innovate_api.schema_compat, ADR 0100): "expand" only adds, so the running image keeps working;
+# "contract" removes what only images older than down_revision used, one release after the code stopped using it.
+phase = "expand"
 
 
 def upgrade() -> None:

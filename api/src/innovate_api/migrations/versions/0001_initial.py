@@ -14,6 +14,8 @@ revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# Expand/contract (innovate_api.schema_compat): this migration only adds, so older images keep working.
+phase = "expand"
 
 task_status = postgresql.ENUM("todo", "doing", "done", name="task_status", create_type=False)
 

@@ -12,6 +12,8 @@ revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# Expand/contract (innovate_api.schema_compat): this migration only adds, so older images keep working.
+phase = "expand"
 
 
 def upgrade() -> None:
