@@ -11,8 +11,11 @@ import { staticFiles } from './static-files.ts';
 export interface EdgeOptions {
   /** The built SPA (web/dist). */
   staticDir: string;
-  /** The API origin, e.g. http://127.0.0.1:8000. */
-  apiOrigin: URL;
+  /**
+   * The API origin, e.g. http://127.0.0.1:8000; or a function that picks one per request, as the ALB's weighted
+   * target groups split traffic between the stable and the canary version (the game-day drills use it).
+   */
+  apiOrigin: URL | (() => URL);
   /** Defaults to the platform's security headers. */
   securityHeaders?: Readonly<Record<string, string>>;
   /** One line per request, after it finished. */
@@ -53,7 +56,8 @@ export function createEdgeServer(options: EdgeOptions): Server {
       if (urlPath === undefined) {
         sendProblem(res, 400, 'Bad Request', headers, 'The request target is not a path.');
       } else if (isApiPath(urlPath)) {
-        await proxyToApi(req, res, { origin: options.apiOrigin, responseHeaders: headers });
+        const origin = typeof options.apiOrigin === 'function' ? options.apiOrigin() : options.apiOrigin;
+        await proxyToApi(req, res, { origin, responseHeaders: headers });
       } else {
         await spa.handle(req, res, urlPath);
       }

@@ -2,6 +2,7 @@
  * Runs a local PostgreSQL in the foreground until SIGTERM/SIGINT:
  *
  *   node --import tsx local/src/postgres/cli.ts --data-dir .local/postgres --port 5433 [--no-fsync] [--quiet]
+ *     [--set name=value ...]   (more server settings, e.g. --set archive_mode=on)
  *
  * Run it as this single `node` process (not through `npx`, whose wrapper process would swallow the SIGTERM meant
  * for it and leave PostgreSQL running).
@@ -26,6 +27,7 @@ function parse() {
         database: { type: 'string', default: 'innovate' },
         'no-fsync': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true, default: [] },
       },
       strict: true,
     });
@@ -33,7 +35,13 @@ function parse() {
     if (!dataDir) fail('--data-dir is required');
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 1024 || port > 65535) fail('--port must be an integer from 1024 to 65535');
-    return { dataDir, port, database: values.database, noFsync: values['no-fsync'], quiet: values.quiet };
+    const settings: Record<string, string> = {};
+    for (const pair of values.set) {
+      const match = /^([a-z_][a-z0-9_.]*)=(.*)$/.exec(pair);
+      if (!match?.[1]) fail(`--set takes name=value (a PostgreSQL setting), got "${pair}"`);
+      settings[match[1]] = match[2] ?? '';
+    }
+    return { dataDir, port, database: values.database, noFsync: values['no-fsync'], quiet: values.quiet, settings };
   } catch (error) {
     fail((error as Error).message);
   }
@@ -46,6 +54,7 @@ try {
     port: args.port,
     database: args.database,
     noFsync: args.noFsync,
+    settings: args.settings,
     onLog: args.quiet ? undefined : (line) => process.stderr.write(`postgres | ${line}\n`),
   });
   process.stdout.write(`DATABASE_URL=${server.url}\n`);

@@ -20,6 +20,8 @@ export interface PostgresServerOptions {
   database?: string;
   /** Turn off fsync: for throwaway test clusters only, where durability across an OS crash does not matter. */
   noFsync?: boolean;
+  /** More server settings (`-c name=value`), e.g. WAL archiving for the point-in-time-restore drill. */
+  settings?: Readonly<Record<string, string>>;
   /** Receives PostgreSQL's own log lines. */
   onLog?: (line: string) => void;
 }
@@ -60,6 +62,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
       '-c',
       'max_connections=200',
       ...(options.noFsync ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     onLog: (message) => {
