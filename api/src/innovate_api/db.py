@@ -1,10 +1,12 @@
-"""The SQLAlchemy engine: a pool sized by the settings, pre-ping, and timeouts so a request never hangs."""
+"""The SQLAlchemy engine: a pool sized by the settings, pre-ping, timeouts so a request never hangs, and credentials
+read from DB_SECRET_FILE at every new connection so a rotated password never needs a restart."""
 
 from __future__ import annotations
 
 import time
 import weakref
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -16,6 +18,7 @@ from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from innovate_api.observability import tracing
+from innovate_api.secret_file import Credentials, SecretFileError, read_credentials
 from innovate_api.settings import Settings
 
 # When a statement run by DriverStatement last found its connection lost, per pool: every connection that went idle
@@ -37,7 +40,64 @@ def create_db_engine(settings: Settings) -> Engine:
         },
     )
     _ping_idle_connections(engine, settings.db_pool_ping_idle_seconds)
+    if settings.db_secret_file is not None:
+        _credentials_from_file(engine, settings.db_secret_file)
     return engine
+
+
+# SQLSTATEs of a login refused for its credentials: invalid_password, invalid_authorization_specification.
+_AUTHENTICATION_SQLSTATES = frozenset({"28P01", "28000"})
+# How long to wait before the second attempt: a writer replacing the file in place has finished by then, and it is
+# far inside DB_CONNECT_TIMEOUT_SECONDS.
+SECOND_ATTEMPT_DELAY_SECONDS = 0.05
+
+
+def is_authentication_failure(error: psycopg.OperationalError) -> bool:
+    """Whether the server refused the login for its user name or password.
+
+    libpq reports a failed connection attempt without a result, so psycopg often has no SQLSTATE for it; the
+    server's message is then the only evidence (it is the same for an unknown user and a wrong password).
+    """
+    if error.sqlstate is not None:
+        return error.sqlstate in _AUTHENTICATION_SQLSTATES
+    return "password authentication failed" in str(error)
+
+
+def _wait_before_second_attempt() -> None:
+    time.sleep(SECOND_ATTEMPT_DELAY_SECONDS)
+
+
+def _credentials_from_file(engine: Engine, path: Path) -> None:
+    """Log in with the credentials in ``path`` as they are when each new DBAPI connection is opened.
+
+    Reading a small file costs microseconds, and the pool opens new connections rarely. Connections already open
+    are not affected by a password change (PostgreSQL checks the password only at login). The file and the
+    database change at slightly different moments, so one failure a fresh read could fix (login refused for its
+    credentials, or the file half-written) gets one more attempt with the file read again after a short wait; a
+    second failure is raised, as a DBAPI error, so the request gets the usual 503.
+    """
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> Any:
+        try:
+            _use(cparams, read_credentials(path))
+            return dialect.connect(*cargs, **cparams)
+        except SecretFileError:
+            pass  # e.g. half-written: read it again after the pause
+        except psycopg.OperationalError as error:
+            if not is_authentication_failure(error):
+                raise
+        _wait_before_second_attempt()
+        try:
+            _use(cparams, read_credentials(path))
+        except SecretFileError as error:
+            raise psycopg.OperationalError(f"DB_SECRET_FILE: {error}") from None
+        return dialect.connect(*cargs, **cparams)
+
+
+def _use(cparams: dict[str, Any], credentials: Credentials) -> None:
+    cparams["user"] = credentials.username
+    cparams["password"] = credentials.password
 
 
 def _ping_idle_connections(engine: Engine, idle_seconds: float) -> None:

@@ -3,6 +3,10 @@
 The database is given either as one ``DATABASE_URL`` (local system, tests) or as RDS-style parts: host, port, name
 and a Secrets Manager-style JSON secret ``{"username": ..., "password": ...}`` with TLS ``verify-full`` against a
 CA bundle, so the same code runs against RDS (spec §6). No secret has a default.
+
+The secret is either the value of ``DB_SECRET`` (read once, at start) or a file named by ``DB_SECRET_FILE`` (read
+at every new database connection, see db.py, so a rotated password is picked up without a restart; ADR 0103). The
+file's credentials also replace those of a ``DATABASE_URL``. Both are checked at start.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
+
+from innovate_api.secret_file import Credentials, SecretFileError, read_credentials
 
 SslMode = Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
@@ -31,6 +37,10 @@ class Settings(BaseSettings):
     db_port: int = Field(5432, ge=1, le=65535)
     db_name: str | None = None
     db_secret: SecretStr | None = Field(None, description='Secrets Manager JSON: {"username": ..., "password": ...}')
+    # The same JSON in a file (a mounted Kubernetes secret), read at every new connection.
+    db_secret_file: Path | None = None
+    # The application user's secret file: `innovate-api migrate` creates that role and grants it the app's tables.
+    db_app_secret_file: Path | None = None
     db_sslmode: SslMode = "verify-full"
     db_sslrootcert: Path | None = None
     db_pool_size: int = Field(4, ge=1, le=100)
@@ -55,13 +65,22 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _database_is_configured(self) -> Self:
+        if self.db_secret is not None and self.db_secret_file is not None:
+            raise ValueError("set DB_SECRET or DB_SECRET_FILE, not both")
+        # Fail at start, not at the first connection.
+        if self.db_secret_file is not None:
+            self.secret_file_credentials()
+        if self.db_app_secret_file is not None:
+            _checked_file("DB_APP_SECRET_FILE", self.db_app_secret_file)
         if self.database_url is not None:
             return self
-        missing = [n for n in ("db_host", "db_name", "db_secret") if getattr(self, n) is None]
+        missing = [n.upper() for n in ("db_host", "db_name") if getattr(self, n) is None]
+        if self.db_secret is None and self.db_secret_file is None:
+            missing.append("DB_SECRET or DB_SECRET_FILE")
         if missing:
             raise ValueError(
-                "set DATABASE_URL, or DB_HOST + DB_NAME + DB_SECRET (missing: "
-                + ", ".join(m.upper() for m in missing)
+                "set DATABASE_URL, or DB_HOST + DB_NAME + DB_SECRET (or DB_SECRET_FILE) (missing: "
+                + ", ".join(missing)
                 + ")"
             )
         if self.db_sslmode in ("verify-ca", "verify-full"):
@@ -69,8 +88,20 @@ class Settings(BaseSettings):
                 raise ValueError(f"DB_SSLROOTCERT is required with DB_SSLMODE={self.db_sslmode}")
             if not self.db_sslrootcert.is_file():
                 raise ValueError(f"DB_SSLROOTCERT: no such file: {self.db_sslrootcert}")
-        self._secret_credentials()  # fail at start, not at the first request
+        if self.db_secret is not None:
+            self._secret_credentials()  # fail at start, not at the first request
         return self
+
+    def secret_file_credentials(self) -> Credentials:
+        """The credentials in DB_SECRET_FILE as they are now (ValueError naming DB_SECRET_FILE if unusable)."""
+        assert self.db_secret_file is not None
+        return _checked_file("DB_SECRET_FILE", self.db_secret_file)
+
+    def app_secret_file_credentials(self) -> Credentials | None:
+        """The application user's credentials in DB_APP_SECRET_FILE, or None when it is not set."""
+        if self.db_app_secret_file is None:
+            return None
+        return _checked_file("DB_APP_SECRET_FILE", self.db_app_secret_file)
 
     def _secret_credentials(self) -> tuple[str, str]:
         assert self.db_secret is not None
@@ -86,13 +117,19 @@ class Settings(BaseSettings):
         return secret["username"], secret["password"]
 
     def sqlalchemy_url(self) -> URL:
-        """The database URL for SQLAlchemy with the psycopg 3 driver."""
+        """The database URL for SQLAlchemy with the psycopg 3 driver.
+
+        With DB_SECRET_FILE the URL carries no credentials: the engine reads them from the file at every new
+        connection (db.py), so no copy taken at start can go stale.
+        """
         if self.database_url is not None:
             url = make_url(self.database_url.get_secret_value())
             if url.get_backend_name() not in ("postgresql", "postgres"):
                 raise SettingsError("DATABASE_URL: must be a postgresql:// URL")
+            if self.db_secret_file is not None:
+                url = url._replace(username=None, password=None)  # URL.set() cannot clear a field
             return url.set(drivername="postgresql+psycopg")
-        username, password = self._secret_credentials()
+        username, password = self._secret_credentials() if self.db_secret is not None else (None, None)
         query: dict[str, str] = {"sslmode": self.db_sslmode}
         if self.db_sslrootcert is not None:
             query["sslrootcert"] = str(self.db_sslrootcert)
@@ -105,6 +142,13 @@ class Settings(BaseSettings):
             database=self.db_name,
             query=query,
         )
+
+
+def _checked_file(variable: str, path: Path) -> Credentials:
+    try:
+        return read_credentials(path)
+    except SecretFileError as error:
+        raise ValueError(f"{variable}: {error}") from None
 
 
 def load_settings() -> Settings:
