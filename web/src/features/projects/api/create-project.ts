@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useReportError } from '../../../components/error-banner';
 import { useApiClient } from '../../../lib/api/api-context';
-import { type ApiClient, newIdempotencyKey, type Project } from '../../../lib/api/client';
+import type { ApiClient, Project } from '../../../lib/api/client';
 import { ApiError, call } from '../../../lib/api/errors';
 import { projectsKey } from './get-projects';
 
@@ -26,9 +26,10 @@ export function useCreateProject() {
   const queryClient = useQueryClient();
   const report = useReportError();
   return useMutation({
-    mutationFn: (input: Omit<CreateProjectInput, 'idempotencyKey'> & { idempotencyKey?: string }) =>
-      createProject(api, { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() }),
-    // Safe to repeat thanks to the Idempotency-Key, which is fixed before the first try.
+    // The caller makes the key once per user action: React Query retries with the same variables, so every retry
+    // carries it (a key made in here would be new on each try, and a retry after a lost answer would create again).
+    mutationFn: (input: CreateProjectInput) => createProject(api, input),
+    // Safe to repeat thanks to the key. A lost answer is transient too: `call` turns fetch's rejection into status 0.
     retry: (count, error) => error instanceof ApiError && error.isTransient && count < 3,
     onError: (error) => report(error, 'create the project'),
     onSuccess: (project) => {

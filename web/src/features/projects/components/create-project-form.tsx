@@ -1,15 +1,29 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
+import { newIdempotencyKey } from '../../../lib/api/client';
 import { useCreateProject } from '../api/create-project';
 
 export function CreateProjectForm() {
   const [name, setName] = useState('');
   const create = useCreateProject();
+  // The key of the creation not yet known to have succeeded. Submitting the same name again after a failure reuses it:
+  // the first try may have committed with its answer lost, and the API then replays that answer instead of refusing
+  // the name as taken. Another name needs a new key (the API refuses a key reused with another body).
+  const unconfirmed = useRef<{ name: string; key: string } | null>(null);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    create.mutate({ name: trimmed }, { onSuccess: () => setName('') });
+    if (unconfirmed.current?.name !== trimmed) unconfirmed.current = { name: trimmed, key: newIdempotencyKey() };
+    create.mutate(
+      { name: trimmed, idempotencyKey: unconfirmed.current.key },
+      {
+        onSuccess: () => {
+          unconfirmed.current = null;
+          setName('');
+        },
+      },
+    );
   }
 
   return (
