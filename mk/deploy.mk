@@ -8,8 +8,13 @@ HELM_VERSION := v3.22.0
 HELM_STAMP := $(TOOLS)/bin/.helm-$(HELM_VERSION)
 # Chart sources (Go modules, verified against the Go checksum database) are cached here, git-ignored.
 CHART_SOURCES_CACHE := $(TOOLS)/chart-sources
+# The canary analysis test measures recorded Prometheus answers with Argo Rollouts' own provider and evaluator
+# (ADR 0104): a small Go program pinned in its go.mod to the controller the argo-rollouts chart ships, ~1 min cold.
+ANALYSIS_EVAL_SRC := deploy/tools/analysis-eval
+ANALYSIS_EVAL := $(TOOLS)/bin/analysis-eval
 
-.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm deps-chart-sources
+.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm deps-chart-sources \
+	deps-analysis-eval
 deps-opa: $(OPA_STAMP)
 $(OPA_STAMP):
 	GOBIN=$(TOOLS)/bin go install github.com/open-policy-agent/opa@$(OPA_VERSION)
@@ -19,6 +24,10 @@ deps-helm: $(HELM_STAMP)
 $(HELM_STAMP):
 	GOBIN=$(TOOLS)/bin go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	@touch $@
+
+deps-analysis-eval: $(ANALYSIS_EVAL)
+$(ANALYSIS_EVAL): $(ANALYSIS_EVAL_SRC)/main.go $(ANALYSIS_EVAL_SRC)/go.mod $(ANALYSIS_EVAL_SRC)/go.sum
+	cd $(ANALYSIS_EVAL_SRC) && go build -mod=readonly -trimpath -o $@ .
 
 deps-chart-sources: deps-node
 	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx tsx src/main.ts fetch-charts
@@ -38,7 +47,7 @@ check-deploy-charts: deps-node deps-helm ## every add-on's Helm values against i
 check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml is unset
 	cd deploy && npx tsx src/main.ts ready
 
-test-deploy: deps-node deps-opa deps-helm deps-chart-sources ## deploy/ type check, opa test of the Rego, cdk8s unit tests
+test-deploy: deps-node deps-opa deps-helm deps-chart-sources deps-analysis-eval ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
 	cd deploy && npx tsx src/policy/opa.ts test
 	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx vitest run

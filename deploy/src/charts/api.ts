@@ -337,6 +337,8 @@ function apiContainer(ctx: DeployContext, command: string[]): IContainer {
 /**
  * Success rate and p99 latency of the canary's own pods, from AMP over SigV4 (the Argo Rollouts controller's
  * Pod Identity role allows aps:QueryMetrics). Two failed measurements abort the rollout; traffic returns to stable.
+ * A measurement passes only on a measured value (ADR 0104): no series or NaN is Inconclusive (two of them pause the
+ * rollout for a person), and a query error is an Error (three in a row abort it). Nothing promotes on missing data.
  */
 function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<string, string>): IAnalysisTemplate {
   const canary = `namespace="${namespace}",rollouts_pod_template_hash="{{args.canary-hash}}"`;
@@ -346,6 +348,24 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
     query,
     authentication: { sigv4: { region: ctx.env.region } },
   });
+  // Argo Rollouts decides a measurement with the expr language over `result` (a list of floats). A value is judged
+  // only when there is one: without a failureCondition an unmet successCondition would be Failed, and an empty or
+  // NaN result must be neither Successful nor Failed but Inconclusive.
+  const measured = 'len(result) > 0 && !isNaN(result[0])';
+  const gate = (pass: string, fail: string) => ({
+    successCondition: `${measured} && result[0] ${pass}`,
+    failureCondition: `${measured} && result[0] ${fail}`,
+  });
+  const limits = {
+    failureLimit: 1,
+    // One empty window (a missed scrape) is tolerated; two mean the pipeline is broken: the run ends Inconclusive
+    // and the Rollout pauses until a person promotes or aborts it.
+    inconclusiveLimit: 1,
+    // Errors are retried every 10 s and do not count towards `count`; the third in a row ends the run in Error,
+    // which aborts the rollout like a failure (the controller's default would wait for the fifth).
+    consecutiveErrorLimit: 2,
+  };
+  const requests = (selector: string) => `sum(rate(${requestsTotal}{${selector}}[2m]))`;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',
@@ -361,13 +381,15 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
           name: 'success-rate',
           interval: '1m',
           count: 3,
-          failureLimit: 1,
-          // No request in the window gives an empty vector or NaN (0/0): no evidence against the canary, so it
-          // passes (ADR 0063); any measured value must meet the gate.
-          successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] >= ${API_METRICS.minSuccessRate}`,
+          ...limits,
+          ...gate(`>= ${API_METRICS.minSuccessRate}`, `< ${API_METRICS.minSuccessRate}`),
+          // No canary series at all gives an empty vector and no request in the window gives NaN (0/0): both stay
+          // no data (Inconclusive); nothing like `or vector(1)` invents a value. Requests without any non-5xx
+          // series are a true 0, not missing data: the numerator falls back to the denominator times 0, which is
+          // itself empty when there was no request.
           provider: {
             prometheus: prometheus(
-              `sum(rate(${requestsTotal}{${canary},${statusLabel}!~"5.."}[2m])) / sum(rate(${requestsTotal}{${canary}}[2m]))`,
+              `(${requests(`${canary},${statusLabel}!~"5.."`)} or (${requests(canary)} * 0)) / ${requests(canary)}`,
             ),
           },
         },
@@ -375,8 +397,9 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
           name: 'p99-latency',
           interval: '1m',
           count: 3,
-          failureLimit: 1,
-          successCondition: `len(result) == 0 || isNaN(result[0]) || result[0] <= ${API_METRICS.maxP99Seconds}`,
+          ...limits,
+          // +Inf (the quantile lies beyond the largest bucket) is a measured value and fails the gate.
+          ...gate(`<= ${API_METRICS.maxP99Seconds}`, `> ${API_METRICS.maxP99Seconds}`),
           provider: {
             prometheus: prometheus(
               `histogram_quantile(0.99, sum by (le) (rate(${requestDurationBucket}{${canary}}[2m])))`,
