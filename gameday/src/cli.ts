@@ -54,7 +54,8 @@ function commit(): string {
 async function runOne(name: DrillName): Promise<DrillOutcome & { seconds: number }> {
   const drill = DRILLS[name];
   const started = performance.now();
-  const log = (line: string) => process.stdout.write(`[${name}] ${line}\n`);
+  const log = (line: string) =>
+    process.stdout.write(`[${name} +${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
   if (!drill) {
     return { ...notRun(name, 'this drill is not built yet'), seconds: 0 };
   }

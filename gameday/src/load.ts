@@ -80,7 +80,7 @@ export class SteadyLoad {
   }
 
   private async work(): Promise<void> {
-    const pause = this.options.pauseMs ?? 40;
+    const pause = this.options.pauseMs ?? 80;
     while (!this.stopping) {
       await this.read();
       await sleep(pause);

@@ -1,0 +1,58 @@
+/**
+ * The system most drills start from: PostgreSQL with its data under the drill's folder, the schema migrated, one API
+ * version behind the canary-splitting edge, and a project for the steady load to write into.
+ */
+import { join } from 'node:path';
+import type { DrillContext } from '../drill.ts';
+import { createProject } from '../load.ts';
+import { DrillApi, migrate } from './api.ts';
+import { CanaryEdge } from './edge.ts';
+import { DrillPostgres } from './postgres.ts';
+
+export interface SystemOptions {
+  /** The `api/` folder whose code migrates and serves (default: this checkout's). */
+  apiDir?: string;
+  postgresSettings?: Readonly<Record<string, string>>;
+  apiEnv?: NodeJS.ProcessEnv;
+}
+
+export interface System {
+  pg: DrillPostgres;
+  api: DrillApi;
+  edge: CanaryEdge;
+  projectId: string;
+  /** Stops what was started, newest first; never throws. */
+  stop(): Promise<void>;
+}
+
+export async function startSystem(context: DrillContext, options: SystemOptions = {}): Promise<System> {
+  const apiDir = options.apiDir ?? join(context.repoRoot, 'api');
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => {});
+  };
+  try {
+    const pg = new DrillPostgres({
+      repoRoot: context.repoRoot,
+      dataDir: join(context.workDir, 'postgres'),
+      settings: options.postgresSettings,
+    });
+    stops.push(() => pg.stop());
+    await pg.start();
+    context.log('PostgreSQL started');
+    await migrate(apiDir, pg.url);
+    context.log('migrated');
+    const api = new DrillApi({ label: 'api', apiDir, databaseUrl: pg.url, env: options.apiEnv });
+    stops.push(() => api.stop());
+    await api.start();
+    context.log('API ready');
+    const edge = new CanaryEdge(context.repoRoot, api.origin);
+    stops.push(() => edge.stop());
+    await edge.start();
+    const projectId = await createProject(edge.url, `gameday ${context.workDir.split('/').pop()}`);
+    return { pg, api, edge, projectId, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
