@@ -6,7 +6,7 @@ import { toHttpHeaders } from '@innovate/config/security-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPA_FALLBACK_CODE } from '../../infra/lib/constructs/spa-fallback-function.ts';
 import { CACHE_IMMUTABLE, CACHE_NEVER, CACHE_REVALIDATE, cacheControlFor } from '../src/edge/cache-control.ts';
-import { createEdgeServer, listen } from '../src/edge/server.ts';
+import { type AccessLogLine, createEdgeServer, listen } from '../src/edge/server.ts';
 import { fileFor, isClientRoute } from '../src/edge/static-files.ts';
 
 const INDEX = '<!doctype html><title>spa</title>';
@@ -211,6 +211,70 @@ describe('the API side (/api/*)', () => {
     } finally {
       down.close();
     }
+  });
+});
+
+describe('fault injection: a response lost on its way back', () => {
+  /** A stand-in API that records when each answer has been sent in full (the create has committed by then). */
+  function recordingApi(finished: string[]): Server {
+    return createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.on('finish', () => finished.push(String(req.headers['idempotency-key'])));
+        res.writeHead(201, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: 'p1' }));
+      });
+    });
+  }
+
+  /** POSTs through the edge with Node's client: the status and body, or the socket error's code. */
+  function post(url: string, key: string): Promise<{ status: number; body: string } | { error: string }> {
+    return new Promise((done) => {
+      const req = request(url, { method: 'POST', agent: false, headers: { 'Idempotency-Key': key } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message }));
+      req.end('{"name":"Alpha"}');
+    });
+  }
+
+  it('resets the client after the API answered in full, only while the fault is on', async () => {
+    const finished: string[] = [];
+    const api = recordingApi(finished);
+    const accessLog: AccessLogLine[] = [];
+    let dropsLeft = 1;
+    const faulty = createEdgeServer({
+      staticDir: tmpdir(),
+      apiOrigin: new URL(`http://127.0.0.1:${await listen(api, 0)}`),
+      onAccessLog: (line) => accessLog.push(line),
+      faults: { dropResponse: (req) => req.method === 'POST' && dropsLeft-- > 0 },
+    });
+    const url = `http://127.0.0.1:${await listen(faulty, 0)}/api/v1/projects`;
+    try {
+      expect(await post(url, 'k1')).toEqual({ error: 'ECONNRESET' });
+      expect(finished).toEqual(['k1']);
+      expect(accessLog.at(-1)).toMatchObject({ method: 'POST', status: 0 });
+      expect(accessLog.at(-1)?.path).toContain('response dropped by fault injection');
+
+      // The same edge once the fault has had its one drop: the answer comes through untouched.
+      expect(await post(url, 'k2')).toEqual({ status: 201, body: '{"id":"p1"}' });
+      expect(finished).toEqual(['k1', 'k2']);
+      expect(accessLog.at(-1)).toMatchObject({ method: 'POST', status: 201 });
+    } finally {
+      faulty.close();
+      api.close();
+    }
+  });
+
+  it('drops nothing without faults (the default, as in make up)', async () => {
+    seen.length = 0;
+    const status = await post(`${base}/api/v1/projects`, 'k3');
+    expect(status).toMatchObject({ status: 201 });
+    expect(seen[0]?.headers['idempotency-key']).toBe('k3');
   });
 });
 

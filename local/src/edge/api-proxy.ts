@@ -29,6 +29,8 @@ export interface ApiProxyOptions {
   /** Headers set on every response (the security headers), over whatever the API sent. */
   responseHeaders: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /** Fault injection: let the API answer in full, then reset the client's connection instead of forwarding it. */
+  dropResponse?: boolean;
 }
 
 export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
@@ -78,6 +80,19 @@ export function proxyToApi(req: IncomingMessage, res: ServerResponse, options: A
         timeout: options.timeoutMs ?? ORIGIN_TIMEOUT_MS,
       },
       (answer) => {
+        if (options.dropResponse) {
+          // Read the whole answer first, so the API has finished (committed) before the client sees the reset.
+          answer.resume();
+          answer.on('end', () => {
+            req.socket.resetAndDestroy();
+            done();
+          });
+          answer.on('error', () => {
+            req.socket.resetAndDestroy();
+            done();
+          });
+          return;
+        }
         const outgoing = withoutHopByHop(answer.headers);
         for (const [name, value] of Object.entries(outgoing)) if (value !== undefined) res.setHeader(name, value);
         for (const [name, value] of Object.entries(options.responseHeaders)) res.setHeader(name, value);

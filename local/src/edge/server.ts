@@ -3,7 +3,7 @@
  * the SPA bucket with the index.html fallback — and the response headers policy (the security headers from
  * @innovate/config) on every response, whichever side produced it.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { toHttpHeaders } from '@innovate/config/security-headers';
 import { proxyToApi, sendProblem } from './api-proxy.ts';
 import { staticFiles } from './static-files.ts';
@@ -20,6 +20,16 @@ export interface EdgeOptions {
   securityHeaders?: Readonly<Record<string, string>>;
   /** One line per request, after it finished. */
   onAccessLog?: (line: AccessLogLine) => void;
+  /** Faults to inject, for drills; none unless given. Read on every request, so a drill can change them at runtime. */
+  faults?: EdgeFaults;
+}
+
+export interface EdgeFaults {
+  /**
+   * Asked once per `/api/*` request. True: the request still goes to the API, which answers (and commits), but the
+   * answer is thrown away and the client's connection reset — a response lost on its way back.
+   */
+  dropResponse?: (req: IncomingMessage) => boolean;
 }
 
 export interface AccessLogLine {
@@ -57,7 +67,17 @@ export function createEdgeServer(options: EdgeOptions): Server {
         sendProblem(res, 400, 'Bad Request', headers, 'The request target is not a path.');
       } else if (isApiPath(urlPath)) {
         const origin = typeof options.apiOrigin === 'function' ? options.apiOrigin() : options.apiOrigin;
-        await proxyToApi(req, res, { origin, responseHeaders: headers });
+        const dropResponse = options.faults?.dropResponse?.(req) ?? false;
+        await proxyToApi(req, res, { origin, responseHeaders: headers, dropResponse });
+        // 'finish' never comes for a dropped answer: log it here, with status 0 as the client saw none.
+        if (dropResponse)
+          options.onAccessLog?.({
+            method: req.method ?? '?',
+            path: `${req.url} (response dropped by fault injection)`,
+            status: 0,
+            durationMs: performance.now() - started,
+            requestId: res.getHeader('X-Request-Id')?.toString(),
+          });
       } else {
         await spa.handle(req, res, urlPath);
       }
