@@ -13,6 +13,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from innovate_api.settings import Settings
 
 
@@ -44,12 +46,26 @@ def _migrate(args: argparse.Namespace) -> int:
             migrate.downgrade(engine, args.down)
         else:
             migrate.upgrade(engine)
+            _ensure_app_role(settings, engine)
     except Exception as error:  # a failed migration must say why in one line, not a stack trace
         print(f"innovate-api migrate: {_one_line(error)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     return 0
+
+
+def _ensure_app_role(settings: Settings, engine: Engine) -> None:
+    """With DB_APP_SECRET_FILE: the application's role exists and holds its grants (ADR 0103)."""
+    from innovate_api.app_role import ensure_app_role
+
+    credentials = settings.app_secret_file_credentials()
+    if credentials is None:
+        return
+    created = ensure_app_role(engine, credentials)
+    logging.getLogger("innovate_api.migrate").info(
+        "application role %s %s", credentials.username, "created" if created else "already there: grants applied"
+    )
 
 
 def _purge_idempotency_keys(args: argparse.Namespace) -> int:
@@ -100,7 +116,10 @@ def _serve(_: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="innovate-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    migrate = commands.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
+    migrate = commands.add_parser(
+        "migrate",
+        help="apply the database migrations (alembic upgrade head); with DB_APP_SECRET_FILE, then the app's role",
+    )
     migrate.add_argument("--down", metavar="REVISION", help="downgrade to REVISION instead (e.g. base)")
     migrate.set_defaults(run=_migrate)
     commands.add_parser("openapi", help="print the OpenAPI 3.1 document (no database needed)").set_defaults(
