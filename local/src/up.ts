@@ -7,6 +7,8 @@
  *
  * It prints the URL on a line of its own once /readyz answers. Ctrl-C or SIGTERM stops everything it started —
  * edge, API, then PostgreSQL (fast shutdown: committed data is kept) — and exits 0. Any failure: one line, exit 1.
+ * Every child it starts is recorded in the data folder, so that what a supervisor killed outright left running is
+ * stopped by the next one before it starts anything (`supervisor/leftovers.ts`).
  * It expects what `make up` installs first (node deps, uv, the built SPA).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -14,7 +16,8 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createEdgeServer, listen } from './edge/server.ts';
 import { type Child, startChild } from './supervisor/child.ts';
-import { claimDataDir, leftoverPostgres, stopLeftoverPostgres } from './supervisor/leftovers.ts';
+import { CHILDREN_FILE, ChildRegistry } from './supervisor/child-registry.ts';
+import { CLUSTER_DIR, claimDataDir, stopLeftovers } from './supervisor/leftovers.ts';
 import { formatLine, prefixer } from './supervisor/log-lines.ts';
 import { freePort } from './supervisor/ports.ts';
 import { waitUntilReady } from './supervisor/readiness.ts';
@@ -33,6 +36,7 @@ const children: Child[] = [];
 let edge: Server | undefined;
 let stopping = false;
 let releaseDataDir = () => {};
+let registry: ChildRegistry | undefined;
 
 class StartError extends Error {}
 
@@ -41,29 +45,47 @@ function uvCommand(): string {
   return existsSync(local) ? local : 'uv';
 }
 
-function spawnNamed(name: Name, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Child {
-  const child = startChild({ name, command, args, cwd, env, onLine: (line) => say(name, formatLine(line)) });
+/** Adds a started child to the stop list and to the registry (until it exits). */
+function track(child: Child, role: string): Child {
   children.push(child);
+  registry?.record(role, child.pid);
+  void child.exited.then(() => registry?.forget(child.pid));
   return child;
 }
 
-/** Starts the embedded PostgreSQL through the runner and resolves with its DATABASE_URL. */
-async function startPostgres(dataDir: string): Promise<string> {
-  const port = await freePort();
+function spawnNamed(
+  name: Name,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  role: string = name,
+): Child {
+  const child = startChild({ name, command, args, cwd, env, onLine: (line) => say(name, formatLine(line)) });
+  return track(child, role);
+}
+
+/**
+ * Claims the data folder (refused while another `make up` uses it) and stops what an earlier one, killed outright,
+ * left running there. Done with or without DATABASE_URL: the API and migrate are recorded in this folder either way.
+ */
+async function takeOverDataDir(dataDir: string): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const claim = claimDataDir(dataDir);
   if ('otherPid' in claim) {
     throw new StartError(`another make up (pid ${claim.otherPid}) is using ${dataDir}; stop it or set LOCAL_DATA_DIR`);
   }
   releaseDataDir = claim.release;
-  const clusterDir = join(dataDir, 'postgres');
-  const leftover = leftoverPostgres(clusterDir);
-  if (leftover !== undefined) {
-    say('up', `a PostgreSQL from an earlier run still serves ${clusterDir} (pid ${leftover}): stopping it first`);
-    if (!(await stopLeftoverPostgres(leftover))) {
-      throw new StartError(`PostgreSQL pid ${leftover} from an earlier run did not stop; stop it and retry`);
-    }
-  }
+  await stopLeftovers(dataDir, { say: (line) => say('up', line) }).catch((error: Error) => {
+    throw new StartError(error.message);
+  });
+  registry = new ChildRegistry(join(dataDir, CHILDREN_FILE));
+}
+
+/** Starts the embedded PostgreSQL through the runner and resolves with its DATABASE_URL. */
+async function startPostgres(dataDir: string): Promise<string> {
+  const port = await freePort();
+  const clusterDir = join(dataDir, CLUSTER_DIR);
   let announce: (url: string) => void = () => {};
   const announced = new Promise<string>((done) => {
     announce = done;
@@ -88,7 +110,7 @@ async function startPostgres(dataDir: string): Promise<string> {
       else say('postgres', line.replace(/^postgres \| /, ''));
     },
   });
-  children.push(child);
+  track(child, 'postgres');
   const result = await Promise.race([
     announced,
     child.exited.then((code) => {
@@ -125,12 +147,14 @@ async function main(): Promise<void> {
     throw new StartError(error.message);
   });
   edge = server;
+  await takeOverDataDir(settings.dataDir);
+  if (stopping) return;
 
   let databaseUrl = settings.databaseUrl;
   if (databaseUrl) {
     say('up', 'DATABASE_URL is set: using that database, not starting the embedded PostgreSQL');
   } else {
-    say('up', `starting PostgreSQL with data in ${join(settings.dataDir, 'postgres')}`);
+    say('up', `starting PostgreSQL with data in ${join(settings.dataDir, CLUSTER_DIR)}`);
     databaseUrl = await startPostgres(settings.dataDir);
   }
   if (stopping) return;
@@ -147,7 +171,7 @@ async function main(): Promise<void> {
   const uv = uvCommand();
   // uv run would do this silently on first use; as its own step the wait (first run: a minute) is explained.
   say('up', "syncing the API's Python environment (uv sync --frozen)");
-  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, apiEnv);
+  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, apiEnv, 'uv sync');
   const synced = await sync.exited;
   children.splice(children.indexOf(sync), 1);
   if (synced !== 0) throw new StartError(`uv sync --frozen failed with exit code ${synced} (see its output above)`);
@@ -206,6 +230,7 @@ async function shutdown(code: number): Promise<void> {
     const exitCode = await child.stop({ signal: 'SIGTERM', group: false, graceMs: 40_000 });
     if (exitCode !== 0) say('up', `${child.name} exited with code ${exitCode}`);
   }
+  registry?.remove();
   releaseDataDir();
   say('up', 'stopped');
   process.exit(code);

@@ -1,12 +1,59 @@
 /**
- * A PostgreSQL left running by an earlier `make up` that was killed outright (SIGKILL, a closed terminal): its
- * children run detached, so they outlive it and keep the data folder locked. PostgreSQL records its pid in
- * `postmaster.pid`; if that process is alive and is a postgres serving this data folder, it is ours and is stopped
- * with a fast shutdown (SIGINT: committed data is kept) before a new one starts.
+ * What an earlier `make up` that was killed outright (SIGKILL) left running: its children run detached, so they
+ * outlive it — an API still listening on its old port, a migrate or `uv sync` mid-run, a PostgreSQL keeping the data
+ * folder locked. The next `make up`, once it has claimed the data folder, stops them all before it starts anything.
+ *
+ * The children come from the registry the earlier supervisor kept (`child-registry.ts`). PostgreSQL is also found by
+ * its own `postmaster.pid` (so even a missing or corrupt registry cannot leave it running): if that process is alive
+ * and is a postgres serving this data folder, it is ours and is stopped with a fast shutdown (SIGINT: committed data
+ * is kept).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sleep } from './child.ts';
+import { CHILDREN_FILE, readRecordedChildren, stillRunning, stopRecordedChild } from './child-registry.ts';
+
+/** The embedded PostgreSQL's cluster folder inside the data folder. */
+export const CLUSTER_DIR = 'postgres';
+
+export interface LeftoverOptions {
+  /** One line per thing done, for the supervisor's output. */
+  say: (line: string) => void;
+  /** How long a leftover child's process group gets to end after SIGTERM before it is killed. */
+  graceMs?: number;
+}
+
+/**
+ * Stops everything an earlier supervisor of `dataDir` left running: the API, migrate and uv first (newest first, by
+ * process group), then PostgreSQL by fast shutdown, then its runner. Rejects when PostgreSQL does not stop.
+ */
+export async function stopLeftovers(dataDir: string, { say, graceMs = 10_000 }: LeftoverOptions): Promise<void> {
+  const registryFile = join(dataDir, CHILDREN_FILE);
+  const recorded = readRecordedChildren(registryFile);
+  if ('problem' in recorded) say(`ignoring ${registryFile}: ${recorded.problem}`);
+  const alive = 'children' in recorded ? recorded.children.filter(stillRunning).reverse() : [];
+  // PostgreSQL last, as in a normal stop: an API still serving must not see its database vanish first.
+  const clients = alive.filter((child) => child.name !== 'postgres');
+  const runners = alive.filter((child) => child.name === 'postgres');
+  for (const child of clients) {
+    say(`stopping the ${child.name} (pid ${child.pid}) left by an earlier run`);
+    if ((await stopRecordedChild(child, graceMs)) === 'killed') say(`the ${child.name} ignored SIGTERM: killed it`);
+  }
+  const clusterDir = join(dataDir, CLUSTER_DIR);
+  const postmaster = leftoverPostgres(clusterDir);
+  if (postmaster !== undefined) {
+    say(`a PostgreSQL from an earlier run still serves ${clusterDir} (pid ${postmaster}): stopping it first`);
+    if (!(await stopLeftoverPostgres(postmaster))) {
+      throw new Error(`PostgreSQL pid ${postmaster} from an earlier run did not stop; stop it and retry`);
+    }
+  }
+  // The runner (a node process) outlives its server; with the server gone it has nothing left to shut down.
+  for (const runner of runners.filter(stillRunning)) {
+    say(`stopping the postgres runner (pid ${runner.pid}) left by an earlier run`);
+    await stopRecordedChild(runner, graceMs);
+  }
+  rmSync(registryFile, { force: true });
+}
 
 /** The pid of a live postgres serving `dataDir`, or undefined. */
 export function leftoverPostgres(dataDir: string): number | undefined {
