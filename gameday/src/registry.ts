@@ -1,9 +1,15 @@
 /** Every drill by name; `make gameday` runs them in the order of DRILL_NAMES. */
 import type { Drill, DrillName } from './drill.ts';
 import { databaseFailover } from './drills/database-failover.ts';
+import { lostResponse } from './drills/lost-response.ts';
+import { pointInTimeRestore } from './drills/point-in-time-restore.ts';
 import { releaseWithMigration } from './drills/release-with-migration.ts';
+import { rollback } from './drills/rollback.ts';
 
 export const DRILLS: Partial<Record<DrillName, Drill>> = {
   [releaseWithMigration.name]: releaseWithMigration,
   [databaseFailover.name]: databaseFailover,
+  [pointInTimeRestore.name]: pointInTimeRestore,
+  [rollback.name]: rollback,
+  [lostResponse.name]: lostResponse,
 };

@@ -1,0 +1,162 @@
+/**
+ * lost-response: a user creates a project in the real SPA (Chromium) and the edge loses the API's answer after the
+ * API committed — the connection is reset on the way back — while steady load runs through the same edge.
+ *
+ * Pass: the SPA retries with the same Idempotency-Key, so the API replays its first answer; the UI shows the project
+ * once and no error; the database holds exactly one project of that name; every create that reached the edge carried
+ * one key; the load lost or doubled nothing and saw no failure (the fault touches only project creates).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
+import type { Drill, DrillOutcome } from '../drill.ts';
+import { checkWrites } from '../ledger.ts';
+import { describeFailures, SteadyLoad } from '../load.ts';
+import { LossyEdge } from '../stack/lossy-edge.ts';
+import { startSystem } from '../stack/system.ts';
+
+const CREATE_PATH = '/api/v1/projects';
+/**
+ * How long the way back stays broken from the first create. Chromium's own resends (immediate, see LossyEdge) fall
+ * within it, so the loss reaches the page; the SPA's retry, 1 s later (React Query's first retry delay), falls after.
+ */
+const BROKEN_FOR_MS = 500;
+/** The whole create, its retry included, must be done well within this. */
+const SUCCESS_TIMEOUT_MS = 10_000;
+const DROPPED_WHY = 'the edge dropped the response after the API committed';
+
+const isProjectCreate = (req: IncomingMessage) => req.method === 'POST' && req.url === CREATE_PATH;
+
+/** The browser's own view of its project creates: each attempt the page made, and how it ended. */
+interface BrowserPosts {
+  sent: number;
+  failed: number;
+  statuses: string[];
+}
+
+function watchCreates(page: Page): BrowserPosts {
+  const posts: BrowserPosts = { sent: 0, failed: 0, statuses: [] };
+  const isCreate = (method: string, url: string) => method === 'POST' && new URL(url).pathname === CREATE_PATH;
+  page.on('request', (request) => {
+    if (isCreate(request.method(), request.url())) posts.sent++;
+  });
+  page.on('requestfailed', (request) => {
+    if (!isCreate(request.method(), request.url())) return;
+    posts.failed++;
+    posts.statuses.push(request.failure()?.errorText ?? 'failed');
+  });
+  page.on('response', (response) => {
+    if (!isCreate(response.request().method(), response.url())) return;
+    posts.statuses.push(String(response.status()));
+    if (response.status() >= 400) posts.failed++;
+  });
+  return posts;
+}
+
+export const lostResponse: Drill = {
+  name: 'lost-response',
+  title: 'The answer to a project create from the SPA is lost after the API committed',
+  async run(context): Promise<DrillOutcome> {
+    const system = await startSystem(context);
+    const edge = new LossyEdge(context.repoRoot, system.api.origin);
+    let load: SteadyLoad | undefined;
+    let browser: Browser | undefined;
+    try {
+      await edge.start();
+      load = new SteadyLoad({ baseUrl: edge.url, projectId: system.projectId });
+      load.start();
+      browser = await launchChromium();
+      const page = await browser.newPage();
+      const posts = watchCreates(page);
+      await page.goto(`${edge.url}/`);
+      await page.getByRole('heading', { name: 'Projects' }).waitFor();
+      context.log(`the SPA is open; the edge drops the answers to project creates for ${BROKEN_FOR_MS} ms`);
+
+      const name = `Lost response ${randomUUID().slice(0, 8)}`;
+      const link = page.getByRole('link', { name, exact: true });
+      edge.dropAnswers(isProjectCreate, BROKEN_FOR_MS);
+      await page.getByLabel('Project name').fill(name);
+      const clickedAt = performance.now();
+      await page.getByRole('button', { name: 'Create project' }).click();
+      const shown = await Promise.race([
+        link.waitFor({ timeout: SUCCESS_TIMEOUT_MS }).then(() => 'the project' as const),
+        page
+          .getByRole('alert')
+          .waitFor({ timeout: SUCCESS_TIMEOUT_MS })
+          .then(() => 'an error' as const),
+      ]).catch(() => 'nothing' as const);
+      const clickToSuccessMs = Math.round(performance.now() - clickedAt);
+      context.log(`the UI showed ${shown} ${clickToSuccessMs} ms after the click`);
+      // Lets the list's refetch after the create land before the UI is read.
+      await sleep(500);
+      const alert =
+        (await page.getByRole('alert').count()) > 0 ? ((await page.getByRole('alert').textContent()) ?? '') : '';
+      const linksShown = await link.count();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Projects' }).waitFor();
+      await page.getByRole('list', { name: 'Projects' }).waitFor();
+      const linksAfterReload = await link.count();
+      const rows = await system.pg.withClient(async (client) => {
+        const result = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM projects WHERE name = $1', [
+          name,
+        ]);
+        return result.rows[0]?.n ?? 0;
+      });
+
+      await load.stop();
+      const ledger = await checkWrites(system.pg.url, system.projectId, load.acknowledged.keys());
+      const creates = edge.matched;
+      const dropped = creates.filter((request) => request.dropped).length;
+      const keys = new Set(creates.map((request) => request.idempotencyKey));
+
+      const failures: string[] = [];
+      if (dropped === 0) failures.push('the edge dropped no create answer: the fault did not fire');
+      if (posts.failed === 0)
+        failures.push('the page saw no failed create: the browser hid the loss, nothing was tested');
+      if (shown !== 'the project')
+        failures.push(`the UI showed ${shown} within ${SUCCESS_TIMEOUT_MS} ms of the click, not the project`);
+      if (alert) failures.push(`the UI shows an error: ${alert.replace(/\s+/g, ' ').trim()}`);
+      if (linksShown !== 1) failures.push(`the list shows the project ${linksShown} times, not once`);
+      if (linksAfterReload !== 1)
+        failures.push(`after a reload the list shows the project ${linksAfterReload} times, not once`);
+      if (rows !== 1) failures.push(`the database holds ${rows} projects named "${name}", not 1`);
+      if (keys.size !== 1) failures.push(`the creates carried ${keys.size} different Idempotency-Keys, not 1`);
+      if (ledger.lost.length > 0) failures.push(`${ledger.lost.length} acknowledged load writes lost`);
+      if (ledger.doubled.length > 0) failures.push(`${ledger.doubled.length} load writes doubled`);
+      if (load.failedCount() > 0) failures.push(`the load saw failures: ${describeFailures(load.failures).join('; ')}`);
+
+      return {
+        name: 'lost-response',
+        summary:
+          `A project was created in Chromium through the SPA while the edge reset the connection after the API ` +
+          `had committed it; ${load.acknowledged.size} idempotent task writes ran through the same edge meanwhile.`,
+        requests: {
+          sent: load.sent + posts.sent,
+          failed: load.failedCount() + posts.failed,
+          // Chromium's own resends never reach the page: only the attempts the page saw fail are counted.
+          expectedFailures: { count: Math.min(posts.failed, dropped), why: DROPPED_WHY },
+        },
+        writes: { acknowledged: load.acknowledged.size, lost: ledger.lost.length, doubled: ledger.doubled.length },
+        dataLost: ledger.lost.length === 0 && rows > 0 ? 'none' : `${ledger.lost.length} load writes; ${rows} projects`,
+        figures: {
+          'browser retries': Math.max(posts.sent - 1, 0),
+          'browser create attempts and how each ended': posts.statuses.join(', ') || 'none',
+          'creates that reached the edge (Chromium resends on its own too)': creates.length,
+          'create answers the edge dropped': dropped,
+          'Idempotency-Keys among them': keys.size,
+          'time from click to success (ms)': shown === 'the project' ? clickToSuccessMs : '—',
+          'projects of that name in the database': rows,
+          'load writes committed but never acknowledged': ledger.presentButUnacknowledged,
+        },
+        failures,
+      };
+    } finally {
+      await browser?.close().catch(() => {});
+      await load?.stop();
+      await edge.stop().catch(() => {});
+      await system.stop();
+    }
+  },
+};

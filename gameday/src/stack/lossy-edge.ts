@@ -1,0 +1,81 @@
+/**
+ * The local edge (the same server `make up` runs) with its response-dropping fault armed per drill: for a while,
+ * requests that match reach the API, which answers and commits, and then the client's connection is reset instead of
+ * the answer forwarded — responses lost on their way back.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import { join } from 'node:path';
+import { createEdgeServer, listen } from '@innovate/local/src/edge/server.ts';
+
+export interface SeenRequest {
+  /** Date.now() when the request reached the edge. */
+  at: number;
+  method: string;
+  path: string;
+  idempotencyKey: string | undefined;
+  /** Whether the edge dropped the answer. */
+  dropped: boolean;
+}
+
+export class LossyEdge {
+  private server: Server | undefined;
+  private match: (req: IncomingMessage) => boolean = () => false;
+  private windowMs = 0;
+  private windowStart: number | undefined;
+  /** Every request the armed fault's matcher was asked about, dropped or not. */
+  readonly matched: SeenRequest[] = [];
+  url = '';
+
+  constructor(
+    private readonly repoRoot: string,
+    private readonly apiOrigin: URL,
+  ) {}
+
+  /**
+   * Breaks the way back for `windowMs` from the next request that matches: the answers to every matching request
+   * that arrives within that time are dropped. A window rather than a count, because a browser resends a request on
+   * its own, at once, when a reused keep-alive connection is reset before the answer; a count of one would be spent
+   * on the first try and the browser's resend would hide the loss from the page. Replaces what was armed before.
+   */
+  dropAnswers(match: (req: IncomingMessage) => boolean, windowMs: number): void {
+    this.match = match;
+    this.windowMs = windowMs;
+    this.windowStart = undefined;
+  }
+
+  async start(): Promise<void> {
+    const server = createEdgeServer({
+      staticDir: join(this.repoRoot, 'web', 'dist'),
+      apiOrigin: this.apiOrigin,
+      faults: { dropResponse: (req) => this.decide(req) },
+    });
+    const port = await listen(server, 0);
+    this.server = server;
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
+  }
+
+  private decide(req: IncomingMessage): boolean {
+    if (!this.match(req)) return false;
+    const now = Date.now();
+    this.windowStart ??= now;
+    const dropped = now - this.windowStart < this.windowMs;
+    const key = req.headers['idempotency-key'];
+    this.matched.push({
+      at: now,
+      method: req.method ?? '?',
+      path: req.url ?? '',
+      idempotencyKey: Array.isArray(key) ? key[0] : key,
+      dropped,
+    });
+    return dropped;
+  }
+}
