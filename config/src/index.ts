@@ -7,10 +7,11 @@ export {
   type PlatformConfig,
   type ResolvedEnvironment,
 } from './load.ts';
-export type { EnvironmentNames, PodIdentityWorkload } from './names.ts';
+export { databaseInstanceIdentifier, type EnvironmentNames, type PodIdentityWorkload } from './names.ts';
 export type {
   AccountServicesUsage,
   CentralAccountUsage,
+  DatabaseRestore,
   EnvironmentConfig,
   EnvironmentName,
   OrganizationConfig,

@@ -4,7 +4,8 @@
  * The CDK app creates resources with these names and the cdk8s app, the cost model and the runbooks refer to them,
  * so neither side ever copies an ARN or a name by hand. Change a name here and both sides move together.
  */
-import type { EnvironmentConfig, OrganizationConfig } from './schema.ts';
+import { createHash } from 'node:crypto';
+import type { DatabaseRestore, EnvironmentConfig, OrganizationConfig } from './schema.ts';
 
 export interface EnvironmentNames {
   /** Prefix of every named resource in the environment, e.g. `innovate-prod`. */
@@ -87,7 +88,11 @@ export interface EnvironmentNames {
   // -------------------------------------------------------------------------------------------------------------
   // AWS-side names (infra/, issue 3) that runbooks, the cost model or CI refer to.
   // -------------------------------------------------------------------------------------------------------------
-  /** RDS instance identifier; also names its log groups `/aws/rds/instance/<id>/postgresql`. */
+  /**
+   * RDS instance identifier; also names its log groups `/aws/rds/instance/<id>/postgresql`. `<prefix>-postgres`, or
+   * with `database.restore` set `<prefix>-postgres-r<8 hex>` from that block: a restore is always a new instance,
+   * and CloudFormation can replace a named instance only under a new name (ADR 0105).
+   */
   databaseInstanceIdentifier: string;
   /** AWS Backup vaults: beside the database, and in the DR region for the nightly copies. */
   backupVaultName: string;
@@ -173,7 +178,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     },
 
     // AWS-side names (infra/, issue 3).
-    databaseInstanceIdentifier: `${prefix}-postgres`,
+    databaseInstanceIdentifier: databaseInstanceIdentifier(prefix, env.database.restore),
     backupVaultName: `${prefix}-backup`,
     drBackupVaultName: `${prefix}-dr`,
     spaBucketName: `${prefix}-spa-${env.account.id}`,
@@ -186,4 +191,20 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     alarmTopicName: `${prefix}-alarms`,
     pagingTopicName: `${prefix}-paging`,
   };
+}
+
+/**
+ * The database instance's identifier: fixed without a restore, and one per distinct restore block with one, so
+ * restoring again (another time, another snapshot) names yet another new instance.
+ */
+export function databaseInstanceIdentifier(prefix: string, restore: DatabaseRestore | undefined): string {
+  const base = `${prefix}-postgres`;
+  if (restore === undefined) return base;
+  // Canonical JSON (sorted keys) so the same restore written in another key order names the same instance.
+  const canonical = JSON.stringify(restore, (_key, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
+  return `${base}-r${createHash('sha256').update(canonical).digest('hex').slice(0, 8)}`;
 }

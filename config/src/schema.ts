@@ -104,6 +104,67 @@ export const apiWorkloadSchema = z.strictObject({
   }),
 });
 
+/** An RDS instance identifier: a letter, then letters, digits and single hyphens, at most 63, no trailing hyphen. */
+const rdsInstanceIdentifier = z
+  .string()
+  .regex(
+    /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/,
+    'expected an RDS instance identifier such as innovate-prod-postgres',
+  );
+
+/**
+ * An RDS DB snapshot ARN: manual (`snapshot:<name>`), automated (`snapshot:rds:<name>`) or an AWS Backup recovery
+ * point of RDS (`snapshot:awsbackup:job-<id>`), which is itself a DB snapshot.
+ */
+const RDS_SNAPSHOT_ARN = /^arn:aws(-[a-z]+)*:rds:([a-z0-9-]+):\d{12}:snapshot:[a-zA-Z][a-zA-Z0-9:-]*$/;
+
+/**
+ * Where the environment's database instance was restored from (docs/runbooks/point-in-time-restore.md, ADR 0105).
+ * Absent: the instance was created empty. Present: the instance is a restore, under an identifier derived from this
+ * block (`names.databaseInstanceIdentifier`), and CloudFormation replaces the old instance with it (the old one is
+ * retained, not deleted). The block must stay for as long as that instance lives: removing it would make
+ * CloudFormation replace the restored instance with an empty one.
+ */
+export const databaseRestoreSchema = z
+  .strictObject({
+    /** Point-in-time recovery from an instance's automated backups (same region, within its retention). */
+    pointInTime: z
+      .strictObject({
+        /** The instance whose backups are restored (the one the app used until now). */
+        sourceInstanceIdentifier: rdsInstanceIdentifier,
+        /** The instant to restore to, ISO 8601 in UTC, e.g. 2026-12-03T10:14:00Z. */
+        restoreTime: z.iso.datetime({ message: 'expected an ISO 8601 UTC instant such as 2026-12-03T10:14:00Z' }),
+        /** Restore to the latest restorable time (about 5 minutes ago) instead of `restoreTime`. */
+        useLatestRestorableTime: z.literal(true),
+      })
+      .partial({ restoreTime: true, useLatestRestorableTime: true })
+      .superRefine((value, ctx) => {
+        if ((value.restoreTime === undefined) === (value.useLatestRestorableTime === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'expected exactly one of restoreTime or useLatestRestorableTime: true',
+          });
+        }
+      }),
+    /** Restore from a DB snapshot or an AWS Backup recovery point of RDS, in the environment's region. */
+    snapshot: z.strictObject({
+      snapshotArn: z
+        .string()
+        .regex(RDS_SNAPSHOT_ARN, 'expected an RDS snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<name>)'),
+    }),
+  })
+  .partial()
+  .superRefine((value, ctx) => {
+    if ((value.pointInTime === undefined) === (value.snapshot === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of pointInTime or snapshot' });
+    }
+  });
+
+/** The region part of an RDS snapshot ARN (validated by `databaseRestoreSchema`). */
+export function snapshotArnRegion(arn: string): string | undefined {
+  return RDS_SNAPSHOT_ARN.exec(arn)?.[2];
+}
+
 export const databaseSchema = z.strictObject({
   /** PostgreSQL major version; equal to the local system's embedded PostgreSQL. */
   engineMajorVersion: z.literal(18),
@@ -121,6 +182,8 @@ export const databaseSchema = z.strictObject({
     enabled: z.boolean(),
     retentionDays: z.number().int().min(1).max(35),
   }),
+  /** Create the instance from a backup instead of empty; absent in normal operation (see the schema above). */
+  restore: databaseRestoreSchema.optional(),
 });
 
 /**
@@ -274,6 +337,15 @@ export const environmentSchema = z
         message: 'must be at least database.allocatedStorageGiB',
       });
     }
+    // A malformed ARN has its own issue already (no region to compare).
+    const snapshotRegion = snapshotArnRegion(env.database.restore?.snapshot?.snapshotArn ?? '');
+    if (snapshotRegion !== undefined && snapshotRegion !== env.region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'restore', 'snapshot', 'snapshotArn'],
+        message: `must be in the environment's region ${env.region} (copy the snapshot there first)`,
+      });
+    }
     for (const host of [env.dns.appHost, env.dns.apiHost, env.dns.originHost]) {
       if (host !== env.dns.zoneName && !host.endsWith(`.${env.dns.zoneName}`)) {
         ctx.addIssue({ code: 'custom', path: ['dns'], message: `${host} is not inside zone ${env.dns.zoneName}` });
@@ -308,6 +380,7 @@ export const organizationSchema = z.strictObject({
 
 export type Tags = z.infer<typeof tagsSchema>;
 export type Usage = z.infer<typeof usageSchema>;
+export type DatabaseRestore = z.infer<typeof databaseRestoreSchema>;
 export type CentralAccountUsage = z.infer<typeof centralAccountUsageSchema>;
 export type AccountServicesUsage = z.infer<typeof accountServicesUsageSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;

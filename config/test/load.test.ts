@@ -116,6 +116,76 @@ describe('invalid configuration fails with the file and field named', () => {
   });
 });
 
+describe('database.restore: one line naming the field', () => {
+  const anchor = '  crossRegionCopy: { enabled: true, retentionDays: 14 }\n';
+  const source = 'sourceInstanceIdentifier: innovate-prod-postgres';
+  const snapshot = (region: string) =>
+    `snapshot: { snapshotArn: "arn:aws:rds:${region}:100000000013:snapshot:awsbackup:job-0c1f2e3d" }`;
+  const withRestore = (restore: string) =>
+    configWith('environments/prod.yaml', (t) => t.replace(anchor, `${anchor}  restore: ${restore}\n`));
+
+  it.each([
+    [
+      'a restore time that is no instant',
+      `{ pointInTime: { ${source}, restoreTime: "2026-02-30T10:00:00Z" } }`,
+      'database.restore.pointInTime.restoreTime: expected an ISO 8601 UTC instant such as 2026-12-03T10:14:00Z',
+    ],
+    [
+      'a restore time with an offset instead of UTC',
+      `{ pointInTime: { ${source}, restoreTime: "2026-12-03T11:14:00+01:00" } }`,
+      'database.restore.pointInTime.restoreTime: expected an ISO 8601 UTC instant such as 2026-12-03T10:14:00Z',
+    ],
+    [
+      'both a restore time and the latest restorable time',
+      `{ pointInTime: { ${source}, restoreTime: "2026-12-03T10:14:00Z", useLatestRestorableTime: true } }`,
+      'database.restore.pointInTime: expected exactly one of restoreTime or useLatestRestorableTime: true',
+    ],
+    [
+      'a point in time without a time',
+      `{ pointInTime: { ${source} } }`,
+      'database.restore.pointInTime: expected exactly one of restoreTime or useLatestRestorableTime: true',
+    ],
+    [
+      'a point in time and a snapshot',
+      `{ pointInTime: { ${source}, useLatestRestorableTime: true }, ${snapshot('us-east-1')} }`,
+      'database.restore: expected exactly one of pointInTime or snapshot',
+    ],
+    ['neither form', '{}', 'database.restore: expected exactly one of pointInTime or snapshot'],
+    [
+      'a snapshot name instead of an ARN',
+      '{ snapshot: { snapshotArn: innovate-prod-before-migration } }',
+      'database.restore.snapshot.snapshotArn: expected an RDS snapshot ARN (arn:aws:rds:<region>:<account>:snapshot:<name>)',
+    ],
+    [
+      'a snapshot in another region',
+      `{ ${snapshot('us-west-2')} }`,
+      "database.restore.snapshot.snapshotArn: must be in the environment's region us-east-1 (copy the snapshot there first)",
+    ],
+    [
+      'a source that is no instance identifier',
+      '{ pointInTime: { sourceInstanceIdentifier: innovate--prod, useLatestRestorableTime: true } }',
+      'database.restore.pointInTime.sourceInstanceIdentifier: expected an RDS instance identifier such as innovate-prod-postgres',
+    ],
+  ])('%s', (_label, restore, message) => {
+    expect(() => loadPlatformConfig(withRestore(restore))).toThrowError(
+      new ConfigError(`environments/prod.yaml: ${message}`),
+    );
+  });
+
+  it('accepts each form, and names the restored instance after the block', () => {
+    const forms = [
+      `{ pointInTime: { ${source}, restoreTime: "2026-12-03T10:14:00Z" } }`,
+      `{ pointInTime: { ${source}, useLatestRestorableTime: true } }`,
+      `{ ${snapshot('us-east-1')} }`,
+    ];
+    const identifiers = forms.map(
+      (restore) => loadPlatformConfig(withRestore(restore)).environment('prod').names.databaseInstanceIdentifier,
+    );
+    for (const id of identifiers) expect(id).toMatch(/^innovate-prod-postgres-r[0-9a-f]{8}$/);
+    expect(new Set(identifiers).size).toBe(3);
+  });
+});
+
 describe('cidrsOverlap', () => {
   it.each([
     ['10.0.0.0/16', '10.0.255.0/24', true],

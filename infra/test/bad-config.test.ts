@@ -48,4 +48,18 @@ describe('bad config input', () => {
       'config: cluster.kubernetesVersion: 1.29 has no kubectl layer here; known: 1.35, 1.36',
     );
   });
+
+  it('a database.restore time that is no instant names the field in one line', () => {
+    // Every restore case is in config/test/load.test.ts; this one proves the CLI path.
+    const anchor = '  crossRegionCopy: { enabled: true, retentionDays: 14 }\n';
+    const restore =
+      '{ pointInTime: { sourceInstanceIdentifier: innovate-prod-postgres, restoreTime: "2026-02-30T10:00:00Z" } }';
+    const result = runWith('environments/prod.yaml', (text) =>
+      text.replace(anchor, `${anchor}  restore: ${restore}\n`),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'config: environments/prod.yaml: database.restore.pointInTime.restoreTime: expected an ISO 8601 UTC instant such as 2026-12-03T10:14:00Z',
+    );
+  });
 });

@@ -5,9 +5,14 @@
  * Everything that differs between environments (class, Multi-AZ, storage, PITR window, replica, proxy) comes from
  * config. The database security group admits nobody by itself: the cluster stack adds the one rule that lets the
  * cluster's nodes and pods in, so this stateful stack never depends on the replaceable cluster.
+ *
+ * With `database.restore` set, the instance is created from a point in time or a snapshot instead of empty (ADR 0105):
+ * the same construct and logical id, a new identifier, everything else as above. CloudFormation then replaces the
+ * old instance, moves what refers to it (the master secret's host, rotations, backups, proxy) to the new one, and
+ * retains the old one.
  */
-import type { ResolvedEnvironment } from '@innovate/config';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { DatabaseRestore, ResolvedEnvironment } from '@innovate/config';
+import { CfnDeletionPolicy, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -29,7 +34,10 @@ export interface PostgresDatabaseProps {
   rotationSubnets: ec2.SubnetSelection;
   /** The environment's database block (class, Multi-AZ, storage, retention, flags). */
   database: ResolvedEnvironment['database'];
-  /** Instance identifier; also names the log groups RDS writes to. */
+  /**
+   * Instance identifier (config `names.databaseInstanceIdentifier`, which changes with `database.restore`); also
+   * names the log groups RDS writes to.
+   */
   instanceIdentifier: string;
   /**
    * The application database RDS creates with the instance (config `names.databaseName`); the API's connection
@@ -132,6 +140,7 @@ export class PostgresDatabase extends Construct {
     // key policy already refers to: a subtree-wide dependency would be circular).
     const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
     for (const group of logGroups) cfnInstance.addResourceDependency(group.node.defaultChild as logs.CfnLogGroup);
+    if (database.restore) restoreFrom(cfnInstance, database.restore);
 
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
@@ -170,4 +179,33 @@ export class PostgresDatabase extends Construct {
       });
     }
   }
+}
+
+/**
+ * Turns the instance into a restore of `restore`, on the L1 resource: the same `DatabaseInstance` (so the secret
+ * attachment, rotations, proxy and backups keep referring to it) without what a restore must not set. CDK's
+ * `DatabaseInstanceFromSnapshot` leaves out the same properties, but has no point-in-time form and is another type.
+ *
+ * The user name, the database and the KMS key come from the backup. From a snapshot the master password is still set
+ * from the master secret, so the secret, its rotation and the API keep working even if it was rotated after the
+ * snapshot; CloudFormation refuses a password (and StorageEncrypted) beside SourceDBInstanceIdentifier, so a point
+ * in time keeps the source's password of that moment (the runbook checks the secret against it).
+ *
+ * Replacing the old instance retains it (UpdateReplacePolicy): it holds every write after the restore point and is
+ * retired by hand (docs/runbooks/point-in-time-restore.md).
+ */
+function restoreFrom(cfn: rds.CfnDBInstance, restore: DatabaseRestore): void {
+  cfn.masterUsername = undefined;
+  cfn.dbName = undefined;
+  cfn.kmsKeyId = undefined;
+  if (restore.pointInTime) {
+    cfn.masterUserPassword = undefined;
+    cfn.storageEncrypted = undefined;
+    cfn.sourceDbInstanceIdentifier = restore.pointInTime.sourceInstanceIdentifier;
+    cfn.restoreTime = restore.pointInTime.restoreTime;
+    cfn.useLatestRestorableTime = restore.pointInTime.useLatestRestorableTime;
+  } else if (restore.snapshot) {
+    cfn.dbSnapshotIdentifier = restore.snapshot.snapshotArn;
+  }
+  cfn.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
 }
