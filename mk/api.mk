@@ -1,7 +1,7 @@
 # The Flask API (api/): a uv project with a committed uv.lock. Every target syncs the locked environment first.
 API_RUN := cd api && uv run --frozen --quiet
 
-.PHONY: test-api test-api-contract lint-api bench-api deps-wrk
+.PHONY: test-api test-api-contract lint-api lint-migrations bench-api deps-wrk
 test-api: deps-python deps-node ## API: pytest against real PostgreSQL (incl. DB-restart fault and SIGTERM shutdown tests)
 	$(API_RUN) pytest
 
@@ -13,6 +13,9 @@ lint-api: deps-python ## API: ruff lint + format check, mypy (strict)
 	$(API_RUN) ruff format --check src tests tools
 	$(API_RUN) mypy
 
+lint-migrations: deps-python ## API: squawk (PostgreSQL 18) over each migration's offline SQL; drops only in contract migrations
+	$(API_RUN) python -m tools.lint_migrations
+
 bench-api: deps-python deps-node deps-wrk ## API: wrk, list/create tasks vs a bare Flask+psycopg baseline (docs/benchmarks.md)
 	$(API_RUN) python -m tools.bench
 
@@ -22,4 +25,5 @@ deps-wrk:
 
 TEST_TARGETS += test-api test-api-contract
 LINT_TARGETS += lint-api
+CHECK_TARGETS += lint-migrations
 BENCH_TARGETS += bench-api
