@@ -22,8 +22,18 @@ export interface EnvironmentNames {
   apiServiceAccount: string;
   /** ECR repository of the API image. */
   apiRepositoryName: string;
-  /** Secrets Manager name of the RDS master/app secret the API reads through External Secrets. */
+  /**
+   * Secrets Manager name of the RDS master secret (single-user rotation). Only the migration Job and the rotations
+   * use it; the API logs in as the application user below (ADR 0103).
+   */
   databaseSecretName: string;
+  /**
+   * Secrets Manager name of the application user's secret (alternating-users rotation, ADR 0103): the CDK side
+   * creates and rotates it, External Secrets mounts it into the API's pods as a file.
+   */
+  databaseAppSecretName: string;
+  /** PostgreSQL role of the application user; its rotation alternates it with `<name>_clone`. */
+  databaseAppUsername: string;
   /** Secrets Manager prefix External Secrets may read, and nothing outside it. */
   secretsPathPrefix: string;
   /** The secret CloudFront sends as an origin header and the ALB requires. */
@@ -145,6 +155,8 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     apiServiceAccount: 'api',
     apiRepositoryName: `${org.tags.app}/api`,
     databaseSecretName: `${prefix}/database/app`,
+    databaseAppSecretName: `${prefix}/database/app-user`,
+    databaseAppUsername: `${org.tags.app}_app`,
     secretsPathPrefix: `${prefix}/`,
     originVerifySecretName: `${prefix}/edge/origin-verify`,
     originVerifyHeader: 'X-Origin-Verify',

@@ -7,6 +7,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { DatabaseAppUser } from '../constructs/database-app-user.ts';
 import { DatabaseBackupPlan } from '../constructs/database-backup-plan.ts';
 import { PostgresDatabase } from '../constructs/postgres-database.ts';
 import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
@@ -19,6 +20,7 @@ export interface DataStackProps extends WorkloadStackProps {
 export class DataStack extends Stack {
   readonly key: kms.Key;
   readonly database: PostgresDatabase;
+  readonly appUser: DatabaseAppUser;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -54,6 +56,16 @@ export class DataStack extends Stack {
       secretName: env.names.databaseSecretName,
       key: this.key,
       logRetentionDays: env.observability.logRetentionDays,
+    });
+
+    // The API's own login, rotated with alternating users so a rotation never invalidates what the pods hold.
+    this.appUser = new DatabaseAppUser(this, 'AppUser', {
+      instance: this.database.instance,
+      username: env.names.databaseAppUsername,
+      databaseName: env.names.databaseName,
+      secretName: env.names.databaseAppSecretName,
+      key: this.key,
+      rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
     });
 
     const copy = env.database.crossRegionCopy;

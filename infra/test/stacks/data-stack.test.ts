@@ -7,7 +7,7 @@ import { INFRA_DIR, testApp } from '../../lib/app-context.ts';
 import { POSTGRES_ENGINE_VERSION } from '../../lib/constructs/postgres-database.ts';
 import { addWorkloadStacks } from '../../lib/workload-app.ts';
 import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
-import { only, resources } from '../helpers/template-queries.ts';
+import { only, type Resource, resources } from '../helpers/template-queries.ts';
 
 const instance = (name: string) => only(templateOf(name, 'data'), 'AWS::RDS::DBInstance');
 
@@ -99,6 +99,44 @@ describe('data: master secret in Secrets Manager with rotation', () => {
   });
 });
 
+describe('data: the API logs in as an application user rotated with alternating users (ADR 0103)', () => {
+  it.each(ENVIRONMENTS)('%s: its own secret (config name, CMK, retained) with multi-user rotation', (name) => {
+    const template = templateOf(name, 'data');
+    const { names } = environment(name);
+    const secrets = resources(template, 'AWS::SecretsManager::Secret').filter(
+      ([, r]) => r.Properties.Name === names.databaseAppSecretName,
+    );
+    expect(secrets.map(([id]) => id)).toEqual(['AppUserSecretE5620901']);
+    const secret = (secrets[0] as [string, Resource])[1];
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] });
+    // The username, the database the rotation tests against, and the master secret that sets the passwords.
+    const [separator, parts] = secret.Properties.GenerateSecretString.SecretStringTemplate['Fn::Join'];
+    const rendered = (parts as unknown[])
+      .map((part) => (typeof part === 'string' ? part : `Ref:${(part as { Ref: string }).Ref}`))
+      .join(separator);
+    expect(JSON.parse(rendered)).toEqual({
+      username: names.databaseAppUsername,
+      dbname: names.databaseName,
+      masterarn: 'Ref:PostgresMasterSecretAttachment8A29B1D6',
+    });
+
+    const schedules = resources(template, 'AWS::SecretsManager::RotationSchedule').filter(([, r]) =>
+      JSON.stringify(r.Properties.SecretId).includes('AppUserSecretAttachment'),
+    );
+    expect(schedules).toHaveLength(1);
+    const schedule = schedules[0]?.[1].Properties;
+    expect(schedule.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    // The role exists only after the first migrate: no rotation at creation.
+    expect(schedule.RotateImmediatelyOnUpdate).toBe(false);
+    const [application] = schedule.RotationLambdaARN['Fn::GetAtt'];
+    const mapping = template.toJSON().Resources[application].Properties.Location.ApplicationId['Fn::FindInMap'][0];
+    expect(JSON.stringify(template.toJSON().Mappings[mapping])).toContain(
+      'SecretsManagerRDSPostgreSQLRotationMultiUser',
+    );
+  });
+});
+
 describe('data: deletion protection and snapshot on removal', () => {
   it.each(ENVIRONMENTS)('%s', (name) => {
     const db = instance(name);
@@ -129,7 +167,7 @@ describe('data: Performance Insights, enhanced monitoring, log exports', () => {
 
 describe('data: the database security group admits nobody by itself', () => {
   it.each(ENVIRONMENTS)(
-    '%s: no inline ingress; only the rotation function and the cluster (cluster stack) get rules',
+    '%s: no inline ingress; only the two rotation functions and the cluster (cluster stack) get rules',
     (name) => {
       const template = templateOf(name, 'data');
       const groups = resources(template, 'AWS::EC2::SecurityGroup').filter(([id]) =>
@@ -138,12 +176,14 @@ describe('data: the database security group admits nobody by itself', () => {
       expect(groups).toHaveLength(1);
       expect(groups[0]?.[1].Properties.SecurityGroupIngress).toBeUndefined();
       const ingress = resources(template, 'AWS::EC2::SecurityGroupIngress');
-      // The secret-rotation Lambda needs 5432; nothing else in this stack opens the database.
-      expect(ingress).toHaveLength(1);
+      // The secret-rotation Lambdas (master, application user) need 5432; nothing else in this stack opens it.
+      expect(ingress).toHaveLength(2);
       const port = { 'Fn::GetAtt': ['PostgresInstanceEC667DB9', 'Endpoint.Port'] };
-      expect(ingress[0]?.[1].Properties).toMatchObject({ FromPort: port, ToPort: port, IpProtocol: 'tcp' });
+      for (const [, rule] of ingress) {
+        expect(rule.Properties).toMatchObject({ FromPort: port, ToPort: port, IpProtocol: 'tcp' });
+        expect(JSON.stringify(rule.Properties.SourceSecurityGroupId)).toMatch(/Rotation/);
+      }
       expect(instance(name).Properties.Port).toBe('5432');
-      expect(JSON.stringify(ingress[0]?.[1].Properties.SourceSecurityGroupId)).toMatch(/Rotation/);
     },
   );
 });

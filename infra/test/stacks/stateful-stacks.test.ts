@@ -12,6 +12,7 @@ const PINNED: Record<string, Record<string, string>> = {
     DataKey17AFBB84: 'AWS::KMS::Key',
     PostgresInstanceEC667DB9: 'AWS::RDS::DBInstance',
     PostgresMasterSecretAC59FC1A: 'AWS::SecretsManager::Secret',
+    AppUserSecretE5620901: 'AWS::SecretsManager::Secret',
     BackupVault368E0ECE: 'AWS::Backup::BackupVault',
     BackupVaultKeyA286A54F: 'AWS::KMS::Key',
   },
