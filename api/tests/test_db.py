@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -55,3 +56,18 @@ def test_a_lost_connection_is_invalidated_and_the_others_are_checked_before_use(
     # The other connection went idle before the loss: it is pinged at checkout and replaced, not handed out dead.
     with quiet_engine.begin() as connection:
         assert DIVIDE.first(connection, {"by": 5}).quotient == 2
+
+
+def test_the_pool_replaces_connections_older_than_the_recycle_setting(database_url: str) -> None:
+    """A replaced connection logs in anew, which is how a rotated DB_SECRET_FILE reaches a running process."""
+    engine = create_db_engine(Settings(database_url=database_url, db_pool_recycle_seconds=1))
+    try:
+        with engine.connect() as connection:
+            first = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        time.sleep(1.2)
+        with engine.connect() as connection:
+            second = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    finally:
+        engine.dispose()
+    assert first != second
+    assert Settings(database_url=database_url).db_pool_recycle_seconds == 1800

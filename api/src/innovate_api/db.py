@@ -32,7 +32,7 @@ def create_db_engine(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
-        pool_recycle=1800,
+        pool_recycle=settings.db_pool_recycle_seconds,
         connect_args={
             "connect_timeout": settings.db_connect_timeout_seconds,
             "application_name": "innovate-api",

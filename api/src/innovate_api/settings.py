@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(3.0, gt=0, le=60)
     # A pooled connection idle for longer than this is pinged before use (see db.py).
     db_pool_ping_idle_seconds: float = Field(1.0, ge=0, le=3600)
+    # Connections older than this are replaced; a new connection reads DB_SECRET_FILE again (rotation follows).
+    db_pool_recycle_seconds: int = Field(1800, ge=1, le=86_400)
     db_connect_timeout_seconds: int = Field(3, ge=1, le=60)
     db_statement_timeout_ms: int = Field(10_000, ge=100, le=600_000)
 

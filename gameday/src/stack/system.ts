@@ -13,7 +13,11 @@ export interface SystemOptions {
   /** The `api/` folder whose code migrates and serves (default: this checkout's). */
   apiDir?: string;
   postgresSettings?: Readonly<Record<string, string>>;
+  /** More environment for `innovate-api migrate` (e.g. DB_APP_SECRET_FILE). */
+  migrateEnv?: NodeJS.ProcessEnv;
   apiEnv?: NodeJS.ProcessEnv;
+  /** The DATABASE_URL the API gets, from the superuser URL (default: that URL). */
+  apiDatabaseUrl?: (superuserUrl: string) => string;
 }
 
 export interface System {
@@ -40,9 +44,10 @@ export async function startSystem(context: DrillContext, options: SystemOptions 
     stops.push(() => pg.stop());
     await pg.start();
     context.log('PostgreSQL started');
-    await migrate(apiDir, pg.url);
+    await migrate(apiDir, pg.url, options.migrateEnv);
     context.log('migrated');
-    const api = new DrillApi({ label: 'api', apiDir, databaseUrl: pg.url, env: options.apiEnv });
+    const databaseUrl = options.apiDatabaseUrl?.(pg.url) ?? pg.url;
+    const api = new DrillApi({ label: 'api', apiDir, databaseUrl, env: options.apiEnv });
     stops.push(() => api.stop());
     await api.start();
     context.log('API ready');
