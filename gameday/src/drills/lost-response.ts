@@ -143,7 +143,13 @@ export const lostResponse: Drill = {
           expectedFailures: { count: posts.unanswered, why: DROPPED_WHY },
         },
         writes: { acknowledged: load.acknowledged.size, lost: ledger.lost.length, doubled: ledger.doubled.length },
-        dataLost: ledger.lost.length === 0 && rows > 0 ? 'none' : `${ledger.lost.length} load writes; ${rows} projects`,
+        dataLost:
+          [
+            ledger.lost.length > 0 ? `${ledger.lost.length} acknowledged load writes` : '',
+            rows === 0 ? 'the project' : '',
+          ]
+            .filter(Boolean)
+            .join(' and ') || 'none',
         figures: {
           'browser retries': Math.max(posts.sent - 1, 0),
           'browser create attempts and how each ended': posts.statuses.join(', ') || 'none',

@@ -22,7 +22,7 @@ export class LossyEdge {
   private match: (req: IncomingMessage) => boolean = () => false;
   private windowMs = 0;
   private windowStart: number | undefined;
-  /** Every request the armed fault's matcher was asked about, dropped or not. */
+  /** Every request that matched the armed fault, dropped or not, in order. */
   readonly matched: SeenRequest[] = [];
   url = '';
 
