@@ -4,6 +4,7 @@
 gameday: deps-node deps-python deps-chromium web-build ## game-day drills (DRILL=<name> runs one); report in .artifacts/gameday/
 	cd api && uv sync --frozen --quiet
 	npm run -s typecheck -w @innovate/gameday
+	cd gameday && vitest run
 	node --import tsx gameday/src/cli.ts $(if $(DRILL),--drill '$(DRILL)')
 
 TEST_TARGETS += gameday
