@@ -6,6 +6,7 @@ import { lostResponse } from './drills/lost-response.ts';
 import { pointInTimeRestore } from './drills/point-in-time-restore.ts';
 import { releaseWithMigration } from './drills/release-with-migration.ts';
 import { rollback } from './drills/rollback.ts';
+import { supervisorKilled } from './drills/supervisor-killed.ts';
 
 export const DRILLS: Partial<Record<DrillName, Drill>> = {
   [releaseWithMigration.name]: releaseWithMigration,
@@ -14,4 +15,5 @@ export const DRILLS: Partial<Record<DrillName, Drill>> = {
   [pointInTimeRestore.name]: pointInTimeRestore,
   [rollback.name]: rollback,
   [lostResponse.name]: lostResponse,
+  [supervisorKilled.name]: supervisorKilled,
 };

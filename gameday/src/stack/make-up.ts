@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { LOCAL_PASSWORD, LOCAL_USER } from '@innovate/local/src/postgres/server.ts';
 import {
   CHILDREN_FILE,
   type RecordedChild,
@@ -108,7 +109,7 @@ export class MakeUp {
 
   /** The embedded PostgreSQL's application database, as its superuser (the local-only credentials). */
   get databaseUrl(): string {
-    return `postgresql://postgres:postgres@127.0.0.1:${this.postgresPort}/innovate`;
+    return `postgresql://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${this.postgresPort}/innovate`;
   }
 
   /** The children the supervisor has recorded in the data folder right now. */
