@@ -20,8 +20,7 @@ export interface SeenRequest {
 export class LossyEdge {
   private server: Server | undefined;
   private match: (req: IncomingMessage) => boolean = () => false;
-  private windowMs = 0;
-  private windowStart: number | undefined;
+  private healed: () => boolean = () => true;
   /** Every request that matched the armed fault, dropped or not, in order. */
   readonly matched: SeenRequest[] = [];
   url = '';
@@ -32,15 +31,15 @@ export class LossyEdge {
   ) {}
 
   /**
-   * Breaks the way back for `windowMs` from the next request that matches: the answers to every matching request
-   * that arrives within that time are dropped. A window rather than a count, because a browser resends a request on
-   * its own, at once, when a reused keep-alive connection is reset before the answer; a count of one would be spent
-   * on the first try and the browser's resend would hide the loss from the page. Replaces what was armed before.
+   * Breaks the way back for requests that match, until `healed()` turns true: the answers to every matching request
+   * that arrives before then are dropped. Not a count: a browser resends a request on its own, at once, when a reused
+   * keep-alive connection is reset before the answer, so a count of one would be spent on the first try and the
+   * browser's resend would hide the loss from the page. The drill heals the edge when the page has seen the loss.
+   * Replaces what was armed before.
    */
-  dropAnswers(match: (req: IncomingMessage) => boolean, windowMs: number): void {
+  dropAnswers(match: (req: IncomingMessage) => boolean, until: () => boolean): void {
     this.match = match;
-    this.windowMs = windowMs;
-    this.windowStart = undefined;
+    this.healed = until;
   }
 
   async start(): Promise<void> {
@@ -66,8 +65,7 @@ export class LossyEdge {
   private decide(req: IncomingMessage): boolean {
     if (!this.match(req)) return false;
     const now = Date.now();
-    this.windowStart ??= now;
-    const dropped = now - this.windowStart < this.windowMs;
+    const dropped = !this.healed();
     const key = req.headers['idempotency-key'];
     this.matched.push({
       at: now,
