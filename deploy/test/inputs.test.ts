@@ -52,33 +52,41 @@ describe('derived network values', () => {
 
 describe('database settings', () => {
   const objects = objectsOf('prod') as Json[];
-  const secret = (find(objects, 'ExternalSecret', 'database') as Json[])[0];
+  const secret = (name: string) => (find(objects, 'ExternalSecret', name) as Json[])[0];
 
-  it('come from the RDS secret’s fields, with only the credentials in DB_SECRET', () => {
-    expect(secret.spec.dataFrom).toEqual([{ extract: { key: env.names.databaseSecretName } }]);
-    expect(secret.spec.target.template.data).toEqual({
+  const credentials = '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}';
+  it.each([
+    ['database-app', env.names.databaseAppSecretName, {}],
+    // DB_SECRET only for the previous image's pods during the transition (no container of this render reads it).
+    ['database', env.names.databaseSecretName, { DB_SECRET: credentials }],
+  ])('%s: from the RDS secret’s fields, with only the credentials in the file', (name, remoteKey, transition) => {
+    expect(secret(name).spec.dataFrom).toEqual([{ extract: { key: remoteKey } }]);
+    expect(secret(name).spec.target.template.data).toEqual({
       DB_HOST: '{{ .host }}',
       DB_PORT: '{{ .port }}',
-      DB_SECRET: '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}',
+      'credentials.json': credentials,
+      ...transition,
     });
   });
 
-  it('verify the server’s certificate and name in both the Rollout and the migration Job', () => {
-    for (const [kind, name] of [
-      ['Rollout', 'api'],
-      ['Job', 'api-migrate'],
+  it('verify the server’s certificate and name in the Rollout, the migration Job and the purge CronJob', () => {
+    for (const [kind, name, secretName] of [
+      ['Rollout', 'api', 'database-app'],
+      ['Job', 'api-migrate', 'database'],
+      ['CronJob', 'api-purge-idempotency-keys', 'database-app'],
     ] as const) {
       const workload = (find(objects, kind, name) as Json[])[0];
-      const vars = new Map<string, Json>(
-        workload.spec.template.spec.containers[0].env.map((e: Json) => [e.name, e.valueFrom ?? e.value]),
-      );
+      const pod = kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+      const vars = new Map<string, Json>(pod.containers[0].env.map((e: Json) => [e.name, e.valueFrom ?? e.value]));
       expect(vars.has('DATABASE_URL'), `${kind} ${name}`).toBe(false);
+      expect(vars.has('DB_SECRET'), `${kind} ${name}`).toBe(false);
       expect(vars.get('DB_SSLMODE')).toBe('verify-full');
       expect(vars.get('DB_SSLROOTCERT')).toMatch(/^\/.+\.pem$/);
       expect(vars.get('DB_NAME')).toBe(env.names.databaseName);
-      for (const key of ['DB_HOST', 'DB_PORT', 'DB_SECRET']) {
-        expect(vars.get(key)).toEqual({ secretKeyRef: { name: secret.spec.target.name, key } });
-        expect(Object.keys(secret.spec.target.template.data)).toContain(key);
+      expect(vars.get('DB_SECRET_FILE')).toMatch(/^\/var\/run\/secrets\/innovate\/.+\/credentials\.json$/);
+      for (const key of ['DB_HOST', 'DB_PORT']) {
+        expect(vars.get(key)).toEqual({ secretKeyRef: { name: secretName, key } });
+        expect(Object.keys(secret(secretName).spec.target.template.data)).toContain(key);
       }
     }
   });

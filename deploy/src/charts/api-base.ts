@@ -1,8 +1,9 @@
 /**
  * What the API needs before its Rollout can start (Argo CD Application `api-base`, synced one wave before `api`):
  * the namespace (Pod Security `restricted`, enforced), its service account, the secrets External Secrets brings
- * from Secrets Manager, and the namespace's NetworkPolicies. It is separate from `api` so the migration Job, a
- * PreSync hook of `api`, finds its database settings on the very first sync.
+ * from Secrets Manager (the database credentials: api-database-credentials.ts), and the namespace's
+ * NetworkPolicies. It is separate from `api` so the migration Job, a PreSync hook of `api`, finds its database
+ * settings on the very first sync.
  */
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import type { Construct } from 'constructs';
@@ -11,6 +12,7 @@ import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentFile } from '../layout.ts';
+import { databaseExternalSecrets } from './api-database-credentials.ts';
 import { API } from './api-workload.ts';
 import { apiNetworkPolicies } from './network-policies.ts';
 import { CLUSTER_SECRET_STORE } from './platform.ts';
@@ -49,33 +51,8 @@ export class ApiBaseChart extends RenderedChart {
       automountServiceAccountToken: false,
     });
 
-    // The RDS secret (JSON: username, password, host, port) becomes the API's RDS-style settings: DB_HOST, DB_PORT
-    // and DB_SECRET (a JSON object with just the credentials). The database name comes from config, and TLS is
-    // verify-full against the CA bundle in the image (DB_SSLROOTCERT): the server forces TLS (rds.force_ssl) and
-    // the client checks the certificate and the host name, so a spoofed endpoint cannot take the credentials.
-    this.add<IExternalSecret>({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: API.databaseSecret, namespace, labels },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: CLUSTER_SECRET_STORE },
-        target: {
-          name: API.databaseSecret,
-          creationPolicy: 'Owner',
-          deletionPolicy: 'Retain',
-          template: {
-            engineVersion: 'v2',
-            data: {
-              DB_HOST: '{{ .host }}',
-              DB_PORT: '{{ .port }}',
-              DB_SECRET: '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}',
-            },
-          },
-        },
-        dataFrom: [{ extract: { key: names.databaseSecretName } }],
-      },
-    });
+    // The database credentials: the application user's for the API, the master's for the migration (ADR 0103).
+    for (const secret of databaseExternalSecrets(ctx, labels)) this.add<IExternalSecret>(secret);
 
     this.add<IExternalSecret>({
       apiVersion: 'external-secrets.io/v1',

@@ -11,8 +11,6 @@ export const API = {
   stableService: 'api-stable',
   canaryService: 'api-canary',
   ingress: 'api',
-  /** Secret (made by External Secrets from RDS's secret) holding DB_HOST, DB_PORT and DB_SECRET. */
-  databaseSecret: 'database',
   /** Secret holding the AMP workspace endpoint the canary analysis queries. */
   ampEndpointSecret: 'amp-endpoint',
   /** The writable scratch directory; the root filesystem is read-only. */

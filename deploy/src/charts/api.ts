@@ -17,6 +17,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentFile } from '../layout.ts';
+import { appDatabaseAccess, type DatabaseAccess, migrationDatabaseAccess } from './api-database-credentials.ts';
 import { API, API_METRICS, SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from './api-workload.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 
@@ -31,6 +32,8 @@ export class ApiChart extends RenderedChart {
     const namespace = env.names.apiNamespace;
     const labels = commonLabels(ctx, API.name);
     const selector = { 'app.kubernetes.io/name': API.name };
+    // The server and the purge log in as the application user; only the migration as the master (ADR 0103).
+    const appDatabase = appDatabaseAccess();
 
     for (const name of [API.stableService, API.canaryService]) {
       // Argo Rollouts rewrites each selector to its ReplicaSet (rollouts-pod-template-hash).
@@ -67,7 +70,7 @@ export class ApiChart extends RenderedChart {
               'prometheus.io/path': '/metrics',
             },
           },
-          spec: apiPodSpec(ctx, {
+          spec: apiPodSpec(ctx, appDatabase, {
             terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
             topologySpreadConstraints: [
               {
@@ -87,7 +90,7 @@ export class ApiChart extends RenderedChart {
             ],
             containers: [
               {
-                ...apiContainer(ctx, ['innovate-api', 'serve']),
+                ...apiContainer(ctx, ['innovate-api', 'serve'], appDatabase),
                 ports: [{ name: 'http', containerPort: API.containerPort, protocol: 'TCP' }],
                 startupProbe: {
                   httpGet: { path: '/healthz', port: 'http' },
@@ -209,6 +212,7 @@ export class ApiChart extends RenderedChart {
       spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
     });
 
+    const migrationDatabase = migrationDatabaseAccess();
     this.add<IJob>({
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -228,9 +232,9 @@ export class ApiChart extends RenderedChart {
         activeDeadlineSeconds: 600,
         template: {
           metadata: { labels: { ...labels, 'app.kubernetes.io/component': 'migrate' } },
-          spec: apiPodSpec(ctx, {
+          spec: apiPodSpec(ctx, migrationDatabase, {
             restartPolicy: 'Never',
-            containers: [apiContainer(ctx, ['innovate-api', 'migrate'])],
+            containers: [apiContainer(ctx, ['innovate-api', 'migrate'], migrationDatabase)],
           }),
         },
       },
@@ -258,9 +262,9 @@ export class ApiChart extends RenderedChart {
             ttlSecondsAfterFinished: 86_400,
             template: {
               metadata: { labels: purgeLabels },
-              spec: apiPodSpec(ctx, {
+              spec: apiPodSpec(ctx, appDatabase, {
                 restartPolicy: 'Never',
-                containers: [apiContainer(ctx, ['innovate-api', 'purge-idempotency-keys'])],
+                containers: [apiContainer(ctx, ['innovate-api', 'purge-idempotency-keys'], appDatabase)],
               }),
             },
           },
@@ -270,8 +274,8 @@ export class ApiChart extends RenderedChart {
   }
 }
 
-/** Pod-level settings shared by the server and the jobs: identity, security context, node placement. */
-function apiPodSpec(ctx: DeployContext, spec: IPodSpec): IPodSpec {
+/** Pod-level settings shared by the server and the jobs: identity, security context, volumes. */
+function apiPodSpec(ctx: DeployContext, database: DatabaseAccess, spec: IPodSpec): IPodSpec {
   return {
     serviceAccountName: ctx.env.names.apiServiceAccount,
     automountServiceAccountToken: false,
@@ -283,13 +287,13 @@ function apiPodSpec(ctx: DeployContext, spec: IPodSpec): IPodSpec {
       fsGroup: RUN_AS,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...database.volumes],
     ...spec,
   };
 }
 
 /** The container every API pod runs: same image digest, env, resources and restricted security context. */
-function apiContainer(ctx: DeployContext, command: string[]): IContainer {
+function apiContainer(ctx: DeployContext, command: string[], database: DatabaseAccess): IContainer {
   const { api } = ctx.env;
   return {
     name: API.name,
@@ -303,11 +307,9 @@ function apiContainer(ctx: DeployContext, command: string[]): IContainer {
       { name: 'API_DRAIN_SECONDS', value: String(SHUTDOWN.drainSeconds) },
       { name: 'API_GRACEFUL_TIMEOUT_SECONDS', value: String(SHUTDOWN.gunicornGracefulTimeoutSeconds) },
       { name: 'DB_POOL_SIZE', value: String(api.dbPoolSize) },
-      // RDS-style settings (api/README.md): TLS verify-full against the CA bundle baked into the image.
-      ...(['DB_HOST', 'DB_PORT', 'DB_SECRET'] as const).map((key) => ({
-        name: key,
-        valueFrom: { secretKeyRef: { name: API.databaseSecret, key } },
-      })),
+      // RDS-style settings (api/README.md): TLS verify-full against the CA bundle baked into the image, and the
+      // credentials as a file read at every new connection (DB_SECRET_FILE), so a rotation needs no restart.
+      ...database.env,
       { name: 'DB_NAME', value: ctx.env.names.databaseName },
       { name: 'DB_SSLMODE', value: 'verify-full' },
       { name: 'DB_SSLROOTCERT', value: API.rdsCaBundle },
@@ -330,7 +332,7 @@ function apiContainer(ctx: DeployContext, command: string[]): IContainer {
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    volumeMounts: [{ name: 'tmp', mountPath: API.tmpDir }],
+    volumeMounts: [{ name: 'tmp', mountPath: API.tmpDir }, ...database.volumeMounts],
   };
 }
 
