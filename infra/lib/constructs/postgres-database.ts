@@ -12,12 +12,13 @@
  * retains the old one.
  */
 import type { DatabaseRestore, ResolvedEnvironment } from '@innovate/config';
-import { CfnDeletionPolicy, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { CONDITIONAL_ACKNOWLEDGEMENTS } from '../nag/acknowledgements.ts';
 import { POSTGRES_PORT } from './database-subnet-acl.ts';
 
 /** The engine version; its major must equal `database.engineMajorVersion` (a test checks both against local/). */
@@ -141,6 +142,9 @@ export class PostgresDatabase extends Construct {
     const cfnInstance = this.instance.node.defaultChild as rds.CfnDBInstance;
     for (const group of logGroups) cfnInstance.addResourceDependency(group.node.defaultChild as logs.CfnLogGroup);
     if (database.restore) restoreFrom(cfnInstance, database.restore);
+    if (database.restore?.pointInTime) {
+      Validations.of(this.instance).acknowledge(CONDITIONAL_ACKNOWLEDGEMENTS.pointInTimeRestoreEncryption);
+    }
 
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),

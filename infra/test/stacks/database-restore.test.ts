@@ -10,6 +10,7 @@ import { databaseInstanceIdentifier, loadPlatformConfig, type ResolvedEnvironmen
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { INFRA_DIR, testApp } from '../../lib/app-context.ts';
+import { addNagChecks } from '../../lib/nag/nag-checks.ts';
 import { addWorkloadStacks } from '../../lib/workload-app.ts';
 import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
 import { only, type Resource, resources } from '../helpers/template-queries.ts';
@@ -162,6 +163,21 @@ describe('restore switch: snapshot or AWS Backup recovery point', () => {
       /\{\{resolve:secretsmanager:.*PostgresMasterSecret.*:SecretString:password::\}\}/,
     );
     for (const property of ['MasterUsername', 'DBName', 'KmsKeyId']) expect(props[property], property).toBeUndefined();
+  });
+});
+
+describe('restore switch: cdk-nag passes with each form (as `make synth` would run it)', () => {
+  it.each([
+    [
+      'point in time',
+      '{ pointInTime: { sourceInstanceIdentifier: innovate-prod-postgres, useLatestRestorableTime: true } }',
+    ],
+    ['snapshot', `{ snapshot: { snapshotArn: "${SNAPSHOT_ARN}" } }`],
+  ])('%s', (_label, restore) => {
+    const app = testApp();
+    addWorkloadStacks(app, loadPlatformConfig().organization, prodWithRestore(restore));
+    addNagChecks(app, { strict: true });
+    expect(() => app.synth()).not.toThrow();
   });
 });
 
