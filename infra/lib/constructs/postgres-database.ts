@@ -143,7 +143,9 @@ export class PostgresDatabase extends Construct {
     for (const group of logGroups) cfnInstance.addResourceDependency(group.node.defaultChild as logs.CfnLogGroup);
     if (database.restore) restoreFrom(cfnInstance, database.restore);
     if (database.restore?.pointInTime) {
-      Validations.of(this.instance).acknowledge(CONDITIONAL_ACKNOWLEDGEMENTS.pointInTimeRestoreEncryption);
+      const { id: nagId, checkovId, reason } = CONDITIONAL_ACKNOWLEDGEMENTS.pointInTimeRestoreEncryption;
+      Validations.of(this.instance).acknowledge({ id: nagId, reason });
+      cfnInstance.addMetadata('checkov', { skip: [{ id: checkovId, comment: reason }] });
     }
 
     this.instance.addRotationSingleUser({

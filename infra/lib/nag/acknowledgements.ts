@@ -322,12 +322,14 @@ export const FOUNDATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
 
 /**
  * Findings that exist only with a config switch, acknowledged by the construct that owns the switch when it is on
- * (a path-based entry above would match nothing, or something compliant, in the committed config).
+ * (a path-based entry above, or a skip in tools/checkov-skips.json, would match nothing in the committed config and
+ * fail as stale). `checkovId` becomes a checkov skip in the resource's template metadata, with the same reason.
  */
 export const CONDITIONAL_ACKNOWLEDGEMENTS = {
   /** `database.restore.pointInTime` (infra/lib/constructs/postgres-database.ts, ADR 0105). */
   pointInTimeRestoreEncryption: {
     id: 'AwsSolutions-RDS2',
+    checkovId: 'CKV_AWS_16',
     reason:
       'A point-in-time restore inherits the encryption and KMS key of its source instance, which is encrypted with ' +
       "the data stack's CMK; CloudFormation refuses StorageEncrypted beside SourceDBInstanceIdentifier, so the " +
