@@ -1,3 +1,10 @@
+export {
+  argocdBootstrap,
+  type BootstrapProject,
+  IN_CLUSTER,
+  type RootApplication,
+  syncPolicy,
+} from './argocd-bootstrap.ts';
 export type { AccountKey, FoundationsConfig, PermissionSetKey } from './foundations-schema.ts';
 export {
   COST_TAG_KEYS,

@@ -5,6 +5,7 @@
  * CRDs → controllers → policies → platform objects → workloads.
  */
 
+import { argocdBootstrap, IN_CLUSTER, syncPolicy } from '@innovate/config';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { Construct } from 'constructs';
@@ -27,8 +28,6 @@ export const WAVES = {
   api: 6,
 };
 
-const IN_CLUSTER = 'https://kubernetes.default.svc';
-
 type ResourceKind = { group: string; kind: string };
 
 export class GitOpsChart extends RenderedChart {
@@ -42,23 +41,12 @@ export class GitOpsChart extends RenderedChart {
     const addonNamespaces = [...new Set(ADDONS.map((addon) => addon.namespace(ctx)))].sort();
     const wave = (value: number) => ({ 'argocd.argoproj.io/sync-wave': String(value) });
 
-    // Only Applications and AppProjects, only in Argo CD's namespace, only from this repository.
+    // Only Applications and AppProjects, only in Argo CD's namespace, only from this repository. The root and its
+    // project are the ones the CDK side creates (one definition, @innovate/config argocdBootstrap).
+    const bootstrap = argocdBootstrap(ctx.env, ctx.organization);
     this.add<IAppProject>({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AppProject',
-      metadata: { name: 'bootstrap', namespace, labels, annotations: wave(WAVES.projects) },
-      spec: {
-        description: 'The root app-of-apps: Argo CD Applications, AppProjects and public repository declarations',
-        sourceRepos: [git.repoUrl],
-        destinations: [{ server: IN_CLUSTER, namespace }],
-        clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: [
-          { group: 'argoproj.io', kind: 'Application' },
-          { group: 'argoproj.io', kind: 'AppProject' },
-          // Repository declarations only (labelled argocd.argoproj.io/secret-type: repository), never credentials.
-          { group: '', kind: 'Secret' },
-        ],
-      },
+      ...bootstrap.project,
+      metadata: { ...bootstrap.project.metadata, labels, annotations: wave(WAVES.projects) },
     });
 
     // OCI Helm repositories (Karpenter's charts) must be declared to Argo CD; they are public, so no credentials.
@@ -138,11 +126,6 @@ export class GitOpsChart extends RenderedChart {
       },
     });
 
-    const syncPolicy = (extra: string[] = []): IApplication['spec']['syncPolicy'] => ({
-      automated: { prune: true, selfHeal: true },
-      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', ...extra],
-      retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
-    });
     const application = (name: string, waveValue: number, spec: IApplication['spec']): void => {
       this.add<IApplication>({
         apiVersion: 'argoproj.io/v1alpha1',
@@ -164,18 +147,11 @@ export class GitOpsChart extends RenderedChart {
       path: componentDir(ctx, component),
     });
 
-    // The root: the CDK side creates it once with this name; from then on it manages itself from Git. Its folder
-    // holds Argo CD objects only (deploy/src/layout.ts).
-    application(names.argocdRootApplicationName, WAVES.projects, {
-      project: 'bootstrap',
-      source: {
-        repoURL: git.repoUrl,
-        targetRevision: git.branch,
-        path: names.renderedManifestsPath,
-        directory: { recurse: false },
-      },
-      destination: { server: IN_CLUSTER, namespace },
-      syncPolicy: syncPolicy(),
+    // The root: the CDK side creates it once; from then on it manages itself from Git. Its folder holds Argo CD
+    // objects only (deploy/src/layout.ts).
+    this.add<IApplication>({
+      ...bootstrap.root,
+      metadata: { ...bootstrap.root.metadata, labels, annotations: wave(WAVES.projects) },
     });
 
     for (const addon of ADDONS) application(addon.name, addon.wave, helmApplication(ctx, addon, syncPolicy()));

@@ -3,7 +3,7 @@
  * "app-of-apps" Application that syncs `deploy/rendered/<env>/` from Git (ADR 0023). Everything else in the cluster,
  * Argo CD's own later upgrades included, comes from Git through that Application.
  */
-import type { ResolvedEnvironment } from '@innovate/config';
+import type { BootstrapProject, ResolvedEnvironment, RootApplication } from '@innovate/config';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 
@@ -41,18 +41,17 @@ export interface ArgoCdBootstrapProps {
   cluster: eks.ICluster;
   /** Namespace Argo CD runs in (config `names.argocdNamespace`). */
   namespace: string;
-  /** Name of the root Application (config `names.argocdRootApplicationName`; the render contains it too). */
-  rootApplicationName: string;
   /** Label and taint of the managed system node group (config `names.systemNodes`). */
   systemNodes: ResolvedEnvironment['names']['systemNodes'];
-  /** Git repository, branch and path the root Application syncs. */
-  repoUrl: string;
-  revision: string;
-  path: string;
+  /**
+   * The root Application and its `bootstrap` AppProject (@innovate/config `argocdBootstrap`): the render carries the
+   * same two objects, so Argo CD's first sync of the root does not rewrite it.
+   */
+  bootstrap: { project: BootstrapProject; root: RootApplication };
 }
 
 export class ArgoCdBootstrap extends Construct {
-  readonly rootApplication: Record<string, unknown>;
+  readonly rootApplication: RootApplication;
 
   constructor(scope: Construct, id: string, props: ArgoCdBootstrapProps) {
     super(scope, id);
@@ -79,33 +78,9 @@ export class ArgoCdBootstrap extends Construct {
       },
     });
 
-    this.rootApplication = {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: {
-        name: props.rootApplicationName,
-        namespace: props.namespace,
-        finalizers: ['resources-finalizer.argocd.argoproj.io'],
-      },
-      spec: {
-        // The render's root uses the `bootstrap` AppProject, which only its own first sync creates; this copy starts
-        // in `default` and the first sync replaces it with the rendered one (same name), which then manages itself.
-        project: 'default',
-        source: {
-          repoURL: props.repoUrl,
-          targetRevision: props.revision,
-          path: props.path,
-          // Top-level files only, as the rendered root: the component folders belong to the child Applications.
-          directory: { recurse: false },
-        },
-        destination: { server: 'https://kubernetes.default.svc', namespace: props.namespace },
-        syncPolicy: {
-          automated: { prune: true, selfHeal: true },
-          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
-        },
-      },
-    };
-    const root = props.cluster.addManifest('RootApplication', this.rootApplication);
+    // The project first: the root belongs to it. Both are then managed by the root itself, from Git.
+    this.rootApplication = props.bootstrap.root;
+    const root = props.cluster.addManifest('RootApplication', props.bootstrap.project, props.bootstrap.root);
     root.node.addDependency(chart);
   }
 }

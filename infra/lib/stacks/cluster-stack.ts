@@ -3,6 +3,7 @@
  * the ALB's origin guard, the one rule that lets the cluster reach the database, and the Argo CD bootstrap.
  * Not stateful: the cluster can be rebuilt from this stack and Git.
  */
+import { argocdBootstrap } from '@innovate/config';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -95,11 +96,8 @@ export class ClusterStack extends Stack {
     new ArgoCdBootstrap(this, 'ArgoCd', {
       cluster,
       namespace: names.argocdNamespace,
-      rootApplicationName: names.argocdRootApplicationName,
       systemNodes: names.systemNodes,
-      repoUrl: props.organization.git.repoUrl,
-      revision: props.organization.git.branch,
-      path: names.renderedManifestsPath,
+      bootstrap: argocdBootstrap(env, props.organization),
     });
   }
 }
