@@ -1,0 +1,116 @@
+/**
+ * One environment's rehearsal on its own control plane: CRDs, simulated nodes, the previous render synced, the
+ * current render synced over it and what it no longer has pruned (the upgrade), the stand-ins for the controllers
+ * not run, then every settle check (settle.ts). Returns the problems; an empty list is a pass.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedEnvironment } from '@innovate/config';
+import { type ControlPlane, startControlPlane, type Toolchain } from './control-plane.ts';
+import { addonCrds, type CrdTools, constraintCrds } from './crds.ts';
+import { KubeClient, type KubeObject } from './kube-client.ts';
+import { simulatedNodes } from './nodes.ts';
+import { folderObjects, type RenderSource } from './render-source.ts';
+import { settle } from './settle.ts';
+import { cronJobRuns, rolloutReplicaSets } from './stand-ins.ts';
+import { prune, syncRender } from './sync.ts';
+import { waitFor } from './wait.ts';
+
+export interface Cluster {
+  plane: ControlPlane;
+  client: KubeClient;
+}
+
+/** Applies CRDs and waits until each is Established (names accepted, served). */
+export async function installCrds(client: KubeClient, crds: KubeObject[]): Promise<void> {
+  for (const crd of crds) await client.apply(crd);
+  for (const crd of crds)
+    await waitFor(`CRD ${crd.metadata.name} to be established`, 30_000, async () => {
+      const live = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(
+        'apiextensions.k8s.io/v1',
+        'CustomResourceDefinition',
+        crd.metadata.name,
+      );
+      return live?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    });
+  client.forgetDiscovery();
+}
+
+/** A control plane with every add-on CRD installed: the rehearsal's and the refusal tests' starting point. */
+export async function startCluster(tools: Toolchain, crdTools: CrdTools, name: string): Promise<Cluster> {
+  const crds = addonCrds(crdTools);
+  const plane = await startControlPlane(tools, name);
+  try {
+    const client = new KubeClient(plane.credentials);
+    await waitFor('the default service account', 30_000, async () => ((await client.get('v1', 'ServiceAccount', 'default', 'default')) ? true : undefined));
+    await installCrds(client, crds);
+    return { plane, client };
+  } catch (error) {
+    plane.stop();
+    throw error;
+  }
+}
+
+/** The zones of the environment's VPC: the first azCount of the zones infra/cdk.json pins for its account and region. */
+export function zonesOf(repo: string, env: ResolvedEnvironment): string[] {
+  const context = (JSON.parse(readFileSync(join(repo, 'infra/cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  const key = `availability-zones:account=${env.account.id}:region=${env.region}`;
+  const zones = context[key];
+  if (!Array.isArray(zones)) throw new Error(`infra/cdk.json: no context key ${key} (the zones of ${env.name})`);
+  return (zones as string[]).slice(0, env.network.azCount);
+}
+
+export interface EnvironmentReport {
+  env: string;
+  problems: string[];
+  lines: string[];
+  seconds: number;
+}
+
+export async function rehearseEnvironment(
+  cluster: Cluster,
+  repo: string,
+  env: ResolvedEnvironment,
+  crdTools: CrdTools,
+  renders: { previous: RenderSource; current: RenderSource },
+): Promise<EnvironmentReport> {
+  const started = Date.now();
+  const { client } = cluster;
+  const { names } = env;
+  const lines: string[] = [];
+  const problems: string[] = [];
+
+  // Karpenter would launch these; the managed node group exists before Argo CD does.
+  const nodePools = folderObjects(renders.current, `deploy/rendered/components/${env.name}`, true).filter((o) => o.kind === 'NodePool');
+  const nodes = simulatedNodes(nodePools, zonesOf(repo, env), names.systemNodes);
+  for (const node of nodes) await client.apply(node);
+  lines.push(`${nodes.length} simulated nodes (${nodePools.map((p) => `NodePool ${p.metadata.name}`).join(', ')}, system node group)`);
+
+  // Gatekeeper's controller creates a constraint CRD for each ConstraintTemplate as soon as it is applied.
+  const afterWave = async (_app: string, applied: KubeObject[]) => {
+    const templates = applied.filter((o) => o.kind === 'ConstraintTemplate');
+    if (templates.length === 0) return;
+    const yaml = templates.map((t) => `---\n${JSON.stringify(t)}\n`).join('');
+    await installCrds(client, constraintCrds(crdTools, yaml));
+  };
+
+  const envFolder = names.renderedManifestsPath;
+  const before = await syncRender(client, renders.previous, envFolder, names.argocdRootApplicationName, { afterWave });
+  lines.push(`previous render (${renders.previous.label}): ${before.managed.size} objects synced`);
+  // The previous render is what the cluster already runs: its refusals are reported, the upgrade is what is judged.
+  for (const problem of before.problems) lines.push(`  note, previous render: ${problem}`);
+
+  const after = await syncRender(client, renders.current, envFolder, names.argocdRootApplicationName, { afterWave });
+  problems.push(...after.problems);
+  const pruned = await prune(client, before, after);
+  problems.push(...pruned.problems);
+  lines.push(`current render: ${after.managed.size} objects synced over it, ${pruned.pruned.length} pruned${pruned.pruned.length ? ` (${pruned.pruned.join(', ')})` : ''}`);
+  lines.push(`Helm-chart Applications applied, charts not rendered: ${after.charts.join(', ')}`);
+
+  const namespaces = [...new Set([...after.managed.values()].map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns && ns !== names.argocdNamespace))].sort();
+  for (const line of [...(await rolloutReplicaSets(client, namespaces)), ...(await cronJobRuns(client, namespaces))]) lines.push(`stand-in: ${line}`);
+  const settled = await settle(client, namespaces);
+  problems.push(...settled.problems);
+  lines.push(...settled.summary);
+  return { env: env.name, problems, lines, seconds: (Date.now() - started) / 1000 };
+}
