@@ -14,7 +14,7 @@ import { launchChromium } from '../chromium.ts';
 import type { Drill, DrillOutcome } from '../drill.ts';
 import { checkWrites } from '../ledger.ts';
 import { describeFailures, SteadyLoad } from '../load.ts';
-import { LossyEdge } from '../stack/lossy-edge.ts';
+import { ResponseLoss } from '../stack/response-loss.ts';
 import { startSystem } from '../stack/system.ts';
 
 const CREATE_PATH = '/api/v1/projects';
@@ -57,12 +57,12 @@ export const lostResponse: Drill = {
   name: 'lost-response',
   title: 'The answer to a project create from the SPA is lost after the API committed',
   async run(context): Promise<DrillOutcome> {
-    const system = await startSystem(context);
-    const edge = new LossyEdge(context.repoRoot, system.api.origin);
+    const loss = new ResponseLoss();
+    const system = await startSystem(context, { edgeFaults: loss.faults });
+    const edge = system.edge;
     let load: SteadyLoad | undefined;
     let browser: Browser | undefined;
     try {
-      await edge.start();
       load = new SteadyLoad({ baseUrl: edge.url, projectId: system.projectId });
       load.start();
       browser = await launchChromium();
@@ -76,7 +76,7 @@ export const lostResponse: Drill = {
       const link = page.getByRole('link', { name, exact: true });
       // Healed as soon as the page saw a create go unanswered: Chromium's own immediate resends are dropped too, the
       // SPA's retry (React Query waits 1 s) goes through.
-      edge.dropAnswers(isProjectCreate, () => posts.unanswered > 0);
+      loss.dropAnswers(isProjectCreate, () => posts.unanswered > 0);
       await page.getByLabel('Project name').fill(name);
       const clickedAt = performance.now();
       await page.getByRole('button', { name: 'Create project' }).click();
@@ -108,7 +108,7 @@ export const lostResponse: Drill = {
 
       await load.stop();
       const ledger = await checkWrites(system.pg.url, system.projectId, load.acknowledged.keys());
-      const creates = edge.matched;
+      const creates = loss.matched;
       const dropped = creates.filter((request) => request.dropped).length;
       const keys = new Set(creates.map((request) => request.idempotencyKey));
 
@@ -162,7 +162,6 @@ export const lostResponse: Drill = {
     } finally {
       await browser?.close().catch(() => {});
       await load?.stop();
-      await edge.stop().catch(() => {});
       await system.stop();
     }
   },

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createEdgeServer, listen } from '@innovate/local/src/edge/server.ts';
+import { createEdgeServer, type EdgeOptions, listen } from '@innovate/local/src/edge/server.ts';
 
 export class CanaryEdge {
   private server: Server | undefined;
@@ -17,6 +17,8 @@ export class CanaryEdge {
   constructor(
     private readonly repoRoot: string,
     public stable: URL,
+    /** The edge's fault injection (off unless given), e.g. lost responses. */
+    private readonly faults?: EdgeOptions['faults'],
   ) {}
 
   /** Deterministic: of every 100 consecutive requests, exactly `canaryPercent` go to the canary. */
@@ -26,7 +28,11 @@ export class CanaryEdge {
   }
 
   async start(): Promise<void> {
-    const server = createEdgeServer({ staticDir: join(this.repoRoot, 'web', 'dist'), apiOrigin: () => this.pick() });
+    const server = createEdgeServer({
+      staticDir: join(this.repoRoot, 'web', 'dist'),
+      apiOrigin: () => this.pick(),
+      faults: this.faults,
+    });
     const port = await listen(server, 0);
     this.server = server;
     this.url = `http://127.0.0.1:${port}`;

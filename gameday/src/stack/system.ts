@@ -3,6 +3,7 @@
  * version behind the canary-splitting edge, and a project for the steady load to write into.
  */
 import { join } from 'node:path';
+import type { EdgeOptions } from '@innovate/local/src/edge/server.ts';
 import type { DrillContext } from '../drill.ts';
 import { createProject } from '../load.ts';
 import { DrillApi, migrate } from './api.ts';
@@ -16,6 +17,8 @@ export interface SystemOptions {
   /** More environment for `innovate-api migrate` (e.g. DB_APP_SECRET_FILE). */
   migrateEnv?: NodeJS.ProcessEnv;
   apiEnv?: NodeJS.ProcessEnv;
+  /** The edge's fault injection (off unless given). */
+  edgeFaults?: EdgeOptions['faults'];
   /** The DATABASE_URL the API gets, from the superuser URL (default: that URL). */
   apiDatabaseUrl?: (superuserUrl: string) => string;
 }
@@ -51,7 +54,7 @@ export async function startSystem(context: DrillContext, options: SystemOptions 
     stops.push(() => api.stop());
     await api.start();
     context.log('API ready');
-    const edge = new CanaryEdge(context.repoRoot, api.origin);
+    const edge = new CanaryEdge(context.repoRoot, api.origin, options.edgeFaults);
     stops.push(() => edge.stop());
     await edge.start();
     const projectId = await createProject(edge.url, `gameday ${context.workDir.split('/').pop()}`);

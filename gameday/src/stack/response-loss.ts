@@ -1,11 +1,10 @@
 /**
- * The local edge (the same server `make up` runs) with its response-dropping fault armed per drill: for a while,
- * requests that match reach the API, which answers and commits, and then the client's connection is reset instead of
- * the answer forwarded — responses lost on their way back.
+ * The local edge's response-dropping fault, armed per drill: requests that match reach the API, which answers and
+ * commits, and then the client's connection is reset instead of the answer forwarded — responses lost on their way
+ * back. Pass `faults` to the drill's edge (`startSystem({ edgeFaults })`).
  */
-import type { IncomingMessage, Server } from 'node:http';
-import { join } from 'node:path';
-import { createEdgeServer, listen } from '@innovate/local/src/edge/server.ts';
+import type { IncomingMessage } from 'node:http';
+import type { EdgeOptions } from '@innovate/local/src/edge/server.ts';
 
 export interface SeenRequest {
   /** Date.now() when the request reached the edge. */
@@ -17,18 +16,13 @@ export interface SeenRequest {
   dropped: boolean;
 }
 
-export class LossyEdge {
-  private server: Server | undefined;
+export class ResponseLoss {
   private match: (req: IncomingMessage) => boolean = () => false;
   private healed: () => boolean = () => true;
   /** Every request that matched the armed fault, dropped or not, in order. */
   readonly matched: SeenRequest[] = [];
-  url = '';
-
-  constructor(
-    private readonly repoRoot: string,
-    private readonly apiOrigin: URL,
-  ) {}
+  /** For the edge's options. */
+  readonly faults: NonNullable<EdgeOptions['faults']> = { dropResponse: (req) => this.decide(req) };
 
   /**
    * Breaks the way back for requests that match, until `healed()` turns true: the answers to every matching request
@@ -40,26 +34,6 @@ export class LossyEdge {
   dropAnswers(match: (req: IncomingMessage) => boolean, until: () => boolean): void {
     this.match = match;
     this.healed = until;
-  }
-
-  async start(): Promise<void> {
-    const server = createEdgeServer({
-      staticDir: join(this.repoRoot, 'web', 'dist'),
-      apiOrigin: this.apiOrigin,
-      faults: { dropResponse: (req) => this.decide(req) },
-    });
-    const port = await listen(server, 0);
-    this.server = server;
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    });
   }
 
   private decide(req: IncomingMessage): boolean {
