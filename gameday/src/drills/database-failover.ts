@@ -61,8 +61,9 @@ export const databaseFailover: Drill = {
       return {
         name: 'database-failover',
         summary:
-          `PostgreSQL was SIGKILLed under ${load.acknowledged.size} acknowledged idempotent writes, stayed down ` +
-          `${((restartAt - killedAt) / 1000).toFixed(1)} s, and restarted on the same endpoint with crash recovery.`,
+          `PostgreSQL was SIGKILLed under ${load.acknowledged.size} acknowledged idempotent writes, restarted ` +
+          `${((restartAt - killedAt) / 1000).toFixed(1)} s later on the same endpoint, and accepted connections again ` +
+          `after crash recovery, ${((backAt - killedAt) / 1000).toFixed(1)} s after the kill.`,
         requests: {
           sent: load.sent,
           failed: load.failedCount(),
@@ -75,7 +76,7 @@ export const databaseFailover: Drill = {
         recoverySeconds,
         dataLost: ledger.lost.length === 0 ? 'none' : `${ledger.lost.length} acknowledged writes`,
         figures: {
-          'database down (s)': ((backAt - killedAt) / 1000).toFixed(2),
+          'database unavailable, kill → accepting connections (s)': ((backAt - killedAt) / 1000).toFixed(2),
           'crash recovery until accepting connections (ms)': backAt - restartAt,
           'writes committed but never acknowledged to the client': ledger.presentButUnacknowledged,
           'failures by kind': describeFailures(load.failures).join('; ') || 'none',
