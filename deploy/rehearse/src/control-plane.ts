@@ -110,6 +110,10 @@ export async function startControlPlane(tools: Toolchain, name: string): Promise
         kubeAuthorization: true,
         kubeAdmission: true,
         disableQPSLimits: true,
+        // Streaming lists (watch with sendInitialEvents) need etcd's watch progress requests, which Debian's etcd
+        // 3.4 lacks: the server then fails kwok's watches, and kwok sees new pods late and never completes Job pods.
+        // Without the gate, clients fall back to list and watch.
+        kubeFeatureGates: 'WatchList=false',
       },
     }),
   );

@@ -70,6 +70,7 @@ export function addonCrds(tools: CrdTools): KubeObject[] {
     .slice(0, 16);
   const cached = join(tools.cache, `addons-${key}.yaml`);
   if (!existsSync(cached)) {
+    mkdirSync(tools.cache, { recursive: true });
     const parts: string[] = [];
     parts.push(execFileSync(join(tools.bin, 'crds'), ['embedded'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
     for (const source of GENERATED_SOURCES) {
@@ -78,8 +79,10 @@ export function addonCrds(tools: CrdTools): KubeObject[] {
         execFileSync(
           join(tools.bin, 'controller-gen'),
           [
-            // Descriptions dropped, as the add-ons' own CRD builds do (Argo CD's would exceed etcd's object limit).
-            'crd:crdVersions=v1,maxDescLen=0',
+            // Descriptions dropped, as the add-ons' own CRD builds do (Argo CD's would exceed etcd's object limit);
+            // the labels and annotations of embedded pod templates kept, as in their published CRDs (without
+            // this the server prunes a Rollout's template labels).
+            'crd:crdVersions=v1,maxDescLen=0,generateEmbeddedObjectMeta=true',
             ...source.packages.map((pkg) => `paths=${pkg}`),
             `output:crd:dir=${out}`,
           ],
@@ -92,7 +95,6 @@ export function addonCrds(tools: CrdTools): KubeObject[] {
       for (const file of readdirSync(out).sort()) parts.push(`---\n${readFileSync(join(out, file), 'utf8')}`);
       rmSync(out, { recursive: true, force: true });
     }
-    mkdirSync(tools.cache, { recursive: true });
     writeFileSync(cached, parts.join('\n'));
   }
   return yamlObjects(readFileSync(cached, 'utf8'), cached);

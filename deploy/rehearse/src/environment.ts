@@ -108,7 +108,13 @@ export async function rehearseEnvironment(
   lines.push(`Helm-chart Applications applied, charts not rendered: ${after.charts.join(', ')}`);
 
   const namespaces = [...new Set([...after.managed.values()].map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns && ns !== names.argocdNamespace))].sort();
-  for (const line of [...(await rolloutReplicaSets(client, namespaces)), ...(await cronJobRuns(client, namespaces))]) lines.push(`stand-in: ${line}`);
+  for (const standIn of [rolloutReplicaSets, cronJobRuns]) {
+    try {
+      for (const line of await standIn(client, namespaces)) lines.push(`stand-in: ${line}`);
+    } catch (error) {
+      problems.push(`stand-in ${standIn.name}: ${(error as Error).message}`);
+    }
+  }
   const settled = await settle(client, namespaces);
   problems.push(...settled.problems);
   lines.push(...settled.summary);

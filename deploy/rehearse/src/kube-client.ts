@@ -85,7 +85,7 @@ export class KubeClient {
           key: this.credentials.key,
           headers: {
             accept: 'application/json',
-            ...(payload === undefined ? {} : { 'content-type': contentType }),
+            ...(payload === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
           },
         },
         (res) => {
@@ -176,7 +176,8 @@ export class KubeClient {
   async list<T = KubeObject>(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<T[]> {
     const query = labelSelector ? `?${new URLSearchParams({ labelSelector })}` : '';
     const answer = await this.call<{ items: T[] }>('GET', `${await this.path(apiVersion, kind, namespace)}${query}`);
-    return answer.items;
+    // List items carry no apiVersion and kind of their own.
+    return answer.items.map((item) => ({ ...item, apiVersion, kind }));
   }
 
   async create(object: KubeObject): Promise<KubeObject> {

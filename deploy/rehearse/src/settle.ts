@@ -28,6 +28,7 @@ interface Pdb extends KubeObject {
 }
 
 const SETTLE_MS = 20_000;
+const HPA_SETTLE_MS = 45_000;
 
 function selectorString(selector: Pdb['spec']['selector']): string {
   const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
@@ -114,16 +115,20 @@ export async function settle(client: KubeClient, namespaces: string[]): Promise<
     }
 
     for (const hpa of await client.list<KubeObject & { status?: { conditions?: Condition[] } }>('autoscaling/v2', 'HorizontalPodAutoscaler', namespace)) {
+      let able: Condition | undefined;
       try {
-        await waitFor(`HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name}`, SETTLE_MS, async () => {
+        // kube-controller-manager resets its discovery cache every 30 s: a CRD kind may be unknown to the HPA
+        // controller until then, so only the answer after that window counts.
+        await waitFor(`HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name}`, HPA_SETTLE_MS, async () => {
           const live = await client.get<typeof hpa>('autoscaling/v2', 'HorizontalPodAutoscaler', hpa.metadata.name, namespace);
-          const able = live?.status?.conditions?.find((c) => c.type === 'AbleToScale');
-          if (able?.status === 'False') throw new Error(`${able.reason}: ${able.message}`);
+          able = live?.status?.conditions?.find((c) => c.type === 'AbleToScale');
           return able?.status === 'True' ? true : undefined;
         });
         summary.push(`HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name}: AbleToScale`);
       } catch (error) {
-        problems.push(`HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name} cannot scale its target: ${(error as Error).message}`);
+        problems.push(
+          `HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name} cannot scale its target: ${able ? `${able.reason}: ${able.message}` : (error as Error).message}`,
+        );
       }
     }
   }

@@ -33,6 +33,16 @@ export async function rolloutReplicaSets(client: KubeClient, namespaces: string[
     }
     const hpas = await client.list<Hpa>('autoscaling/v2', 'HorizontalPodAutoscaler', namespace);
     for (const rollout of rollouts) {
+      // The Rollouts controller's first act: a Rollout without replicas gets 1, or the HPA cannot read its scale.
+      if (rollout.spec.replicas === undefined) {
+        await client.call(
+          'PATCH',
+          `${await client.path(rollout.apiVersion, rollout.kind, namespace, rollout.metadata.name)}?fieldManager=rollouts-controller`,
+          { spec: { replicas: 1 } },
+          'application/merge-patch+json',
+        );
+        created.push(`Rollout ${namespace}/${rollout.metadata.name}: spec.replicas defaulted to 1`);
+      }
       const template = rollout.spec.template;
       if (!template) continue;
       const hpa = hpas.find((h) => h.spec.scaleTargetRef.kind === 'Rollout' && h.spec.scaleTargetRef.name === rollout.metadata.name);
