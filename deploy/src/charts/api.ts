@@ -204,12 +204,18 @@ export class ApiChart extends RenderedChart {
       },
     });
 
-    // maxUnavailable (not minAvailable) so a one-replica dev environment can still be drained.
+    // maxUnavailable (not minAvailable) so a one-replica dev environment can still be drained. The server pods only:
+    // the migration Job's and purge CronJob's pods share app.kubernetes.io/name, and a budget over pods of a Job
+    // (no scale subresource) fails its sync with disruptionsAllowed 0, which blocks every drain (ADR 0110).
     this.add<IPodDisruptionBudget>({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: { name: API.name, namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      spec: {
+        maxUnavailable: 1,
+        selector: { matchLabels: { ...selector, 'app.kubernetes.io/component': 'server' } },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
     });
 
     const migrationDatabase = migrationDatabaseAccess();
