@@ -65,4 +65,4 @@ test-rehearse: deps-node deps-rehearse ## rehearsal type check, unit tests, the 
 	cd deploy && $(REHEARSE_ENV) npx vitest run --root rehearse
 	$(MAKE) rehearse
 
-#TEST_TARGETS += test-rehearse
+TEST_TARGETS += test-rehearse

@@ -4,14 +4,11 @@
  * Kubernetes Go modules) and the kwok controller that plays the kubelet of simulated nodes. Every process is
  * kwokctl's child; `stop()` (also on SIGINT/SIGTERM and on exit) deletes the cluster, which ends them all.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { type Credentials, readKubeconfig } from './kube-client.ts';
-
-const run = promisify(execFile);
 
 /** Paths of the built tools; `make rehearse` passes them in the environment. */
 export interface Toolchain {
@@ -127,15 +124,28 @@ export async function startControlPlane(tools: Toolchain, name: string): Promise
     },
   };
   running.add(plane);
+  let creating: ChildProcess | undefined;
+  const stopCluster = plane.stop;
+  // Stopped while kwokctl is still creating (Ctrl-C, another environment failed): end kwokctl too.
+  plane.stop = () => {
+    creating?.kill('SIGTERM');
+    stopCluster();
+  };
   try {
-    await run(kwokctl, ['create', 'cluster', '--name', name, '--config', configFile, '--wait', '60s', '--quiet-pull'], {
-      env: kwokctlEnv(tools),
-      timeout: 120_000,
+    await new Promise<void>((resolvePromise, reject) => {
+      creating = execFile(
+        kwokctl,
+        ['create', 'cluster', '--name', name, '--config', configFile, '--wait', '60s', '--quiet-pull'],
+        { env: kwokctlEnv(tools), timeout: 120_000 },
+        (error, _stdout, stderr) =>
+          error ? reject(new Error(stderr.trim().split('\n').slice(-3).join('\n') || error.message)) : resolvePromise(),
+      );
     });
   } catch (error) {
     plane.stop();
-    const detail = error as { stderr?: string; message: string };
-    throw new Error(`kwokctl create cluster ${name} failed: ${(detail.stderr || detail.message).trim()}`);
+    throw new Error(`kwokctl create cluster ${name} failed: ${(error as Error).message}`);
+  } finally {
+    creating = undefined;
   }
   plane.credentials = readKubeconfig(plane.kubeconfig);
   return plane;

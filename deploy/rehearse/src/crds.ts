@@ -60,7 +60,7 @@ function yamlObjects(text: string, source: string): KubeObject[] {
   return parseObjects(text, source).filter((o) => o.kind === 'CustomResourceDefinition');
 }
 
-/** Embedded and controller-gen CRDs: generated once per go.sum, then read from the cache (~0.1 s). */
+/** Embedded and controller-gen CRDs: generated once per go.sum (~15 s), then read from the cache. */
 export function addonCrds(tools: CrdTools): KubeObject[] {
   const key = createHash('sha256')
     .update(readFileSync(join(tools.module, 'go.sum')))
@@ -68,7 +68,7 @@ export function addonCrds(tools: CrdTools): KubeObject[] {
     .update(JSON.stringify(GENERATED_SOURCES))
     .digest('hex')
     .slice(0, 16);
-  const cached = join(tools.cache, `addons-${key}.yaml`);
+  const cached = join(tools.cache, `addons-${key}.json`);
   if (!existsSync(cached)) {
     mkdirSync(tools.cache, { recursive: true });
     const parts: string[] = [];
@@ -86,7 +86,12 @@ export function addonCrds(tools: CrdTools): KubeObject[] {
             ...source.packages.map((pkg) => `paths=${pkg}`),
             `output:crd:dir=${out}`,
           ],
-          { cwd: tools.module, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOFLAGS: '-mod=readonly' } },
+          {
+            cwd: tools.module,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, GOFLAGS: '-mod=readonly' },
+          },
         );
       } catch (error) {
         const detail = error as { stderr?: string; message: string };
@@ -95,9 +100,10 @@ export function addonCrds(tools: CrdTools): KubeObject[] {
       for (const file of readdirSync(out).sort()) parts.push(`---\n${readFileSync(join(out, file), 'utf8')}`);
       rmSync(out, { recursive: true, force: true });
     }
-    writeFileSync(cached, parts.join('\n'));
+    // Cached as JSON: parsing 3 MB of YAML takes seconds, JSON milliseconds.
+    writeFileSync(cached, JSON.stringify(yamlObjects(parts.join('\n'), 'generated CRDs')));
   }
-  return yamlObjects(readFileSync(cached, 'utf8'), cached);
+  return JSON.parse(readFileSync(cached, 'utf8')) as KubeObject[];
 }
 
 /** Gatekeeper's constraint CRDs for the ConstraintTemplates in `templatesYaml` (one render's policies file). */
@@ -109,7 +115,10 @@ export function constraintCrds(tools: CrdTools, templatesYaml: string): KubeObje
     const input = join(tools.cache, `templates-${key}.yaml`);
     writeFileSync(input, templatesYaml);
     try {
-      writeFileSync(cached, execFileSync(join(tools.bin, 'crds'), ['constraints', input], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+      writeFileSync(
+        cached,
+        execFileSync(join(tools.bin, 'crds'), ['constraints', input], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+      );
     } catch (error) {
       const detail = error as { stderr?: string; message: string };
       throw new Error(`Gatekeeper constraint CRDs: ${(detail.stderr || detail.message).trim()}`);

@@ -85,7 +85,9 @@ export class KubeClient {
           key: this.credentials.key,
           headers: {
             accept: 'application/json',
-            ...(payload === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
           },
         },
         (res) => {
@@ -135,7 +137,8 @@ export class KubeClient {
       throw error;
     }
     for (const r of list.resources) {
-      if (!r.name.includes('/')) this.resources.set(`${apiVersion}/${r.kind}`, { plural: r.name, namespaced: r.namespaced });
+      if (!r.name.includes('/'))
+        this.resources.set(`${apiVersion}/${r.kind}`, { plural: r.name, namespaced: r.namespaced });
     }
     const found = this.resources.get(key);
     if (!found) throw new KubeError(404, 'NotServed', `${apiVersion} serves no kind ${kind}`);
@@ -164,7 +167,12 @@ export class KubeClient {
     return await this.call('PATCH', `${path}?${query}`, object, 'application/apply-patch+yaml');
   }
 
-  async get<T = KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+  async get<T = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+  ): Promise<T | undefined> {
     try {
       return await this.call<T>('GET', await this.path(apiVersion, kind, namespace, name));
     } catch (error) {
@@ -173,7 +181,12 @@ export class KubeClient {
     }
   }
 
-  async list<T = KubeObject>(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<T[]> {
+  async list<T = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+    labelSelector?: string,
+  ): Promise<T[]> {
     const query = labelSelector ? `?${new URLSearchParams({ labelSelector })}` : '';
     const answer = await this.call<{ items: T[] }>('GET', `${await this.path(apiVersion, kind, namespace)}${query}`);
     // List items carry no apiVersion and kind of their own.

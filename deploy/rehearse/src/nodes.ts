@@ -42,7 +42,11 @@ export function allowed(requirements: Requirement[], key: string, all: readonly 
   return values;
 }
 
-function node(name: string, labels: Record<string, string>, taints: { key: string; value?: string; effect: string }[]): KubeObject {
+function node(
+  name: string,
+  labels: Record<string, string>,
+  taints: { key: string; value?: string; effect: string }[],
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -86,6 +90,8 @@ export function simulatedNodes(nodePools: KubeObject[], zones: string[], system:
   }
   // The managed node group: on-demand arm64 (t4g), one node per zone.
   for (const zone of zones)
-    nodes.push(node(`system-${zone}`, { [system.label.key]: system.label.value, [ARCH]: 'arm64', [ZONE]: zone }, [system.taint]));
+    nodes.push(
+      node(`system-${zone}`, { [system.label.key]: system.label.value, [ARCH]: 'arm64', [ZONE]: zone }, [system.taint]),
+    );
   return nodes;
 }

@@ -54,7 +54,10 @@ export function previousRenderCommit(repo: string): string {
     const source = atCommit(repo, commit);
     const theirs = source.files().sort();
     const ours = current.files().sort();
-    return theirs.length === ours.length && theirs.every((path, i) => path === ours[i] && source.read(path) === current.read(path));
+    return (
+      theirs.length === ours.length &&
+      theirs.every((path, i) => path === ours[i] && source.read(path) === current.read(path))
+    );
   };
   const commits = git(repo, ['log', '--format=%H', '--', RENDERED_ROOT]).split('\n').filter(Boolean);
   for (const commit of commits) if (!same(commit)) return commit;
@@ -79,7 +82,10 @@ export function folderObjects(source: RenderSource, folder: string, recurse = fa
   const prefix = `${folder.replace(/\/$/, '')}/`;
   return source
     .files()
-    .filter((path) => path.startsWith(prefix) && /\.ya?ml$/.test(path) && (recurse || !path.slice(prefix.length).includes('/')))
+    .filter(
+      (path) =>
+        path.startsWith(prefix) && /\.ya?ml$/.test(path) && (recurse || !path.slice(prefix.length).includes('/')),
+    )
     .sort()
     .flatMap((path) => parseObjects(source.read(path), path));
 }

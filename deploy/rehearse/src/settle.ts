@@ -23,8 +23,19 @@ interface Pod extends KubeObject {
 
 interface Pdb extends KubeObject {
   metadata: KubeObject['metadata'] & { generation?: number };
-  spec: { selector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } };
-  status?: { observedGeneration?: number; disruptionsAllowed?: number; currentHealthy?: number; expectedPods?: number; conditions?: Condition[] };
+  spec: {
+    selector?: {
+      matchLabels?: Record<string, string>;
+      matchExpressions?: { key: string; operator: string; values?: string[] }[];
+    };
+  };
+  status?: {
+    observedGeneration?: number;
+    disruptionsAllowed?: number;
+    currentHealthy?: number;
+    expectedPods?: number;
+    conditions?: Condition[];
+  };
 }
 
 const SETTLE_MS = 20_000;
@@ -42,20 +53,25 @@ function selectorString(selector: Pdb['spec']['selector']): string {
   return parts.join(',');
 }
 
-const ready = (pod: Pod) => pod.status?.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-const owners = (pod: Pod) => (pod.metadata.ownerReferences ?? []).map((o) => `${o.kind} ${o.name}`).join(', ') || 'no owner';
+const ready = (pod: Pod) =>
+  pod.status?.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+const owners = (pod: Pod) =>
+  (pod.metadata.ownerReferences ?? []).map((o) => `${o.kind} ${o.name}`).join(', ') || 'no owner';
 
 async function events(client: KubeClient, namespace: string, kind: string, name: string): Promise<string> {
-  const list = await client.list<KubeObject & { involvedObject: { kind: string; name: string }; reason: string; message: string }>(
-    'v1',
-    'Event',
-    namespace,
+  const list = await client.list<
+    KubeObject & { involvedObject: { kind: string; name: string }; reason: string; message: string }
+  >('v1', 'Event', namespace);
+  const mine = list.filter(
+    (e) => e.involvedObject.kind === kind && e.involvedObject.name === name && e.reason.startsWith('Failed'),
   );
-  const mine = list.filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name && e.reason.startsWith('Failed'));
   return mine.map((e) => `${e.reason}: ${e.message}`).slice(-1)[0] ?? '';
 }
 
-export async function settle(client: KubeClient, namespaces: string[]): Promise<{ problems: string[]; summary: string[] }> {
+export async function settle(
+  client: KubeClient,
+  namespaces: string[],
+): Promise<{ problems: string[]; summary: string[] }> {
   const problems: string[] = [];
   const summary: string[] = [];
   for (const namespace of namespaces) {
@@ -68,7 +84,9 @@ export async function settle(client: KubeClient, namespaces: string[]): Promise<
     try {
       pods = await waitFor(`pods of ${namespace} to be scheduled`, SETTLE_MS, async () => {
         const list = await client.list<Pod>('v1', 'Pod', namespace);
-        const placed = list.every((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True'));
+        const placed = list.every((p) =>
+          p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True'),
+        );
         return placed && list.length >= workloads.length ? list : undefined;
       });
     } catch {
@@ -77,10 +95,14 @@ export async function settle(client: KubeClient, namespaces: string[]): Promise<
     for (const pod of pods) {
       const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
       if (scheduled?.status !== 'True')
-        problems.push(`Pod ${namespace}/${pod.metadata.name} (${owners(pod)}) cannot be scheduled on the NodePools' nodes: ${scheduled?.message ?? 'not scheduled'}`);
+        problems.push(
+          `Pod ${namespace}/${pod.metadata.name} (${owners(pod)}) cannot be scheduled on the NodePools' nodes: ${scheduled?.message ?? 'not scheduled'}`,
+        );
     }
     for (const workload of workloads) {
-      const hasPods = pods.some((p) => p.metadata.ownerReferences?.some((o) => o.kind === workload.kind && o.name === workload.metadata.name));
+      const hasPods = pods.some((p) =>
+        p.metadata.ownerReferences?.some((o) => o.kind === workload.kind && o.name === workload.metadata.name),
+      );
       if (!hasPods) {
         const why = await events(client, namespace, workload.kind, workload.metadata.name);
         problems.push(`${workload.kind} ${namespace}/${workload.metadata.name} created no pod${why ? `: ${why}` : ''}`);
@@ -101,7 +123,9 @@ export async function settle(client: KubeClient, namespaces: string[]): Promise<
           if (!observed || running.length === 0 || !running.every(ready)) return undefined;
           return (last?.status?.disruptionsAllowed ?? 0) > 0 ? true : undefined;
         });
-        summary.push(`PodDisruptionBudget ${namespace}/${pdb.metadata.name}: disruptionsAllowed ${last?.status?.disruptionsAllowed}`);
+        summary.push(
+          `PodDisruptionBudget ${namespace}/${pdb.metadata.name}: disruptionsAllowed ${last?.status?.disruptionsAllowed}`,
+        );
       } catch {
         const condition = last?.status?.conditions?.find((c) => c.type === 'DisruptionAllowed');
         const running = selected.filter((p) => p.status?.phase === 'Running');
@@ -110,17 +134,28 @@ export async function settle(client: KubeClient, namespaces: string[]): Promise<
             `PodDisruptionBudget ${namespace}/${pdb.metadata.name}: disruptionsAllowed ${last?.status?.disruptionsAllowed ?? 0} while its ${running.length} running pods are ready (${condition?.reason ?? '?'}: ${condition?.message ?? ''}); selects ${selected.map((p) => `${p.metadata.name} (${owners(p)})`).join('; ')}`,
           );
         else
-          problems.push(`PodDisruptionBudget ${namespace}/${pdb.metadata.name}: selects no running, ready pod (selector ${selector})`);
+          problems.push(
+            `PodDisruptionBudget ${namespace}/${pdb.metadata.name}: selects no running, ready pod (selector ${selector})`,
+          );
       }
     }
 
-    for (const hpa of await client.list<KubeObject & { status?: { conditions?: Condition[] } }>('autoscaling/v2', 'HorizontalPodAutoscaler', namespace)) {
+    for (const hpa of await client.list<KubeObject & { status?: { conditions?: Condition[] } }>(
+      'autoscaling/v2',
+      'HorizontalPodAutoscaler',
+      namespace,
+    )) {
       let able: Condition | undefined;
       try {
         // kube-controller-manager resets its discovery cache every 30 s: a CRD kind may be unknown to the HPA
         // controller until then, so only the answer after that window counts.
         await waitFor(`HorizontalPodAutoscaler ${namespace}/${hpa.metadata.name}`, HPA_SETTLE_MS, async () => {
-          const live = await client.get<typeof hpa>('autoscaling/v2', 'HorizontalPodAutoscaler', hpa.metadata.name, namespace);
+          const live = await client.get<typeof hpa>(
+            'autoscaling/v2',
+            'HorizontalPodAutoscaler',
+            hpa.metadata.name,
+            namespace,
+          );
           able = live?.status?.conditions?.find((c) => c.type === 'AbleToScale');
           return able?.status === 'True' ? true : undefined;
         });

@@ -11,7 +11,11 @@ import type { KubeClient, KubeObject } from './kube-client.ts';
 
 interface Rollout extends KubeObject {
   metadata: KubeObject['metadata'] & { uid: string };
-  spec: { replicas?: number; selector: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> }; spec: unknown } };
+  spec: {
+    replicas?: number;
+    selector: { matchLabels?: Record<string, string> };
+    template?: { metadata?: { labels?: Record<string, string> }; spec: unknown };
+  };
 }
 
 interface Hpa extends KubeObject {
@@ -19,7 +23,14 @@ interface Hpa extends KubeObject {
 }
 
 const owner = (object: KubeObject & { metadata: { uid?: string } }) => [
-  { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true },
+  {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+    uid: object.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  },
 ];
 
 export async function rolloutReplicaSets(client: KubeClient, namespaces: string[]): Promise<string[]> {
@@ -45,7 +56,9 @@ export async function rolloutReplicaSets(client: KubeClient, namespaces: string[
       }
       const template = rollout.spec.template;
       if (!template) continue;
-      const hpa = hpas.find((h) => h.spec.scaleTargetRef.kind === 'Rollout' && h.spec.scaleTargetRef.name === rollout.metadata.name);
+      const hpa = hpas.find(
+        (h) => h.spec.scaleTargetRef.kind === 'Rollout' && h.spec.scaleTargetRef.name === rollout.metadata.name,
+      );
       const replicas = hpa?.spec.minReplicas ?? rollout.spec.replicas ?? 1;
       const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10);
       const labels = { ...template.metadata?.labels, 'rollouts-pod-template-hash': hash };
@@ -68,7 +81,12 @@ export async function rolloutReplicaSets(client: KubeClient, namespaces: string[
 
 interface CronJob extends KubeObject {
   metadata: KubeObject['metadata'] & { uid: string };
-  spec: { jobTemplate: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown } };
+  spec: {
+    jobTemplate: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: unknown;
+    };
+  };
 }
 
 export async function cronJobRuns(client: KubeClient, namespaces: string[]): Promise<string[]> {
@@ -84,7 +102,10 @@ export async function cronJobRuns(client: KubeClient, namespaces: string[]): Pro
           name,
           namespace,
           labels: cronJob.spec.jobTemplate.metadata?.labels,
-          annotations: { ...cronJob.spec.jobTemplate.metadata?.annotations, 'cronjob.kubernetes.io/instantiate': 'manual' },
+          annotations: {
+            ...cronJob.spec.jobTemplate.metadata?.annotations,
+            'cronjob.kubernetes.io/instantiate': 'manual',
+          },
           ownerReferences: owner(cronJob),
         },
         spec: cronJob.spec.jobTemplate.spec,

@@ -66,7 +66,9 @@ export function phaseOf(object: KubeObject): Phase | 'Skip' {
   const phases = hook.split(',').map((h) => h.trim());
   if (phases.includes('Skip')) return 'Skip';
   for (const phase of ['PreSync', 'Sync', 'PostSync'] as const) if (phases.includes(phase)) return phase;
-  throw new Error(`${describe(object)}: hook "${hook}" is not one the rehearsal replays (PreSync, Sync, PostSync, Skip)`);
+  throw new Error(
+    `${describe(object)}: hook "${hook}" is not one the rehearsal replays (PreSync, Sync, PostSync, Skip)`,
+  );
 }
 
 function kindRank(kind: string): number {

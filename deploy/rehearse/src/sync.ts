@@ -42,7 +42,9 @@ async function runHookJob(client: KubeClient, app: string, job: KubeObject): Pro
       name,
       namespace,
     );
-    const done = live?.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    const done = live?.status?.conditions?.find(
+      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    );
     return done ? `${done.type}${done.message ? `: ${done.message}` : ''}` : undefined;
   });
   return state.startsWith('Complete') ? undefined : `${app}: PreSync ${describe(job)} ${state}`;
@@ -73,7 +75,10 @@ async function syncApplication(
       if (!object.metadata.namespace && destination && (await client.namespaced(object.apiVersion, object.kind)))
         object.metadata.namespace = destination;
       const isHook = step.phase !== 'Sync';
-      if (isHook && (object.metadata.annotations?.[HOOK_DELETE_POLICY] ?? 'BeforeHookCreation').includes('BeforeHookCreation')) {
+      if (
+        isHook &&
+        (object.metadata.annotations?.[HOOK_DELETE_POLICY] ?? 'BeforeHookCreation').includes('BeforeHookCreation')
+      ) {
         const { apiVersion, kind, metadata } = object;
         await client.delete(apiVersion, kind, metadata.name, metadata.namespace);
         await waitFor(`${app}: old hook ${describe(object)} to be deleted`, 30_000, async () =>
@@ -143,7 +148,11 @@ export async function syncRender(
  * after the timeout (a finalizer nobody removes, a namespace that cannot empty) is one Argo CD would have to prune
  * by force: a problem.
  */
-export async function prune(client: KubeClient, before: SyncResult, after: SyncResult): Promise<{ pruned: string[]; problems: string[] }> {
+export async function prune(
+  client: KubeClient,
+  before: SyncResult,
+  after: SyncResult,
+): Promise<{ pruned: string[]; problems: string[] }> {
   const gone = [...before.managed].filter(([key]) => !after.managed.has(key)).map(([, object]) => object);
   const problems: string[] = [];
   for (const object of gone.reverse()) {

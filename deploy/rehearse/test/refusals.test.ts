@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolchainFromEnv } from '../src/control-plane.ts';
-import { crdToolsFromEnv } from '../src/crds.ts';
-import { type Cluster, startCluster } from '../src/environment.ts';
+import { addonCrds, crdToolsFromEnv } from '../src/crds.ts';
+import { type Cluster, prepareCluster, startPlane } from '../src/environment.ts';
 import type { KubeObject } from '../src/kube-client.ts';
 import { folderObjects, workingTree } from '../src/render-source.ts';
 
@@ -24,7 +24,11 @@ const renderedClass = platform.find((o) => o.kind === 'EC2NodeClass') as Json;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  cluster = await startCluster(toolchainFromEnv(), crdToolsFromEnv(REPO), 'rehearse-refusals');
+  // Karpenter's CRDs only: the others take most of a full install's time and no case here needs them.
+  const karpenter = addonCrds(crdToolsFromEnv(REPO)).filter((crd) =>
+    /\.karpenter\.(sh|k8s\.aws)$/.test(crd.metadata.name),
+  );
+  cluster = await prepareCluster(await startPlane(toolchainFromEnv(), 'rehearse-refusals'), karpenter);
 });
 afterAll(() => cluster?.plane.stop());
 
@@ -68,7 +72,9 @@ describe('the live API server refuses what the Karpenter CRDs forbid', () => {
     ],
     [
       "an empty 'In'",
-      pool((s) => s.template.spec.requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: [] })),
+      pool((s) =>
+        s.template.spec.requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: [] }),
+      ),
       "requirements with operator 'In' must have a value",
     ],
     [

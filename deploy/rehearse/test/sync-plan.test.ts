@@ -61,7 +61,9 @@ describe('simulated nodes', () => {
   });
 
   it('gives the rendered NodePool both architectures, spot and on-demand, in three zones, plus system nodes', () => {
-    const pools = folderObjects(render, 'deploy/rendered/components/prod/platform').filter((o) => o.kind === 'NodePool');
+    const pools = folderObjects(render, 'deploy/rendered/components/prod/platform').filter(
+      (o) => o.kind === 'NodePool',
+    );
     const nodes = simulatedNodes(pools, ['z-a', 'z-b', 'z-c'], {
       label: { key: 'role', value: 'system' },
       taint: { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' },
@@ -70,7 +72,9 @@ describe('simulated nodes', () => {
     const combos = new Set(
       labels
         .filter((l) => l['karpenter.sh/nodepool'])
-        .map((l) => `${l['kubernetes.io/arch']}/${l['karpenter.sh/capacity-type']}/${l['topology.kubernetes.io/zone']}`),
+        .map(
+          (l) => `${l['kubernetes.io/arch']}/${l['karpenter.sh/capacity-type']}/${l['topology.kubernetes.io/zone']}`,
+        ),
     );
     expect(combos.size).toBe(12);
     expect(labels.filter((l) => l.role === 'system')).toHaveLength(3);
