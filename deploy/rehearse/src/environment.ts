@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedEnvironment } from '@innovate/config';
 import { type ControlPlane, startControlPlane, type Toolchain } from './control-plane.ts';
-import { addonCrds, type CrdTools, constraintCrds } from './crds.ts';
+import { type CrdTools, constraintCrds } from './crds.ts';
 import { KubeClient, type KubeObject } from './kube-client.ts';
 import { simulatedNodes } from './nodes.ts';
 import { folderObjects, type RenderSource } from './render-source.ts';
