@@ -29,7 +29,7 @@ async function ensureNamespace(client: KubeClient, name: string): Promise<void> 
 
 function refusal(app: string, object: KubeObject, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const immutable = /immutable/i.test(message) ? ' (immutable field)' : '';
+  const immutable = /immutable|may not change once set|cannot be changed/i.test(message) ? ' (immutable field)' : '';
   return `${app}: ${describe(object)} refused${immutable}: ${message}`;
 }
 
@@ -94,6 +94,8 @@ async function syncApplication(
       }
     } catch (error) {
       result.problems.push(refusal(app, object, error));
+      // Still wanted: a refused object is a failed sync, never something to prune.
+      if (step.phase === 'Sync') result.managed.set(objectKey(object), object);
     }
   }
   await closeWave();
