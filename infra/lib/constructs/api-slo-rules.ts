@@ -8,6 +8,7 @@
  */
 import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
 import { stringify } from 'yaml';
+import { runbookUrl } from '../runbooks.ts';
 
 /** Labels the collector adds to every scraped series (relabel rules in deploy/src/charts/addons.ts). */
 export const SCRAPE_LABELS = ['namespace', 'pod', 'job', 'instance', 'rollouts_pod_template_hash'] as const;
@@ -59,9 +60,7 @@ export function apiSloRules(environment: ResolvedEnvironment, organization: Orga
   const { slo } = environment.observability;
   const ns = `namespace="${environment.names.apiNamespace}"`;
   const user = `${ns},route!~"${OPS_ROUTES.join('|')}"`;
-  const { githubOwner, githubRepo, branch } = organization.git;
-  const runbook = (alert: string) =>
-    `https://github.com/${githubOwner}/${githubRepo}/blob/${branch}/${runbookPath(alert)}`;
+  const runbook = (alert: string) => runbookUrl(organization, runbookPath(alert));
   const budget = 1 - slo.availabilityTarget;
   const errorRatio = (window: string) =>
     `sum(rate(http_requests_total{${user},status=~"5.."}[${window}])) / sum(rate(http_requests_total{${user}}[${window}]))`;

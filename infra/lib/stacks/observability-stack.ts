@@ -1,7 +1,10 @@
 /**
  * observability: Amazon Managed Prometheus (metrics the ADOT collector remote-writes), Amazon Managed Grafana
  * (Identity Center sign-in), the container log group, the alarm topic and alarms, the API's SLO alerting rules and
- * alert manager in AMP, and the X-Ray sampling rule.
+ * alert manager in AMP.
+ *
+ * No X-Ray sampling rule: traces are sampled once, in the API's OpenTelemetry SDK, at the ratio config sets
+ * (`observability.traceSampleRatio`); X-Ray's rules only steer X-Ray SDKs and remote samplers, which nothing here runs.
  *
  * Deployed before the cluster: the cluster's Pod Identity roles are scoped to this workspace and log group.
  */
@@ -11,16 +14,12 @@ import * as grafana from 'aws-cdk-lib/aws-grafana';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiSloAlerting } from '../constructs/api-slo-alerting.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
-
-/** Share of requests X-Ray samples after the first one each second (the reservoir). */
-export const XRAY_FIXED_RATE = 0.05;
 
 export class ObservabilityStack extends Stack {
   readonly prometheus: aps.CfnWorkspace;
@@ -94,6 +93,7 @@ export class ObservabilityStack extends Stack {
       databaseIdentifier: names.databaseInstanceIdentifier,
       ...(env.database.readReplica ? { replicaIdentifier: `${names.databaseInstanceIdentifier}-replica` } : {}),
       environment: env,
+      organization: props.organization,
     });
 
     // SLO alerts on the API's own metrics (p99 per route, error-budget burn, saturation, readiness; ADR 0027).
@@ -103,22 +103,6 @@ export class ObservabilityStack extends Stack {
       organization: props.organization,
       alarmTopic: this.alarmTopic,
       ...(paging ? { pagingTopic: paging } : {}),
-    });
-
-    new xray.CfnSamplingRule(this, 'ApiSampling', {
-      samplingRule: {
-        ruleName: `${names.prefix}-api`.slice(0, 32),
-        priority: 100,
-        fixedRate: XRAY_FIXED_RATE,
-        reservoirSize: 1,
-        serviceName: '*',
-        serviceType: '*',
-        host: '*',
-        httpMethod: '*',
-        urlPath: '/api/*',
-        resourceArn: '*',
-        version: 1,
-      },
     });
   }
 }
