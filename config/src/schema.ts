@@ -205,6 +205,12 @@ export const observabilitySchema = z.strictObject({
   alarmEmail: z.email(),
   paging: z.boolean(),
   slo: sloSchema,
+  /**
+   * Share of root requests the API traces (a parent-based ratio sampler in the API's OpenTelemetry SDK, the only
+   * place that samples): a request whose caller sent a sampled `traceparent` is traced regardless. Also prices
+   * X-Ray in the cost model (traces recorded = API requests × this share).
+   */
+  traceSampleRatio: z.number().min(0).max(1),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

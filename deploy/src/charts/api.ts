@@ -314,6 +314,8 @@ function apiContainer(ctx: DeployContext, command: string[], database: DatabaseA
       { name: 'DB_SSLMODE', value: 'verify-full' },
       { name: 'DB_SSLROOTCERT', value: API.rdsCaBundle },
       { name: 'OTEL_SERVICE_NAME', value: `${ctx.env.tags.app}-api` },
+      // The one place that samples traces (the API's SDK, parent-based); the collector forwards every span it gets.
+      { name: 'TRACE_SAMPLE_RATIO', value: String(ctx.env.observability.traceSampleRatio) },
       {
         name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
         value: `http://${ADOT_COLLECTOR.name}.${ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace}:${ADOT_COLLECTOR.otlpHttpPort}`,
