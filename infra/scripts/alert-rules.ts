@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
 import { stringify } from 'yaml';
 import { apiSloRuleTests } from '../lib/alert-rule-tests/api-slo-cases.ts';
@@ -82,8 +82,8 @@ function promtoolTest(promtool: string): number {
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       console.log(`promtool: ${name}: rules valid, every rule test passed (${seconds} s)`);
     } catch (error) {
-      const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-      console.error(`promtool: ${name}: FAILED\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`);
+      const { message, stdout, stderr } = error as { message: string; stdout?: Buffer; stderr?: Buffer };
+      console.error(`promtool: ${name}: FAILED (${message})\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`);
       failed += 1;
     }
   }
@@ -96,7 +96,8 @@ const [command, argument] = process.argv.slice(2);
 const commands: Record<string, () => number> = {
   write,
   check,
-  test: () => promtoolTest(argument ?? 'promtool'),
+  // A path is resolved here: promtool runs inside each environment's folder.
+  test: () => promtoolTest(argument?.includes('/') ? resolve(argument) : (argument ?? 'promtool')),
 };
 const run = command ? commands[command] : undefined;
 if (!run) {

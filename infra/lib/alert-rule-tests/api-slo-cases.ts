@@ -146,9 +146,9 @@ export function apiSloRuleTests(
   const burn = (window: string) => fired(rule('ApiErrorBudgetBurn', window));
   const burnTests: TestGroup[] = [
     {
-      name: `ApiErrorBudgetBurn: a ${2 * fast.factor}x burn fires both windows after 2m`,
+      name: `ApiErrorBudgetBurn: a ${1.5 * fast.factor}x burn fires both windows after 2m`,
       interval: '1m',
-      input_series: [...errorTraffic(Math.min(1, 2 * fast.factor * budget), 30), ready(30)],
+      input_series: [...errorTraffic(Math.min(1, 1.5 * fast.factor * budget), 30), ready(30)],
       alert_rule_test: [
         { eval_time: '1m', alertname: 'ApiErrorBudgetBurn', exp_alerts: [] },
         { eval_time: '10m', alertname: 'ApiErrorBudgetBurn', exp_alerts: [burn(fast.long), burn(slow.long)] },
