@@ -211,6 +211,18 @@ export const observabilitySchema = z.strictObject({
    * X-Ray in the cost model (traces recorded = API requests × this share).
    */
   traceSampleRatio: z.number().min(0).max(1),
+  /**
+   * Endpoint of the environment's Amazon Managed Grafana workspace, which AWS names after the workspace id: known
+   * only after the observability stack's first deploy (its `Grafana` output). Until set, the Grafana Operator has no
+   * instance to provision the generated dashboards into (they are rendered, and wait).
+   */
+  grafanaWorkspaceUrl: z
+    .string()
+    .regex(
+      /^https:\/\/g-[a-z0-9]+\.grafana-workspace\.[a-z0-9-]+\.amazonaws\.com$/,
+      'expected https://g-<id>.grafana-workspace.<region>.amazonaws.com',
+    )
+    .nullable(),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

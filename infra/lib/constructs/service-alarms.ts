@@ -17,6 +17,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alarmRunbookPath, runbookUrl } from '../runbooks.ts';
+import { ALARM_THRESHOLDS } from './alarm-thresholds.ts';
 
 export interface ServiceAlarmsProps {
   /** Every alarm notifies this topic (e-mail). */
@@ -33,17 +34,7 @@ export interface ServiceAlarmsProps {
   organization: OrganizationConfig;
 }
 
-/** Thresholds, derived from config where the config defines the quantity. */
-export const ALARM_THRESHOLDS = {
-  databaseCpuPercent: 80,
-  /** Alarm when less than this share of the allocated storage is free (autoscaling storage also kicks in near 10%). */
-  freeStorageShare: 0.1,
-  replicaLagSeconds: 60,
-  /** 5xx answers from the API targets per minute. */
-  alb5xxPerMinute: 10,
-  /** Seconds, worst per-minute average target response time. */
-  albTargetResponseSeconds: 1,
-} as const;
+export { ALARM_THRESHOLDS } from './alarm-thresholds.ts';
 
 /** Alarms that mean users are hurting now (or will be within hours): these page where paging is on (spec §8). */
 export const PAGING_ALARMS = ['Alb5xx', 'AlbLatency', 'DatabaseFreeStorage'] as const;

@@ -8,7 +8,7 @@
  *
  * Deployed before the cluster: the cluster's Pod Identity roles are scoped to this workspace and log group.
  */
-import { RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import * as grafana from 'aws-cdk-lib/aws-grafana';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -67,7 +67,7 @@ export class ObservabilityStack extends Stack {
         iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchReadOnlyAccess'),
       ],
     });
-    new grafana.CfnWorkspace(this, 'Grafana', {
+    const grafanaWorkspace = new grafana.CfnWorkspace(this, 'Grafana', {
       name: names.prefix,
       description: `Innovate ${env.name} dashboards`,
       accountAccessType: 'CURRENT_ACCOUNT',
@@ -76,6 +76,15 @@ export class ObservabilityStack extends Stack {
       roleArn: grafanaRole.roleArn,
       dataSources: ['PROMETHEUS', 'CLOUDWATCH', 'XRAY'],
       notificationDestinations: ['SNS'],
+    });
+    // The Grafana Operator provisions the generated dashboards into this workspace (deploy/src/charts/dashboards.ts):
+    // its endpoint goes into config `observability.grafanaWorkspaceUrl`, a service account token into this secret.
+    new CfnOutput(this, 'GrafanaWorkspaceUrl', { value: `https://${grafanaWorkspace.attrEndpoint}` });
+    new secretsmanager.Secret(this, 'GrafanaOperatorToken', {
+      secretName: names.grafanaOperatorTokenSecretName,
+      description:
+        'Amazon Managed Grafana service account token (key "token") for the Grafana Operator; random until set',
+      generateSecretString: { secretStringTemplate: JSON.stringify({}), generateStringKey: 'token' },
     });
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
