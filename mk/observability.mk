@@ -22,3 +22,16 @@ test-alert-rules: deps-node deps-promtool check-alert-rules ## promtool check + 
 	cd infra && npx tsx scripts/alert-rules.ts test $(PROMTOOL)
 
 TEST_TARGETS += test-alert-rules
+
+# ---- The local view: `make up OBSERVABILITY=1` also runs Prometheus (Debian's package) on 127.0.0.1, scraping the
+# API and evaluating infra/alert-rules/dev/, and draws the generated dashboards' panels as PNGs (ADR 0134).
+.PHONY: deps-prometheus
+deps-prometheus:
+	@command -v prometheus >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
+ifeq ($(OBSERVABILITY),1)
+up: deps-prometheus deps-chromium
+endif
+
+# The local tests start Debian's Prometheus and draw panels with Chromium.
+test-local: deps-prometheus deps-chromium
