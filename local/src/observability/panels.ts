@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 
 const run = promisify(execFile);
 const WIDTH = 800;
@@ -16,18 +17,10 @@ const MARGIN = { left: 70, right: 20, top: 36, bottom: 60 };
 const COLORS = ['#3274d9', '#e02f44', '#56a64b', '#ff9830', '#a352cc', '#8ab8ff', '#f2cc0c', '#73bf69'];
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** The part of a Grafana panel model the renderer reads (the foundation SDK's JSON). */
-export interface PanelModel {
-  type: string;
-  title?: string;
-  datasource?: { type?: string };
-  targets?: { expr?: string; legendFormat?: string }[];
-  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps?: { value: number | null }[] } } };
-}
-export interface DashboardModel {
-  uid?: string;
-  title?: string;
-  panels?: PanelModel[];
+/** A Prometheus query of a panel (the SDK types targets as the generic `Dataquery`). */
+interface PrometheusTarget {
+  expr?: string;
+  legendFormat?: string;
 }
 
 export interface Line {
@@ -119,7 +112,7 @@ async function queryRange(prometheusUrl: string, expr: string, minutes: number):
   return (await response.json()) as RangeResult;
 }
 
-function threshold(panel: PanelModel): number | undefined {
+function threshold(panel: Panel): number | undefined {
   const value = panel.fieldConfig?.defaults?.thresholds?.steps?.[1]?.value;
   return typeof value === 'number' ? value : undefined;
 }
@@ -133,18 +126,19 @@ export interface RenderedPanels {
 /** Draws every Prometheus panel of `dashboards` over the last `minutes`; PNG when Chromium is there, else SVG. */
 export async function renderPanels(
   prometheusUrl: string,
-  dashboards: DashboardModel[],
+  dashboards: Dashboard[],
   outDir: string,
   minutes = 30,
 ): Promise<RenderedPanels> {
   mkdirSync(outDir, { recursive: true });
   const result: RenderedPanels = { files: [], empty: [] };
   for (const dashboard of dashboards) {
-    for (const [index, panel] of (dashboard.panels ?? []).entries()) {
+    for (const [index, item] of (dashboard.panels ?? []).entries()) {
+      const panel = item as Panel;
       if (panel.type !== 'timeseries' || panel.datasource?.type !== 'prometheus') continue;
       const name = `${dashboard.uid}-${String(index).padStart(2, '0')}`;
       const lines: Line[] = [];
-      for (const target of panel.targets ?? []) {
+      for (const target of (panel.targets ?? []) as PrometheusTarget[]) {
         if (!target.expr) continue;
         const answer = await queryRange(prometheusUrl, target.expr, minutes);
         for (const series of answer.data?.result ?? []) {
