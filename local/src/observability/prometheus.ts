@@ -66,6 +66,8 @@ export function prometheusCommand(
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=2d',
+      // Its start-up chatter would drown the API's lines in make up's output; warnings and errors still show.
+      '--log.level=warn',
     ],
   };
 }
