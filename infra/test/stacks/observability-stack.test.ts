@@ -18,6 +18,9 @@ describe('observability: AMP workspace and Managed Grafana with Identity Center'
       DataSources: Match.arrayWith(['PROMETHEUS', 'CLOUDWATCH', 'XRAY']),
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: names.ampEndpointSecretName });
+    // The Grafana Operator's token (deploy/src/charts/dashboards.ts) and the workspace URL a person copies to config.
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: names.grafanaOperatorTokenSecretName });
+    template.hasOutput('GrafanaWorkspaceUrl', {});
   });
 });
 
