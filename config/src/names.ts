@@ -67,6 +67,12 @@ export interface EnvironmentNames {
    * the CDK side publishes it here and External Secrets brings it to the ADOT collector and the canary analysis.
    */
   ampEndpointSecretName: string;
+  /**
+   * Secrets Manager secret holding a service account token of the Managed Grafana workspace (key `token`), with
+   * which the Grafana Operator provisions the generated dashboards and data sources. Its value is set by a person
+   * (AMG tokens expire; docs/deployment.md); the CDK side creates the secret, External Secrets syncs it.
+   */
+  grafanaOperatorTokenSecretName: string;
   /** CloudWatch log group the cluster's log shipper writes container logs to (created by the CDK side). */
   containerLogGroupName: string;
   /**
@@ -178,6 +184,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     albSecurityGroupName: `${prefix}-alb-origin`,
     originVerifyWebAclName: `${prefix}-origin-verify`,
     ampEndpointSecretName: `${prefix}/observability/amp-endpoint`,
+    grafanaOperatorTokenSecretName: `${prefix}/observability/grafana-operator-token`,
     containerLogGroupName: `/${org.tags.app}/${env.name}/eks/containers`,
     vpcName: `${prefix}-vpc`,
     // Signer profile names allow letters, digits and underscores only.

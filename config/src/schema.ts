@@ -205,6 +205,24 @@ export const observabilitySchema = z.strictObject({
   alarmEmail: z.email(),
   paging: z.boolean(),
   slo: sloSchema,
+  /**
+   * Share of root requests the API traces (a parent-based ratio sampler in the API's OpenTelemetry SDK, the only
+   * place that samples): a request whose caller sent a sampled `traceparent` is traced regardless. Also prices
+   * X-Ray in the cost model (traces recorded = API requests × this share).
+   */
+  traceSampleRatio: z.number().min(0).max(1),
+  /**
+   * Endpoint of the environment's Amazon Managed Grafana workspace, which AWS names after the workspace id: known
+   * only after the observability stack's first deploy (its `Grafana` output). Until set, the Grafana Operator has no
+   * instance to provision the generated dashboards into (they are rendered, and wait).
+   */
+  grafanaWorkspaceUrl: z
+    .string()
+    .regex(
+      /^https:\/\/g-[a-z0-9]+\.grafana-workspace\.[a-z0-9-]+\.amazonaws\.com$/,
+      'expected https://g-<id>.grafana-workspace.<region>.amazonaws.com',
+    )
+    .nullable(),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -218,6 +218,22 @@ export function usageLines(
       lines.push(priced(prices, grafana, 'Grafana viewers', 'usage', 'grafana.viewer.month', usage.grafanaViewers));
     },
   );
+  // Traces reach X-Ray from the collector in the cluster; the API sampled them (config traceSampleRatio), so the
+  // volume is API requests × that share. Nothing else in an environment sends traces.
+  const sampleRatio = account.env?.observability.traceSampleRatio;
+  if (sampleRatio !== undefined && has('AWS::EKS::Cluster')) {
+    const tracesMillions = usage.requestsMillions * usage.apiRequestShare * sampleRatio;
+    lines.push(
+      priced(
+        prices,
+        owner('X-Ray traces'),
+        `X-Ray traces recorded (${sampleRatio} of API requests sampled)`,
+        'usage',
+        'xray.traces-recorded.million',
+        tracesMillions,
+      ),
+    );
+  }
   const databases = resources.filter((r) => r.resource.Type === 'AWS::RDS::DBInstance');
   // Automated backups (and their free allowance) belong to the primary instances, not to read replicas.
   const primaries = databases.filter((r) => r.resource.Properties?.SourceDBInstanceIdentifier === undefined);

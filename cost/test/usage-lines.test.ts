@@ -100,6 +100,15 @@ describe('usage lines', () => {
     expect(byItem(lines, 'Grafana viewers')).toBeCloseTo(3 * 5, 6);
   });
 
+  it("X-Ray traces recorded: API requests × the environment's trace sample ratio, per million, with a cluster", () => {
+    const usage = { requestsMillions: 10, apiRequestShare: 0.5 };
+    const ratio = config.environment('staging').observability.traceSampleRatio;
+    expect(ratio).toBeLessThan(1);
+    const lines = usageLines({ C: r('AWS::EKS::Cluster') }, usage, STAGING_ACCOUNT);
+    expect(byItem(lines, 'X-Ray traces')).toBeCloseTo(10 * 0.5 * ratio * 5, 6);
+    expect(byItem(usageLines({ L: r('AWS::Logs::LogGroup') }, usage, STAGING_ACCOUNT), 'X-Ray')).toBe(0);
+  });
+
   it('RDS backup beyond the allocated storage, and DR copies where config enables them (staging)', () => {
     const db = r('AWS::RDS::DBInstance', { DBInstanceClass: 'db.t4g.medium', AllocatedStorage: '20' });
     const lines = usageLines({ D: db }, { backupGB: 50, drCopyGB: 20, drSnapshotGB: 30 }, STAGING_ACCOUNT);

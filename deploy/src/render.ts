@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import type { KubeObject, RenderedChart } from './chart.ts';
 import { ApiChart } from './charts/api.ts';
 import { ApiBaseChart } from './charts/api-base.ts';
+import { DashboardsChart } from './charts/dashboards.ts';
 import { GitOpsChart } from './charts/gitops.ts';
 import { PlatformChart } from './charts/platform.ts';
 import { PoliciesChart } from './charts/policies.ts';
@@ -34,6 +35,7 @@ export function buildCharts(ctx: DeployContext): RenderedChart[] {
     new GitOpsChart(app, ctx),
     new PoliciesChart(app, ctx),
     new PlatformChart(app, ctx),
+    new DashboardsChart(app, ctx),
     new ApiBaseChart(app, ctx),
     new ApiChart(app, ctx),
   ];

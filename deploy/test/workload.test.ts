@@ -205,7 +205,8 @@ describe.each(envs)('%s: Argo CD', (envName) => {
 
   it('pins every Helm chart to an exact version', () => {
     for (const app of apps.filter((a) => a.spec.source.chart)) {
-      expect(app.spec.source.targetRevision, app.metadata.name).toMatch(/^\d+\.\d+\.\d+$/);
+      // Exact versions only; the Grafana Operator's chart versions carry a leading `v` (v5.18.0).
+      expect(app.spec.source.targetRevision, app.metadata.name).toMatch(/^v?\d+\.\d+\.\d+$/);
     }
   });
 
@@ -281,7 +282,7 @@ describe('the API reads every setting the render gives it', () => {
   const rollout = (find(objectsOf('prod'), 'Rollout', 'api') as Json[])[0];
   const names: string[] = rollout.spec.template.spec.containers[0].env
     .map((e: Json) => e.name)
-    .filter((name: string) => /^(API|DB|DATABASE)_/.test(name));
+    .filter((name: string) => /^(API|DB|DATABASE|TRACE)_/.test(name));
 
   it.each(names)('%s', (name) => {
     expect(fields).toContain(name);
@@ -303,6 +304,19 @@ describe('the telemetry path the NetworkPolicies and the API assume', () => {
       (e: Json) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT',
     );
     expect(endpoint.value).toBe(`http://${values.fullnameOverride}.${adot.spec.destination.namespace}:4318`);
+  });
+
+  it.each(envs)('%s: the API samples traces at the configured ratio, and nothing else samples', (name) => {
+    const objects = objectsOf(name) as Json[];
+    const env: Json[] = (find(objects, 'Rollout', 'api') as Json[])[0].spec.template.spec.containers[0].env;
+    const ratio = env.filter((e) => e.name === 'TRACE_SAMPLE_RATIO');
+    expect(ratio).toEqual([
+      { name: 'TRACE_SAMPLE_RATIO', value: String(config.environment(name).observability.traceSampleRatio) },
+    ]);
+    expect(env.map((e) => e.name)).not.toContain('OTEL_TRACES_SAMPLER');
+    const collector = (find(objects, 'Application', 'adot-collector') as Json[])[0].spec.source.helm.valuesObject;
+    expect(Object.keys(collector.config.processors)).toEqual(['batch']);
+    expect(collector.config.service.pipelines.traces.processors).toEqual(['batch']);
   });
 
   it('scrapes annotated pods and keeps the canary label the analysis queries', () => {

@@ -15,6 +15,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createEdgeServer, listen } from './edge/server.ts';
+import { ObservabilitySettingsError, observabilityEnabled } from './observability/prometheus.ts';
+import { startObservability } from './observability/start.ts';
 import { type Child, startChild } from './supervisor/child.ts';
 import { CHILDREN_FILE, ChildRegistry } from './supervisor/child-registry.ts';
 import { CLUSTER_DIR, claimDataDir, stopLeftovers } from './supervisor/leftovers.ts';
@@ -25,7 +27,7 @@ import { readSettings, SettingsError } from './supervisor/settings.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const API_DIR = join(REPO_ROOT, 'api');
-const NAMES = ['up', 'postgres', 'migrate', 'api', 'edge'] as const;
+const NAMES = ['up', 'postgres', 'migrate', 'api', 'edge', 'prometheus'] as const;
 type Name = (typeof NAMES)[number];
 
 const prefix = prefixer(NAMES, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
@@ -122,6 +124,7 @@ async function startPostgres(dataDir: string): Promise<string> {
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env, REPO_ROOT);
+  const observability = observabilityEnabled(process.env);
   if (!existsSync(join(settings.webDistDir, 'index.html'))) {
     throw new StartError(
       `the SPA is not built (${join(settings.webDistDir, 'index.html')} is missing): run make up, or make web-build`,
@@ -191,6 +194,19 @@ async function main(): Promise<void> {
   );
   if (stopping) return;
 
+  if (observability) {
+    const where = await startObservability({
+      apiTarget: apiOrigin.host,
+      dataDir: settings.dataDir,
+      spawn: (command, args) => spawnNamed('prometheus', command, args, REPO_ROOT, process.env),
+      say: (line) => say('prometheus', line),
+    }).catch((error: Error) => {
+      throw new StartError(error.message);
+    });
+    say('up', `Prometheus (scraping the API, evaluating the AMP rules): ${where.prometheus}`);
+    say('up', `dashboard panels (PNG, redrawn every minute): ${where.panels}`);
+  }
+  if (stopping) return;
   say('up', 'ready: open the URL below (Ctrl-C stops everything)');
   process.stdout.write(`http://127.0.0.1:${edgePort}\n`);
 
@@ -242,7 +258,8 @@ process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 
 main().catch((error: unknown) => {
-  const message = error instanceof StartError || error instanceof SettingsError ? error.message : String(error);
+  const known = [StartError, SettingsError, ObservabilitySettingsError].some((kind) => error instanceof kind);
+  const message = known ? (error as Error).message : String(error);
   process.stderr.write(`make up: ${message}\n`);
   void shutdown(1);
 });

@@ -36,7 +36,7 @@ def create_app(
     # Request id, trace id, latency metric and access line for every response (ADR 0096).
     app.wsgi_app = RequestEnvelope(app.wsgi_app)  # type: ignore[method-assign]
     metrics.instrument_pool(engine, settings.db_pool_size)
-    tracing.instrument(app, engine)
+    tracing.instrument(app, engine, settings.trace_sample_ratio)
     register_problem_handlers(app)
     _register_blueprints(app)
     return app

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     api_graceful_timeout_seconds: int = Field(25, ge=1, le=600)
     api_keepalive_seconds: int = Field(75, ge=0, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Share of root requests traced when tracing exports (config `observability.traceSampleRatio`, rendered into
+    # TRACE_SAMPLE_RATIO); a caller's sampled `traceparent` is followed regardless (parent-based).
+    trace_sample_ratio: float = Field(1.0, ge=0, le=1)
 
     @model_validator(mode="after")
     def _database_is_configured(self) -> Self:

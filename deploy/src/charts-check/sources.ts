@@ -111,6 +111,10 @@ export const CHART_SOURCES: Record<string, ChartSourceEntry> = {
     notChecked:
       'opentelemetry-helm-charts tags releases as opentelemetry-collector-0.122.6, not a semantic version: not on the Go module proxy',
   },
+  'grafana-operator': {
+    notChecked:
+      'published as an OCI chart only (ghcr.io/grafana/helm-charts); its values are two standard keys (tolerations, resources)',
+  },
   'fluent-bit': {
     notChecked:
       'fluent/helm-charts tags releases as fluent-bit-0.47.9, not a semantic version: not on the Go module proxy',

@@ -182,6 +182,19 @@ export const ADDONS: AddonSpec[] = [
     values: (ctx) => adotValues(ctx),
   },
   {
+    // Provisions the generated dashboards and data sources into Managed Grafana (charts/dashboards.ts, ADR 0131).
+    name: 'grafana-operator',
+    repoURL: 'ghcr.io/grafana/helm-charts',
+    chart: 'grafana-operator',
+    version: 'v5.18.0',
+    wave: 1,
+    namespace: () => 'grafana-operator',
+    values: (ctx) => ({
+      tolerations: systemTolerations(ctx),
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    }),
+  },
+  {
     name: 'fluent-bit',
     repoURL: 'https://fluent.github.io/helm-charts',
     chart: 'fluent-bit',
@@ -286,6 +299,8 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
       create: true,
       rules: [
         { apiGroups: [''], resources: ['pods', 'nodes', 'endpoints', 'services'], verbs: ['get', 'list', 'watch'] },
+        // The kubelets' cAdvisor metrics, read through the API server's node proxy (container CPU and memory).
+        { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
       ],
     },
     image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: 'v0.43.2' },
@@ -341,6 +356,46 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
                   {
                     source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'],
                     target_label: 'rollouts_pod_template_hash',
+                  },
+                ],
+              },
+              {
+                // Karpenter's controller metrics (nodes, NodePool usage against limits, node claims) for the
+                // Cluster dashboard; its Service exposes them on the port named http-metrics.
+                job_name: 'karpenter',
+                kubernetes_sd_configs: [
+                  { role: 'endpoints', namespaces: { names: [identity(ctx, 'karpenter').namespace] } },
+                ],
+                relabel_configs: [
+                  {
+                    source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'],
+                    action: 'keep',
+                    regex: 'karpenter;http-metrics',
+                  },
+                ],
+              },
+              {
+                // Container CPU and memory from each kubelet's cAdvisor through the API server (no node port
+                // opened); only the two series the dashboards use are kept, to keep AMP samples (cost) small.
+                job_name: 'kubelet-cadvisor',
+                scheme: 'https',
+                kubernetes_sd_configs: [{ role: 'node' }],
+                authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+                tls_config: { ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' },
+                relabel_configs: [
+                  { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+                  {
+                    source_labels: ['__meta_kubernetes_node_name'],
+                    target_label: '__metrics_path__',
+                    regex: '(.+)',
+                    replacement: '/api/v1/nodes/$$1/proxy/metrics/cadvisor',
+                  },
+                ],
+                metric_relabel_configs: [
+                  {
+                    source_labels: ['__name__'],
+                    action: 'keep',
+                    regex: 'container_cpu_usage_seconds_total|container_memory_working_set_bytes',
                   },
                 ],
               },

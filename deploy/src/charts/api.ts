@@ -320,6 +320,8 @@ function apiContainer(ctx: DeployContext, command: string[], database: DatabaseA
       { name: 'DB_SSLMODE', value: 'verify-full' },
       { name: 'DB_SSLROOTCERT', value: API.rdsCaBundle },
       { name: 'OTEL_SERVICE_NAME', value: `${ctx.env.tags.app}-api` },
+      // The one place that samples traces (the API's SDK, parent-based); the collector forwards every span it gets.
+      { name: 'TRACE_SAMPLE_RATIO', value: String(ctx.env.observability.traceSampleRatio) },
       {
         name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
         value: `http://${ADOT_COLLECTOR.name}.${ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace}:${ADOT_COLLECTOR.otlpHttpPort}`,
@@ -343,14 +345,30 @@ function apiContainer(ctx: DeployContext, command: string[], database: DatabaseA
 }
 
 /**
+ * The canary analysis' two queries over a selector of one side's pods: the AnalysisTemplate asks them of the
+ * canary, the generated Canary dashboard (deploy/src/dashboards/) of canary and stable side by side.
+ */
+export function analysisQueries(selector: string): { successRate: string; p99Latency: string } {
+  const { requestsTotal, requestDurationBucket, statusLabel } = API_METRICS;
+  const requests = (s: string) => `sum(rate(${requestsTotal}{${s}}[2m]))`;
+  return {
+    // No canary series at all gives an empty vector and no request in the window gives NaN (0/0): both stay
+    // no data (Inconclusive); nothing like `or vector(1)` invents a value. Requests without any non-5xx
+    // series are a true 0, not missing data: the numerator falls back to the denominator times 0, which is
+    // itself empty when there was no request.
+    successRate: `(${requests(`${selector},${statusLabel}!~"5.."`)} or (${requests(selector)} * 0)) / ${requests(selector)}`,
+    p99Latency: `histogram_quantile(0.99, sum by (le) (rate(${requestDurationBucket}{${selector}}[2m])))`,
+  };
+}
+
+/**
  * Success rate and p99 latency of the canary's own pods, from AMP over SigV4 (the Argo Rollouts controller's
  * Pod Identity role allows aps:QueryMetrics). Two failed measurements abort the rollout; traffic returns to stable.
  * A measurement passes only on a measured value (ADR 0104): no series or NaN is Inconclusive (two of them pause the
  * rollout for a person), and a query error is an Error (three in a row abort it). Nothing promotes on missing data.
  */
 function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<string, string>): IAnalysisTemplate {
-  const canary = `namespace="${namespace}",rollouts_pod_template_hash="{{args.canary-hash}}"`;
-  const { requestsTotal, requestDurationBucket, statusLabel } = API_METRICS;
+  const canary = analysisQueries(`namespace="${namespace}",rollouts_pod_template_hash="{{args.canary-hash}}"`);
   const prometheus = (query: string) => ({
     address: '{{args.amp-endpoint}}',
     query,
@@ -373,7 +391,6 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
     // which aborts the rollout like a failure (the controller's default would wait for the fifth).
     consecutiveErrorLimit: 2,
   };
-  const requests = (selector: string) => `sum(rate(${requestsTotal}{${selector}}[2m]))`;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',
@@ -391,15 +408,7 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
           count: 3,
           ...limits,
           ...gate(`>= ${API_METRICS.minSuccessRate}`, `< ${API_METRICS.minSuccessRate}`),
-          // No canary series at all gives an empty vector and no request in the window gives NaN (0/0): both stay
-          // no data (Inconclusive); nothing like `or vector(1)` invents a value. Requests without any non-5xx
-          // series are a true 0, not missing data: the numerator falls back to the denominator times 0, which is
-          // itself empty when there was no request.
-          provider: {
-            prometheus: prometheus(
-              `(${requests(`${canary},${statusLabel}!~"5.."`)} or (${requests(canary)} * 0)) / ${requests(canary)}`,
-            ),
-          },
+          provider: { prometheus: prometheus(canary.successRate) },
         },
         {
           name: 'p99-latency',
@@ -408,11 +417,7 @@ function analysisTemplate(ctx: DeployContext, namespace: string, labels: Record<
           ...limits,
           // +Inf (the quantile lies beyond the largest bucket) is a measured value and fails the gate.
           ...gate(`<= ${API_METRICS.maxP99Seconds}`, `> ${API_METRICS.maxP99Seconds}`),
-          provider: {
-            prometheus: prometheus(
-              `histogram_quantile(0.99, sum by (le) (rate(${requestDurationBucket}{${canary}}[2m])))`,
-            ),
-          },
+          provider: { prometheus: prometheus(canary.p99Latency) },
         },
       ],
     },

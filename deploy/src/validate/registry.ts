@@ -6,6 +6,12 @@
  * skipped.
  */
 import { CONSTRAINT_TEMPLATE_API_VERSION } from '../models/gatekeeper.ts';
+import {
+  GRAFANA_OPERATOR_API_VERSION,
+  Grafana,
+  GrafanaDashboard,
+  GrafanaDatasource,
+} from '../models/grafana-operator.ts';
 import { RATIFY_API_VERSION, Verifier } from '../models/ratify.ts';
 
 /** A model class of kubernetes-models: `new Model(obj).validate()` throws on schema errors. */
@@ -46,6 +52,9 @@ export const ALLOWED_API_VERSIONS: Record<string, string[]> = {
 
 /** Gatekeeper kinds: typed by deploy's own models (no npm package ships them). */
 export const GATEKEEPER_TYPES_MODULE = './src/models/gatekeeper.ts';
+
+/** Grafana Operator kinds: typed by deploy's own models of the fields we render. */
+export const GRAFANA_OPERATOR_TYPES_MODULE = './src/models/grafana-operator.ts';
 
 /** Ratify kinds: typed by deploy's own model of the pinned chart's CRD. */
 export const RATIFY_TYPES_MODULE = './src/models/ratify.ts';
@@ -99,5 +108,15 @@ export async function loadRegistry(extraApiVersions: Record<string, string[]> = 
     typeModule: RATIFY_TYPES_MODULE,
     typeName: 'IVerifier',
   });
+  // The Grafana Operator's objects (dashboards provisioned into Managed Grafana): deploy's own models.
+  for (const model of [Grafana, GrafanaDatasource, GrafanaDashboard]) {
+    registry.set(registryKey(GRAFANA_OPERATOR_API_VERSION, model.kind), {
+      apiVersion: GRAFANA_OPERATOR_API_VERSION,
+      kind: model.kind,
+      model,
+      typeModule: GRAFANA_OPERATOR_TYPES_MODULE,
+      typeName: `I${model.kind}`,
+    });
+  }
   return registry;
 }

@@ -8,6 +8,7 @@
  */
 import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
 import { stringify } from 'yaml';
+import { runbookUrl } from '../runbooks.ts';
 
 /** Labels the collector adds to every scraped series (relabel rules in deploy/src/charts/addons.ts). */
 export const SCRAPE_LABELS = ['namespace', 'pod', 'job', 'instance', 'rollouts_pod_template_hash'] as const;
@@ -55,23 +56,38 @@ function decimal(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
-export function apiSloRules(environment: ResolvedEnvironment, organization: OrganizationConfig): RuleGroups {
-  const { slo } = environment.observability;
+/**
+ * The SLO signals as PromQL, each the left-hand side of an alert and a panel of the generated dashboards
+ * (deploy/src/dashboards/): one definition, so a graph and the alert about it never disagree.
+ */
+export function sloQueries(environment: ResolvedEnvironment) {
   const ns = `namespace="${environment.names.apiNamespace}"`;
   const user = `${ns},route!~"${OPS_ROUTES.join('|')}"`;
-  const { githubOwner, githubRepo, branch } = organization.git;
-  const runbook = (alert: string) =>
-    `https://github.com/${githubOwner}/${githubRepo}/blob/${branch}/${runbookPath(alert)}`;
+  return {
+    namespace: ns,
+    userTraffic: user,
+    p99ByRoute: (window = '5m') =>
+      `histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{${user}}[${window}])))`,
+    rateByRoute: (window = '5m') => `sum by (route) (rate(http_request_duration_seconds_count{${user}}[${window}]))`,
+    errorRatio: (window: string) =>
+      `sum(rate(http_requests_total{${user},status=~"5.."}[${window}])) / sum(rate(http_requests_total{${user}}[${window}]))`,
+    poolSaturationByPod: `sum by (pod) (db_pool_checked_out{${ns}}) / sum by (pod) (db_pool_size{${ns}})`,
+    // Pods counted by the series each API pod exports; kube-state-metrics is not collected (yet).
+    podCount: `count(count by (pod) (db_pool_size{${ns}}))`,
+    readyAnswers: `sum(rate(http_requests_total{${ns},route="${READINESS_ROUTE}",status="200"}[2m]))`,
+  };
+}
+
+export function apiSloRules(environment: ResolvedEnvironment, organization: OrganizationConfig): RuleGroups {
+  const { slo } = environment.observability;
+  const q = sloQueries(environment);
+  const runbook = (alert: string) => runbookUrl(organization, runbookPath(alert));
   const budget = 1 - slo.availabilityTarget;
-  const errorRatio = (window: string) =>
-    `sum(rate(http_requests_total{${user},status=~"5.."}[${window}])) / sum(rate(http_requests_total{${user}}[${window}]))`;
 
   const rules: AlertRule[] = [
     {
       alert: 'ApiLatencyP99High',
-      expr:
-        `histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{${user}}[5m]))) > ${slo.p99LatencySeconds}` +
-        ` and on (route) sum by (route) (rate(http_request_duration_seconds_count{${user}}[5m])) > ${MIN_ROUTE_RATE_PER_SECOND}`,
+      expr: `${q.p99ByRoute()} > ${slo.p99LatencySeconds} and on (route) ${q.rateByRoute()} > ${MIN_ROUTE_RATE_PER_SECOND}`,
       for: '10m',
       labels: { severity: 'critical' },
       annotations: {
@@ -83,7 +99,7 @@ export function apiSloRules(environment: ResolvedEnvironment, organization: Orga
     ...BURN_RATE_WINDOWS.map(
       ({ long, short, factor }): AlertRule => ({
         alert: 'ApiErrorBudgetBurn',
-        expr: `(${errorRatio(long)}) > ${decimal(factor * budget)} and (${errorRatio(short)}) > ${decimal(factor * budget)}`,
+        expr: `(${q.errorRatio(long)}) > ${decimal(factor * budget)} and (${q.errorRatio(short)}) > ${decimal(factor * budget)}`,
         for: '2m',
         labels: { severity: 'critical', window: long },
         annotations: {
@@ -95,7 +111,7 @@ export function apiSloRules(environment: ResolvedEnvironment, organization: Orga
     ),
     {
       alert: 'ApiDbPoolSaturated',
-      expr: `sum by (pod) (db_pool_checked_out{${ns}}) / sum by (pod) (db_pool_size{${ns}}) > ${slo.dbPoolSaturation}`,
+      expr: `${q.poolSaturationByPod} > ${slo.dbPoolSaturation}`,
       for: '10m',
       labels: { severity: 'warning' },
       annotations: {
@@ -105,9 +121,8 @@ export function apiSloRules(environment: ResolvedEnvironment, organization: Orga
       },
     },
     {
-      // Pods counted by the series each API pod exports; kube-state-metrics is not collected (yet).
       alert: 'ApiAtMaxReplicas',
-      expr: `count(count by (pod) (db_pool_size{${ns}})) >= ${environment.api.maxReplicas}`,
+      expr: `${q.podCount} >= ${environment.api.maxReplicas}`,
       for: '15m',
       labels: { severity: 'warning' },
       annotations: {
@@ -120,7 +135,7 @@ export function apiSloRules(environment: ResolvedEnvironment, organization: Orga
       // kubelet probes /readyz on every pod every few seconds: no 200 from it anywhere means no pod is a ready
       // target, and no series at all (no pod scraped) counts as zero.
       alert: 'ApiNoReadyTargets',
-      expr: `(sum(rate(http_requests_total{${ns},route="${READINESS_ROUTE}",status="200"}[2m])) or vector(0)) == 0`,
+      expr: `(${q.readyAnswers} or vector(0)) == 0`,
       for: '3m',
       labels: { severity: 'critical' },
       annotations: {

@@ -6,13 +6,18 @@
  * (which ends in a random id) cannot be known here. Its alarms are CloudWatch Metrics Insights queries over the
  * account's `AWS/ApplicationELB` metrics, one time series per load balancer: each environment account runs exactly
  * one internet-facing ALB (the API's), so the alarm follows it through re-creation without any ARN copied by hand.
+ *
+ * Every alarm's description ends with its runbook's URL (docs/runbooks/<alarm name without the prefix>.md), which
+ * the e-mail and the page carry.
  */
-import type { ResolvedEnvironment } from '@innovate/config';
+import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { alarmRunbookPath, runbookUrl } from '../runbooks.ts';
+import { ALARM_THRESHOLDS } from './alarm-thresholds.ts';
 
 export interface ServiceAlarmsProps {
   /** Every alarm notifies this topic (e-mail). */
@@ -25,29 +30,23 @@ export interface ServiceAlarmsProps {
   replicaIdentifier?: string;
   /** Sizes the thresholds: storage, and the connection ceiling the API's pools can reach. */
   environment: ResolvedEnvironment;
+  /** The repository whose docs/runbooks/ each alarm links. */
+  organization: OrganizationConfig;
 }
 
-/** Thresholds, derived from config where the config defines the quantity. */
-export const ALARM_THRESHOLDS = {
-  databaseCpuPercent: 80,
-  /** Alarm when less than this share of the allocated storage is free (autoscaling storage also kicks in near 10%). */
-  freeStorageShare: 0.1,
-  replicaLagSeconds: 60,
-  /** 5xx answers from the API targets per minute. */
-  alb5xxPerMinute: 10,
-  /** Seconds, worst per-minute average target response time. */
-  albTargetResponseSeconds: 1,
-} as const;
+export { ALARM_THRESHOLDS } from './alarm-thresholds.ts';
 
 /** Alarms that mean users are hurting now (or will be within hours): these page where paging is on (spec §8). */
 export const PAGING_ALARMS = ['Alb5xx', 'AlbLatency', 'DatabaseFreeStorage'] as const;
 
 export class ServiceAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly runbook: (alarmName: string) => string;
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
     const { environment } = props;
+    this.runbook = (alarmName) => runbookUrl(props.organization, alarmRunbookPath(alarmName, environment.names.prefix));
     const period = Duration.minutes(5);
     const rdsMetric = (metricName: string, instance: string, statistic = 'Average') =>
       new cloudwatch.Metric({
@@ -147,9 +146,13 @@ export class ServiceAlarms extends Construct {
     }
   }
 
-  private add(id: string, props: cloudwatch.AlarmProps): void {
+  private add(id: string, props: cloudwatch.AlarmProps & { alarmName: string; alarmDescription: string }): void {
     this.alarms.push(
-      new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props }),
+      new cloudwatch.Alarm(this, id, {
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...props,
+        alarmDescription: `${props.alarmDescription}. Runbook: ${this.runbook(props.alarmName)}`,
+      }),
     );
   }
 }

@@ -105,12 +105,8 @@ export class WorkloadIdentities extends Construct {
           }),
           new iam.PolicyStatement({
             sid: 'SendTraces',
-            actions: [
-              'xray:PutTraceSegments',
-              'xray:PutTelemetryRecords',
-              'xray:GetSamplingRules',
-              'xray:GetSamplingTargets',
-            ],
+            // No GetSamplingRules/Targets: the API samples (config traceSampleRatio), no remote sampler runs.
+            actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
             resources: ['*'],
           }),
         ],

@@ -91,6 +91,14 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     stack: 'observability',
+    path: 'GrafanaOperatorToken',
+    ids: ['AwsSolutions-SMG4'],
+    reason:
+      'Holds an Amazon Managed Grafana service account token, which AMG itself expires (at most 30 days): a person ' +
+      'issues a new one and puts it here (docs/deployment.md); Secrets Manager has no rotation Lambda for AMG tokens.',
+  },
+  {
+    stack: 'observability',
     path: 'GrafanaRole',
     ids: [
       managed('AWSXrayReadOnlyAccess'),

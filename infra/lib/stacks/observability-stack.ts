@@ -1,26 +1,25 @@
 /**
  * observability: Amazon Managed Prometheus (metrics the ADOT collector remote-writes), Amazon Managed Grafana
  * (Identity Center sign-in), the container log group, the alarm topic and alarms, the API's SLO alerting rules and
- * alert manager in AMP, and the X-Ray sampling rule.
+ * alert manager in AMP.
+ *
+ * No X-Ray sampling rule: traces are sampled once, in the API's OpenTelemetry SDK, at the ratio config sets
+ * (`observability.traceSampleRatio`); X-Ray's rules only steer X-Ray SDKs and remote samplers, which nothing here runs.
  *
  * Deployed before the cluster: the cluster's Pod Identity roles are scoped to this workspace and log group.
  */
-import { RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import * as grafana from 'aws-cdk-lib/aws-grafana';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiSloAlerting } from '../constructs/api-slo-alerting.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
-
-/** Share of requests X-Ray samples after the first one each second (the reservoir). */
-export const XRAY_FIXED_RATE = 0.05;
 
 export class ObservabilityStack extends Stack {
   readonly prometheus: aps.CfnWorkspace;
@@ -68,7 +67,7 @@ export class ObservabilityStack extends Stack {
         iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchReadOnlyAccess'),
       ],
     });
-    new grafana.CfnWorkspace(this, 'Grafana', {
+    const grafanaWorkspace = new grafana.CfnWorkspace(this, 'Grafana', {
       name: names.prefix,
       description: `Innovate ${env.name} dashboards`,
       accountAccessType: 'CURRENT_ACCOUNT',
@@ -77,6 +76,15 @@ export class ObservabilityStack extends Stack {
       roleArn: grafanaRole.roleArn,
       dataSources: ['PROMETHEUS', 'CLOUDWATCH', 'XRAY'],
       notificationDestinations: ['SNS'],
+    });
+    // The Grafana Operator provisions the generated dashboards into this workspace (deploy/src/charts/dashboards.ts):
+    // its endpoint goes into config `observability.grafanaWorkspaceUrl`, a service account token into this secret.
+    new CfnOutput(this, 'GrafanaWorkspaceUrl', { value: `https://${grafanaWorkspace.attrEndpoint}` });
+    new secretsmanager.Secret(this, 'GrafanaOperatorToken', {
+      secretName: names.grafanaOperatorTokenSecretName,
+      description:
+        'Amazon Managed Grafana service account token (key "token") for the Grafana Operator; random until set',
+      generateSecretString: { secretStringTemplate: JSON.stringify({}), generateStringKey: 'token' },
     });
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
@@ -94,6 +102,7 @@ export class ObservabilityStack extends Stack {
       databaseIdentifier: names.databaseInstanceIdentifier,
       ...(env.database.readReplica ? { replicaIdentifier: `${names.databaseInstanceIdentifier}-replica` } : {}),
       environment: env,
+      organization: props.organization,
     });
 
     // SLO alerts on the API's own metrics (p99 per route, error-budget burn, saturation, readiness; ADR 0027).
@@ -103,22 +112,6 @@ export class ObservabilityStack extends Stack {
       organization: props.organization,
       alarmTopic: this.alarmTopic,
       ...(paging ? { pagingTopic: paging } : {}),
-    });
-
-    new xray.CfnSamplingRule(this, 'ApiSampling', {
-      samplingRule: {
-        ruleName: `${names.prefix}-api`.slice(0, 32),
-        priority: 100,
-        fixedRate: XRAY_FIXED_RATE,
-        reservoirSize: 1,
-        serviceName: '*',
-        serviceType: '*',
-        host: '*',
-        httpMethod: '*',
-        urlPath: '/api/*',
-        resourceArn: '*',
-        version: 1,
-      },
     });
   }
 }

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { XRAY_FIXED_RATE } from '../../lib/stacks/observability-stack.ts';
-import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
+import { INFRA_DIR } from '../../lib/app-context.ts';
+import { alarmRunbookPath, runbookUrl } from '../../lib/runbooks.ts';
+import { config, ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
 import { resources } from '../helpers/template-queries.ts';
 
 describe('observability: AMP workspace and Managed Grafana with Identity Center', () => {
@@ -15,6 +18,9 @@ describe('observability: AMP workspace and Managed Grafana with Identity Center'
       DataSources: Match.arrayWith(['PROMETHEUS', 'CLOUDWATCH', 'XRAY']),
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: names.ampEndpointSecretName });
+    // The Grafana Operator's token (deploy/src/charts/dashboards.ts) and the workspace URL a person copies to config.
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: names.grafanaOperatorTokenSecretName });
+    template.hasOutput('GrafanaWorkspaceUrl', {});
   });
 });
 
@@ -81,11 +87,10 @@ describe('observability: CloudWatch alarms (ALB 5xx, target latency, RDS CPU, st
   });
 });
 
-describe('observability: X-Ray sampling rule', () => {
-  it('samples /api/* at the configured rate', () => {
-    templateOf('prod', 'observability').hasResourceProperties('AWS::XRay::SamplingRule', {
-      SamplingRule: Match.objectLike({ FixedRate: XRAY_FIXED_RATE, URLPath: '/api/*', ReservoirSize: 1 }),
-    });
+describe('observability: no X-Ray sampling rule (the API samples, at the ratio config sets)', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    // A rule here would look like sampling while steering nothing: the API's SDK is the one sampler.
+    expect(resources(templateOf(name, 'observability'), 'AWS::XRay::SamplingRule')).toEqual([]);
   });
 });
 
@@ -104,5 +109,33 @@ describe('observability: paging only where config says so (prod), for the user-f
 
   it('prod pages and the other environments do not (config)', () => {
     expect(ENVIRONMENTS.filter((name) => environment(name).observability.paging)).toEqual(['prod']);
+  });
+});
+
+describe('observability: every CloudWatch alarm links its runbook, which exists and is in the index', () => {
+  const ROOT = resolve(INFRA_DIR, '..');
+  const readme = readFileSync(resolve(ROOT, 'docs/runbooks/README.md'), 'utf8');
+  it('the runbook path of an alarm is its name without the environment prefix, and a foreign name fails', () => {
+    expect(alarmRunbookPath('innovate-prod-rds-cpu', 'innovate-prod')).toBe('docs/runbooks/rds-cpu.md');
+    expect(() => alarmRunbookPath('other-rds-cpu', 'innovate-prod')).toThrow(/does not start with innovate-prod-/);
+  });
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const env = environment(name);
+    const alarms = resources(templateOf(name, 'observability'), 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      const path = alarmRunbookPath(alarm.AlarmName, env.names.prefix);
+      expect(alarm.AlarmDescription, alarm.AlarmName).toMatch(
+        new RegExp(`\\. Runbook: ${runbookUrl(config.organization, path).replace(/[.]/g, '\\.')}$`),
+      );
+      expect(existsSync(resolve(ROOT, path)), path).toBe(true);
+      const page = readFileSync(resolve(ROOT, path), 'utf8');
+      for (const section of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation', 'Rollback', 'Escalation']) {
+        expect(page, `${path}: ## ${section}`).toContain(`\n## ${section}\n`);
+      }
+      expect(page, `${path} names its alarm`).toContain(alarm.AlarmName.replace(env.names.prefix, 'innovate-$ENV'));
+      expect(readme).toContain(`(${path.replace('docs/runbooks/', '')})`);
+      expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
+    }
   });
 });

@@ -1,5 +1,10 @@
 """OpenTelemetry tracing, exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is
-set: then Flask and SQLAlchemy are instrumented and the exporter and sampler read the standard OTEL_* variables.
+set: then Flask and SQLAlchemy are instrumented and the exporter reads the standard OTEL_* variables.
+
+Sampling happens here and nowhere else (not in the collector, not by X-Ray sampling rules): a parent-based ratio
+sampler with the ratio of ``TRACE_SAMPLE_RATIO`` (config ``observability.traceSampleRatio``). A root request is
+traced with that probability, decided from its trace id; a request whose caller sent a ``traceparent`` follows the
+caller's decision, so a trace is never cut in half. OTEL_TRACES_SAMPLER is ignored on purpose: one knob, from config.
 
 Without an endpoint nothing is instrumented (spans nobody receives cost ~15% of a short request's CPU, measured in
 docs/benchmarks.md), but every log line still carries a trace id: the W3C ``traceparent`` one if the caller sent it
@@ -22,48 +27,65 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from sqlalchemy import Engine
 
-_provider: TracerProvider | None = None
-# Engines whose statements are traced (instrument() below), for the statements SQLAlchemy does not execute itself.
-_traced_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+# One provider per sampling ratio and endpoint: a process has one (its settings'), tests build apps with several.
+_providers: dict[tuple[float, str, str], TracerProvider] = {}
+# Engines whose statements are traced (instrument() below), with the provider their app traces with, for the
+# statements SQLAlchemy does not execute itself.
+_traced_engines: weakref.WeakKeyDictionary[Engine, TracerProvider] = weakref.WeakKeyDictionary()
 
 
 def exporting() -> bool:
     return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
-def _tracer_provider() -> TracerProvider:
-    global _provider
-    if _provider is None:
+def sampler(ratio: float) -> ParentBased:
+    return ParentBased(root=TraceIdRatioBased(ratio))
+
+
+def tracer_provider(ratio: float) -> TracerProvider:
+    """The provider that samples ``ratio`` of root requests and exports to the configured endpoint (created once for
+    each); the first is the global one."""
+    key = (
+        ratio,
+        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+        os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ""),
+    )
+    provider = _providers.get(key)
+    if provider is None:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         resource = Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", "innovate-api")})
-        _provider = TracerProvider(resource=resource)  # sampler from OTEL_TRACES_SAMPLER, default parent/always on
-        _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-        trace.set_tracer_provider(_provider)
-    return _provider
+        provider = TracerProvider(resource=resource, sampler=sampler(ratio))
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        if not _providers:
+            trace.set_tracer_provider(provider)
+        _providers[key] = provider
+    return provider
 
 
-def instrument(app: Flask, engine: Engine) -> None:
+def instrument(app: Flask, engine: Engine, sample_ratio: float) -> None:
     if not exporting():
         return
-    provider = _tracer_provider()
+    provider = tracer_provider(sample_ratio)
     FlaskInstrumentor().instrument_app(  # type: ignore[no-untyped-call]
         app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics"
     )
     SQLAlchemyInstrumentor().instrument(engine=engine, tracer_provider=provider)
-    _traced_engines.add(engine)
+    _traced_engines[engine] = provider
 
 
 def statement_span(engine: Engine, sql: str) -> AbstractContextManager[object]:
     """A client span for a statement run on the DBAPI cursor (db.DriverStatement), which the SQLAlchemy
     instrumentation never sees: named and attributed like that instrumentation's spans, and only when tracing is on
     (otherwise a no-op costing a set lookup)."""
-    if engine not in _traced_engines:
+    provider = _traced_engines.get(engine)
+    if provider is None:
         return contextlib.nullcontext()
     database = engine.url.database or ""
-    return trace.get_tracer(__name__, tracer_provider=_provider).start_as_current_span(
+    return trace.get_tracer(__name__, tracer_provider=provider).start_as_current_span(
         f"{sql.split(None, 1)[0]} {database}",
         kind=trace.SpanKind.CLIENT,
         attributes={"db.system": "postgresql", "db.name": database, "db.statement": sql},
