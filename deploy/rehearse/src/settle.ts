@@ -80,6 +80,10 @@ export async function settle(
       ...(await client.list('apps/v1', 'ReplicaSet', namespace)),
       ...(await client.list('batch/v1', 'Job', namespace)),
     ];
+    const ownsPod = (workload: KubeObject, list: Pod[]) =>
+      list.some((p) =>
+        p.metadata.ownerReferences?.some((o) => o.kind === workload.kind && o.name === workload.metadata.name),
+      );
     let pods: Pod[] = [];
     try {
       pods = await waitFor(`pods of ${namespace} to be scheduled`, SETTLE_MS, async () => {
@@ -87,7 +91,7 @@ export async function settle(
         const placed = list.every((p) =>
           p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True'),
         );
-        return placed && list.length >= workloads.length ? list : undefined;
+        return placed && workloads.every((w) => ownsPod(w, list)) ? list : undefined;
       });
     } catch {
       pods = await client.list<Pod>('v1', 'Pod', namespace);
@@ -100,10 +104,7 @@ export async function settle(
         );
     }
     for (const workload of workloads) {
-      const hasPods = pods.some((p) =>
-        p.metadata.ownerReferences?.some((o) => o.kind === workload.kind && o.name === workload.metadata.name),
-      );
-      if (!hasPods) {
+      if (!ownsPod(workload, pods)) {
         const why = await events(client, namespace, workload.kind, workload.metadata.name);
         problems.push(`${workload.kind} ${namespace}/${workload.metadata.name} created no pod${why ? `: ${why}` : ''}`);
       }
