@@ -45,8 +45,8 @@ export function atCommit(repo: string, commit: string): RenderSource {
 }
 
 /**
- * The last commit whose deploy/rendered/ differs from the working tree's: the render a cluster runs before this
- * change is synced. A shallow clone does not have it, which is an error with the fix in its message.
+ * The last commit on the first-parent line (main's own history, merges included) whose deploy/rendered/ differs from
+ * the working tree's: the render a cluster runs before this change is synced. A shallow clone does not have it, which is an error with the fix in its message.
  */
 export function previousRenderCommit(repo: string): string {
   const current = workingTree(repo);
@@ -59,7 +59,7 @@ export function previousRenderCommit(repo: string): string {
       theirs.every((path, i) => path === ours[i] && source.read(path) === current.read(path))
     );
   };
-  const commits = git(repo, ['log', '--format=%H', '--', RENDERED_ROOT]).split('\n').filter(Boolean);
+  const commits = git(repo, ['log', '--first-parent', '--format=%H', '--', RENDERED_ROOT]).split('\n').filter(Boolean);
   for (const commit of commits) if (!same(commit)) return commit;
   const shallow = git(repo, ['rev-parse', '--is-shallow-repository']).trim() === 'true';
   throw new Error(
