@@ -58,7 +58,8 @@ REHEARSE_ENV := REHEARSE_KUBE_BIN=$(KUBE_BIN) REHEARSE_KUBE_VERSION=$(KUBE_VERSI
 	REHEARSE_ETCD=$(ETCD) REHEARSE_CRDS_BIN=$(CRDS_BIN) REHEARSE_WORKDIR=$(REHEARSE_WORKDIR)
 
 rehearse: deps-node deps-rehearse ## every env's render applied to a real control plane and upgraded from the previous render (ENVS="dev" for one)
-	cd deploy && $(REHEARSE_ENV) npx tsx rehearse/src/main.ts $(ENVS)
+# tsx directly, not through npx: npm exec ends its child on Ctrl-C before the child has deleted its control planes.
+	cd deploy && $(REHEARSE_ENV) tsx rehearse/src/main.ts $(ENVS)
 
 test-rehearse: deps-node deps-rehearse ## rehearsal type check, unit tests, the live server's refusals, then make rehearse
 	cd deploy && npx tsc -p rehearse/tsconfig.json
