@@ -147,6 +147,7 @@ export async function rehearseEnvironment(
     `current render: ${after.managed.size} objects synced over it, ${pruned.pruned.length} pruned${pruned.pruned.length ? ` (${pruned.pruned.join(', ')})` : ''}`,
   );
   lines.push(`Helm-chart Applications applied, charts not rendered: ${after.charts.join(', ')}`);
+  for (const line of after.skipped) lines.push(line);
 
   const namespaces = [
     ...new Set(

@@ -4,6 +4,7 @@
  * completion first, `BeforeHookCreation` hooks deleted before they are re-created, Sync-phase objects by wave and
  * kind), all by server-side apply. Every refusal is collected, not thrown, so one run lists them all.
  */
+import { SKIPPED_KINDS } from './crds.ts';
 import { type KubeClient, KubeError, type KubeObject } from './kube-client.ts';
 import { folderObjects, type RenderSource } from './render-source.ts';
 import { type Application, applicationOrder, describe, HOOK_DELETE_POLICY, objectKey, syncOrder } from './sync-plan.ts';
@@ -15,6 +16,8 @@ export interface SyncResult {
   problems: string[];
   /** Applications whose source is a Helm chart: applied as Applications, their chart not rendered. */
   charts: string[];
+  /** Objects of a kind in SKIPPED_KINDS, with the reason. */
+  skipped: string[];
 }
 
 export interface SyncHooks {
@@ -71,6 +74,12 @@ async function syncApplication(
     if (wave && (wave.phase !== step.phase || wave.wave !== step.wave)) await closeWave();
     wave = step;
     const object = structuredClone(step.object);
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    const skipped = SKIPPED_KINDS[`${group}/${object.kind}`];
+    if (skipped) {
+      result.skipped.push(`${app}: ${describe(object)} not rehearsed: ${skipped}`);
+      continue;
+    }
     try {
       if (!object.metadata.namespace && destination && (await client.namespaced(object.apiVersion, object.kind)))
         object.metadata.namespace = destination;
@@ -109,7 +118,7 @@ export async function syncRender(
   rootName: string,
   hooks: SyncHooks = {},
 ): Promise<SyncResult> {
-  const result: SyncResult = { managed: new Map(), problems: [], charts: [] };
+  const result: SyncResult = { managed: new Map(), problems: [], charts: [], skipped: [] };
   const rootObjects = folderObjects(source, envFolder);
   const root = applicationOrder(rootObjects).find((a) => a.metadata.name === rootName);
   if (!root) throw new Error(`${source.label}: ${envFolder} has no root Application named ${rootName}`);
