@@ -47,9 +47,7 @@ export class SessionManagerAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionManagerAccessProps) {
     super(scope, id);
-    props.systemNodeRole.addManagedPolicy(
-      iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-    );
+    props.systemNodeRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
 
     this.sessionKey = new kms.Key(this, 'SessionKey', {
       description: 'Encrypts Session Manager session data between the client and the node',

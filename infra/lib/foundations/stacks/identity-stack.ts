@@ -110,10 +110,7 @@ export class IdentityStack extends Stack {
             Sid: 'OnlyTheClusterEndpointTunnel',
             Effect: 'Deny',
             Action: 'ssm:StartSession',
-            NotResource: [
-              'arn:aws:ec2:*:*:instance/*',
-              `arn:aws:ssm:*:*:document/${app}-*-cluster-endpoint-tunnel`,
-            ],
+            NotResource: ['arn:aws:ec2:*:*:instance/*', `arn:aws:ssm:*:*:document/${app}-*-cluster-endpoint-tunnel`],
           },
           {
             // Without the document check, StartSession on an instance authorizes the default shell document unseen.
@@ -153,12 +150,7 @@ export class IdentityStack extends Stack {
             // The API trusts the issuer these parameters name; the user pool decides who signs in as whom.
             Sid: 'NoSignInSettingsOrUserCredentials',
             Effect: 'Deny',
-            Action: [
-              'ssm:PutParameter',
-              'ssm:DeleteParameter',
-              'ssm:DeleteParameters',
-              'ssm:LabelParameterVersion',
-            ],
+            Action: ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:DeleteParameters', 'ssm:LabelParameterVersion'],
             Resource: `arn:aws:ssm:*:*:parameter/${app}/*/auth/*`,
           },
           {
