@@ -18,11 +18,11 @@ if TYPE_CHECKING:
     from innovate_api.settings import Settings
 
 
-def _settings() -> Settings:
+def _settings(*, serving: bool = False) -> Settings:
     from innovate_api.settings import SettingsError, load_settings
 
     try:
-        return load_settings()
+        return load_settings(serving=serving)
     except SettingsError as error:
         print(f"innovate-api: {error}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -110,7 +110,7 @@ def _serve(_: argparse.Namespace) -> int:
     # The server module sets PROMETHEUS_MULTIPROC_DIR before anything imports prometheus_client.
     from innovate_api.server import serve
 
-    return serve(_settings)
+    return serve(lambda: _settings(serving=True))
 
 
 def main(argv: list[str] | None = None) -> int:

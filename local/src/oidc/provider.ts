@@ -5,7 +5,7 @@
  * and sign-out through the end-session endpoint. Only the sign-in page is ours (email + password against the users
  * file); the protocol, tokens and keys are the library's.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
@@ -37,8 +37,15 @@ export interface OidcServer {
   close(): Promise<void>;
 }
 
+/** A fresh RS256 signing key (a private JWK with its `kid`) for this process's lifetime. */
+function signingKey() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+}
+
 function configuration(options: OidcServerOptions, users: Map<string, LocalUser>): Configuration {
   return {
+    jwks: { keys: [signingKey()] },
     clients: [
       {
         client_id: SPA_CLIENT_ID,
