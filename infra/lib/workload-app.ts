@@ -37,10 +37,24 @@ export interface WorkloadStacks {
 /** Stacks holding state (data, keys, zones, images): termination-protected, logical ids pinned by tests. */
 export const STATEFUL_PARTS = ['domain', 'data', 'dr', 'users', 'edge', 'delivery'] as const;
 
+/** The environments before and after one in promotion order (images move dev → staging → prod). */
+export interface Promotion {
+  from?: ResolvedEnvironment;
+  to?: ResolvedEnvironment;
+}
+
+/** `environment`'s neighbours in `environments`, which config lists in promotion order. */
+export function promotionOf(environments: readonly ResolvedEnvironment[], name: string): Promotion {
+  const index = environments.findIndex((candidate) => candidate.name === name);
+  const [from, to] = [environments[index - 1], environments[index + 1]];
+  return { ...(index > 0 && from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
 export function addWorkloadStacks(
   app: App,
   organization: OrganizationConfig,
   environment: ResolvedEnvironment,
+  promotion: Promotion = {},
 ): WorkloadStacks {
   const prefix = environment.names.prefix;
   const account = environment.account.id;
@@ -101,6 +115,7 @@ export function addWorkloadStacks(
     description: describe('ECR repository, GitHub OIDC roles'),
     spaBucket: edge.bucket,
     distribution: edge.distribution,
+    promotion,
   });
 
   const stacks: WorkloadStacks = {
