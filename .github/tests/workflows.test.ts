@@ -117,7 +117,7 @@ describe('CI identities are pinned to environments', () => {
       'copy-and-sign in the source environment',
       'promote.yml',
       (d: Json) => {
-        d.jobs['copy-and-sign'].environment = '${{ needs.approve.outputs.from }}';
+        d.jobs['copy-and-sign'].environment = expression('needs.approve.outputs.from');
       },
     ],
     [
@@ -125,7 +125,7 @@ describe('CI identities are pinned to environments', () => {
       'promote.yml',
       (d: Json) => {
         const step = d.jobs['copy-and-sign'].steps.find((x: Json) => String(x.uses ?? '').includes('configure-aws'));
-        step.with['role-to-assume'] = '${{ steps.from.outputs.image_push_role_arn }}';
+        step.with['role-to-assume'] = expression('steps.from.outputs.image_push_role_arn');
       },
     ],
     ['the SPA publish job without its environment', 'spa-publish.yml', (d: Json) => delete d.jobs.publish.environment],
@@ -222,6 +222,11 @@ describe('SPA publish uses the edge’s cache rules', () => {
     expect(new Set(cacheValues)).toEqual(new Set([CACHE_IMMUTABLE, CACHE_REVALIDATE, CACHE_NEVER]));
   });
 });
+
+/** A GitHub Actions expression around `body`. */
+function expression(body: string): string {
+  return `\${{ ${body} }}`;
+}
 
 /** `${{ x }}`, `"${{ x }}"` and `x` alike, so an expression and its quoted shell form compare equal. */
 function normalize(value: unknown): string {
