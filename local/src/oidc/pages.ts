@@ -1,6 +1,6 @@
 /** The provider's few HTML pages: the sign-in form and the sign-out step. Plain HTML, no script but the sign-out's. */
 
-const escape = (value: string) =>
+const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const STYLE =
@@ -8,17 +8,17 @@ const STYLE =
   'input{width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}';
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
 /** The sign-in form; it posts to `action`. `error` is shown above the form after a failed attempt. */
 export function signInPage(options: { action: string; email?: string; error?: string }): string {
-  const error = options.error ? `<p class="error" role="alert">${escape(options.error)}</p>` : '';
+  const error = options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : '';
   return page(
     'Sign in to Innovate',
     `<h1>Sign in to Innovate</h1><p>Local identity provider (development only).</p>${error}
-<form method="post" action="${escape(options.action)}" autocomplete="off">
-<label for="email">Email</label><input id="email" name="email" type="email" required autofocus value="${escape(options.email ?? '')}">
+<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+<label for="email">Email</label><input id="email" name="email" type="email" required autofocus value="${escapeHtml(options.email ?? '')}">
 <label for="password">Password</label><input id="password" name="password" type="password" required>
 <button type="submit">Sign in</button></form>`,
   );
@@ -41,5 +41,5 @@ export function signedOutPage(): string {
 }
 
 export function errorPage(message: string): string {
-  return page('Sign-in error', `<h1>Sign-in error</h1><p>${escape(message)}</p>`);
+  return page('Sign-in error', `<h1>Sign-in error</h1><p>${escapeHtml(message)}</p>`);
 }

@@ -1,7 +1,7 @@
 /**
  * The local OpenID provider: `oidc-provider` (OpenID-certified) configured to hand the SPA what Amazon Cognito does —
  * authorization code + PKCE for a public client (no secret), RS256 JWT access tokens shaped like Cognito's
- * (`iss`, `sub`, `client_id`, `token_use: "access"`, `scope`, `username`, no `aud`), refresh tokens for silent renew,
+ * (`iss`, `sub`, `client_id`, `token_use: "access"`, `scope`, `username`; `aud` is the client id too), refresh tokens for silent renew,
  * and sign-out through the end-session endpoint. Only the sign-in page is ours (email + password against the users
  * file); the protocol, tokens and keys are the library's.
  */
@@ -16,8 +16,10 @@ import { authenticate, type LocalUser } from './users.ts';
 export const SPA_CLIENT_ID = 'innovate-spa';
 /** The API's resource indicator: every access token is issued for it (the SPA need not send `resource`). */
 export const API_RESOURCE = 'urn:innovate:api';
-/** OIDC scopes the SPA asks for; `offline_access` is what lets the provider issue a refresh token. */
-export const SPA_SCOPES = 'openid email offline_access';
+/** OIDC scopes the SPA asks for (as from Cognito). */
+export const SPA_SCOPES = 'openid email';
+/** The API's own scope on the resource server, granted with every sign-in (the SPA need not ask for it). */
+const API_SCOPE = 'innovate/api';
 
 export interface OidcServerOptions {
   /** Port on 127.0.0.1; 0 lets the OS pick. */
@@ -85,19 +87,14 @@ function configuration(options: OidcServerOptions, users: Map<string, LocalUser>
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== API_RESOURCE) throw new Error(`unknown resource ${resource}`);
           return {
-            scope: 'openid email',
+            scope: API_SCOPE,
+            // The library requires an audience on JWT access tokens (Cognito's have none): the SPA's client id,
+            // which the API accepts in `aud` as it does in `client_id`.
+            audience: SPA_CLIENT_ID,
             accessTokenFormat: 'jwt',
             accessTokenTTL: options.accessTokenSeconds,
             jwt: { sign: { alg: 'RS256' } },
           };
-        },
-      },
-    },
-    formats: {
-      customizers: {
-        // Cognito's access tokens carry `client_id` and no `aud`: the API checks the client id either way.
-        jwt(_ctx, _token, jwt) {
-          delete jwt.payload.aud;
         },
       },
     },
@@ -106,8 +103,8 @@ function configuration(options: OidcServerOptions, users: Map<string, LocalUser>
       const user = token.accountId ? users.get(token.accountId) : undefined;
       return { token_use: 'access', ...(user ? { username: user.email } : {}) };
     },
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // Cognito gives the SPA a refresh token with every sign-in (no offline_access scope there): so does this.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: options.accessTokenSeconds,
       Session: 8 * 3600,
@@ -136,12 +133,13 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string): void {
+function sendHtml(res: ServerResponse, status: number, html: string, formTargets: readonly string[] = []): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    // form-action also governs where the form's redirects may lead: at the end, the SPA's callback.
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${formTargets.join(' ')}; frame-ancestors 'none'`,
   });
   res.end(html);
 }
@@ -150,23 +148,39 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
  * The interaction pages. Login: the form, checked against the users file. Consent: granted at once — the SPA is the
  * platform's own first-party client, and Cognito's managed login asks no consent either.
  */
-function interactionHandler(provider: Provider, users: readonly LocalUser[], log: (line: string) => void) {
+function interactionHandler(
+  provider: Provider,
+  users: readonly LocalUser[],
+  spaOrigins: readonly string[],
+  log: (line: string) => void,
+) {
   return async (req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined) => {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     const formAction = `/interaction/${uid}/login`;
     if (details.prompt.name === 'login') {
-      if (req.method === 'GET' && action === undefined) return sendHtml(res, 200, signInPage({ action: formAction }));
+      if (req.method === 'GET' && action === undefined)
+        return sendHtml(res, 200, signInPage({ action: formAction }), spaOrigins);
       if (req.method === 'POST' && action === 'login') {
         const form = await readForm(req);
         const email = form.get('email') ?? '';
         const user = authenticate(users, email, form.get('password') ?? '');
         if (!user) {
           log(`sign-in refused for ${JSON.stringify(email.slice(0, 80))}`);
-          return sendHtml(res, 401, signInPage({ action: formAction, email, error: 'Wrong email or password.' }));
+          return sendHtml(
+            res,
+            401,
+            signInPage({ action: formAction, email, error: 'Wrong email or password.' }),
+            spaOrigins,
+          );
         }
         log(`signed in ${user.email}`);
-        return provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+        return provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: user.sub } },
+          { mergeWithLastSubmission: false },
+        );
       }
     }
     if (details.prompt.name === 'consent') {
@@ -186,6 +200,7 @@ function interactionHandler(provider: Provider, users: readonly LocalUser[], log
       for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
         grant.addResourceScope(resource, scopes.join(' '));
       }
+      grant.addResourceScope(API_RESOURCE, API_SCOPE);
       const grantId = await grant.save();
       return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     }
@@ -205,7 +220,9 @@ export async function startOidcServer(options: OidcServerOptions): Promise<OidcS
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, configuration(options, usersBySub));
-  const handleInteraction = interactionHandler(provider, options.users, log);
+  // A 500 from the library would otherwise leave no trace.
+  provider.on('server_error', (_ctx: unknown, error: Error) => log(`server error: ${error.stack ?? error.message}`));
+  const handleInteraction = interactionHandler(provider, options.users, options.spaOrigins, log);
   const callback = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const match = /^\/interaction\/([\w-]+)(?:\/(login))?$/.exec(new URL(req.url ?? '/', issuer).pathname);
@@ -214,7 +231,8 @@ export async function startOidcServer(options: OidcServerOptions): Promise<OidcS
       return;
     }
     handleInteraction(req, res, match[1], match[2]).catch((error: Error) => {
-      if (!res.headersSent) sendHtml(res, 400, errorPage(`this sign-in cannot continue (${error.message}); start again from the app`));
+      if (!res.headersSent)
+        sendHtml(res, 400, errorPage(`this sign-in cannot continue (${error.message}); start again from the app`));
       else res.end();
     });
   });
