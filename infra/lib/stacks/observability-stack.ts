@@ -1,6 +1,7 @@
 /**
  * observability: Amazon Managed Prometheus (metrics the ADOT collector remote-writes), Amazon Managed Grafana
- * (Identity Center sign-in), the container log group, the alarm topic and alarms, the API's SLO alerting rules and
+ * (Identity Center sign-in), the container log group, the alarm topic and alarms, the rules that page on root and
+ * break-glass sign-ins, the API's SLO alerting rules and
  * alert manager in AMP, and the X-Ray sampling rule.
  *
  * Deployed before the cluster: the cluster's Pod Identity roles are scoped to this workspace and log group.
@@ -16,7 +17,9 @@ import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiSloAlerting } from '../constructs/api-slo-alerting.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
+import { PrivilegedSignInAlerts } from '../constructs/privileged-sign-in-alerts.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
+import { permissionSetName } from '../foundations/guardrail-settings.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 
 /** Share of requests X-Ray samples after the first one each second (the reservoir). */
@@ -87,6 +90,12 @@ export class ObservabilityStack extends Stack {
     const paging = env.observability.paging
       ? new AlarmTopic(this, 'PagingTopic', { topicName: names.pagingTopicName })
       : undefined;
+    new PrivilegedSignInAlerts(this, 'PrivilegedSignIns', {
+      topics: [this.alarmTopic, ...(paging ? [paging] : [])],
+      account: this.account,
+      breakGlassRoleName: props.organization.foundations.protectedRoles.breakGlassRoleName,
+      breakGlassPermissionSetName: permissionSetName({ organization: props.organization }, 'breakGlass'),
+    });
     // By deterministic identifier, so this stack does not depend on (and cannot block changes to) the data stack.
     new ServiceAlarms(this, 'Alarms', {
       topic: this.alarmTopic.topic,
