@@ -122,6 +122,10 @@ export class ClusterStack extends Stack {
       namespace: names.argocdNamespace,
       rootApplicationName: names.argocdRootApplicationName,
       systemNodes: names.systemNodes,
+      ssoGroups: {
+        admin: props.organization.foundations.identityCenter.groups.clusterAdmin,
+        readOnly: props.organization.foundations.identityCenter.groups.devops,
+      },
       repoUrl: props.organization.git.repoUrl,
       revision: props.organization.git.branch,
       path: names.renderedManifestsPath,
