@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     auth_client_id: str | None = None
     # The issuer's JWKS; by default the `jwks_uri` of `<AUTH_ISSUER>/.well-known/openid-configuration`.
     auth_jwks_uri: str | None = None
+    # The one user (a token `sub`) who may see projects without an owner: rows written by an image from before
+    # authentication, e.g. by the previous release during the first authenticated canary (ADR 0127). Unset: nobody.
+    auth_legacy_owner: str | None = None
 
     @model_validator(mode="after")
     def _auth_urls_are_safe(self) -> Self:

@@ -7,8 +7,10 @@ No token: 401 with ``WWW-Authenticate: Bearer realm="innovate"``. A token that f
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, current_app, g, request
+from sqlalchemy import or_
 
 from innovate_api.auth.keys import KeyCache, KeysUnavailableError
 from innovate_api.auth.tokens import InvalidTokenError, TokenVerifier
@@ -19,12 +21,14 @@ log = logging.getLogger(__name__)
 
 REALM = "innovate"
 _EXTENSION = "innovate_api.token_verifier"
+_LEGACY_OWNER = "innovate_api.legacy_owner"
 
 
 def init_app(app: Flask, settings: Settings, keys: KeyCache | None = None) -> None:
     issuer, client_id = settings.require_auth()
     keys = keys or KeyCache(issuer, settings.auth_jwks_uri)
     app.extensions[_EXTENSION] = TokenVerifier(issuer, client_id, keys)
+    app.extensions[_LEGACY_OWNER] = settings.auth_legacy_owner
 
 
 def _unauthorized(detail: str, *, invalid_token: bool) -> ProblemError:
@@ -55,6 +59,7 @@ def authenticate() -> str:
             headers={"Retry-After": "5"},
         ) from None
     g.owner = principal.subject
+    g.sees_ownerless = principal.subject == current_app.extensions[_LEGACY_OWNER]
     return principal.subject
 
 
@@ -62,3 +67,15 @@ def current_owner() -> str:
     """The signed-in user's subject (``sub``): the owner of the projects this request may see."""
     owner: str = g.owner
     return owner
+
+
+def sees_ownerless() -> bool:
+    """Whether the signed-in user is AUTH_LEGACY_OWNER, who also sees projects without an owner."""
+    return bool(g.sees_ownerless)
+
+
+def owner_condition(owner_column: Any) -> Any:
+    """The condition "this row's owner is the signed-in user" (ownerless rows too, for the legacy owner only)."""
+    if sees_ownerless():
+        return or_(owner_column == current_owner(), owner_column.is_(None))
+    return owner_column == current_owner()

@@ -2,7 +2,8 @@
 
 A project belongs to the user who created it (``owner_sub``, the token's ``sub``). Every statement is scoped to the
 signed-in user, so another user's project is simply not found (404, never a 403 that would confirm it exists).
-A project without an owner (created by an image before authentication) matches no user (ADR 0127).
+A project without an owner (created by an image before authentication) matches no user but AUTH_LEGACY_OWNER
+(ADR 0127).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
 from innovate_api import db
-from innovate_api.auth.bearer import current_owner
+from innovate_api.auth.bearer import current_owner, owner_condition
 from innovate_api.http import idempotency
 from innovate_api.http.conditional import IfMatch, stale
 from innovate_api.http.operations import API_PREFIX, operation
@@ -48,7 +49,7 @@ def _project(row: Any) -> Project:
 
 def owned(project_id: Any) -> Any:
     """The condition for "this project, and it is the signed-in user's"."""
-    return and_(projects.c.id == project_id, projects.c.owner_sub == current_owner())
+    return and_(projects.c.id == project_id, owner_condition(projects.c.owner_sub))
 
 
 def _exists(connection: Connection, project_id: UUID) -> bool:
@@ -68,7 +69,7 @@ def _exists(connection: Connection, project_id: UUID) -> bool:
 def list_projects(query: PageQuery) -> Response:
     statement = (
         select(*_COLUMNS)
-        .where(projects.c.owner_sub == current_owner())
+        .where(owner_condition(projects.c.owner_sub))
         .order_by(projects.c.created_at, projects.c.id)
         .limit(query.limit + 1)
     )

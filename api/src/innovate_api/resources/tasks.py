@@ -16,10 +16,10 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response
-from sqlalchemy import Connection, Select, and_, bindparam, delete, exists, func, select, tuple_, update
+from sqlalchemy import Boolean, Connection, Select, and_, bindparam, delete, exists, func, or_, select, tuple_, update
 
 from innovate_api import db
-from innovate_api.auth.bearer import current_owner
+from innovate_api.auth.bearer import current_owner, owner_condition, sees_ownerless
 from innovate_api.http import idempotency
 from innovate_api.http.conditional import IfMatch, stale
 from innovate_api.http.operations import API_PREFIX, operation
@@ -48,17 +48,20 @@ def _location(row: Any) -> str:
 # The hot statements are built once with bind parameters: building a Core statement and its cache key per request
 # costs more CPU than the round trip it makes (measured in docs/benchmarks.md). Create-task's two (the lock is every
 # position change's) are DriverStatements: compiled once and run on the DBAPI cursor (ADR 0096).
+# The project's owner is :owner, or it has none and :ownerless says this user is the legacy owner (ADR 0127).
+_OWNER_IS_CALLER = or_(
+    projects.c.owner_sub == bindparam("owner"),
+    and_(projects.c.owner_sub.is_(None), bindparam("ownerless", type_=Boolean)),
+)
 _LOCK_PROJECT = db.DriverStatement(
     select(projects.c.id)
-    .where(projects.c.id == bindparam("project_id"), projects.c.owner_sub == bindparam("owner"))
+    .where(projects.c.id == bindparam("project_id"), _OWNER_IS_CALLER)
     .with_for_update(key_share=True)
 )
 # "The project :owned_project_id, if it is :owner's": compared with tasks.project_id, no row matches otherwise.
 # (Not named project_id: in an UPDATE of tasks, a parameter named after a column would also set that column.)
 _OWNED_PROJECT = (
-    select(projects.c.id)
-    .where(projects.c.id == bindparam("owned_project_id"), projects.c.owner_sub == bindparam("owner"))
-    .scalar_subquery()
+    select(projects.c.id).where(projects.c.id == bindparam("owned_project_id"), _OWNER_IS_CALLER).scalar_subquery()
 )
 _INSERT_AT_END_OF_COLUMN = db.DriverStatement(
     tasks.insert()
@@ -102,13 +105,15 @@ def _list_statement(by_status: bool, after_cursor: bool) -> Select[Any]:
 
 
 def _lock_project(connection: Connection, project_id: UUID) -> None:
-    locked = _LOCK_PROJECT.first(connection, {"project_id": project_id, "owner": current_owner()})
+    locked = _LOCK_PROJECT.first(
+        connection, {"project_id": project_id, "owner": current_owner(), "ownerless": sees_ownerless()}
+    )
     if locked is None:
         raise project_not_found()
 
 
 def _owned(project_id: UUID) -> dict[str, Any]:
-    return {"owned_project_id": project_id, "owner": current_owner()}
+    return {"owned_project_id": project_id, "owner": current_owner(), "ownerless": sees_ownerless()}
 
 
 def _task_exists(connection: Connection, project_id: UUID, task_id: UUID) -> bool:
@@ -117,7 +122,7 @@ def _task_exists(connection: Connection, project_id: UUID, task_id: UUID) -> boo
 
 
 def _project_exists(connection: Connection, project_id: UUID) -> bool:
-    statement = select(exists().where(projects.c.id == project_id, projects.c.owner_sub == current_owner()))
+    statement = select(exists().where(projects.c.id == project_id, owner_condition(projects.c.owner_sub)))
     return bool(connection.scalar(statement))
 
 
