@@ -30,7 +30,8 @@ export class PrivilegedSignInAlerts extends Construct {
     super(scope, id);
     const { account } = props;
     const breakGlassRoleArn = `arn:aws:iam::${account}:role/${props.breakGlassRoleName}`;
-    const breakGlassSsoRoleArns = `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${props.breakGlassPermissionSetName}_*`;
+    const ssoRoles = `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com`;
+    const breakGlassSsoRoleArns = `${ssoRoles}/*AWSReservedSSO_${props.breakGlassPermissionSetName}_*`;
     for (const topic of props.topics) topic.allowEventBridge(account);
     const message = (what: string) =>
       events.RuleTargetInput.fromText(

@@ -34,7 +34,7 @@ export interface SessionManagerAccessProps {
   logGroupName: string;
   /** Port document that tunnels to the endpoint (config `names.clusterEndpointTunnelDocumentName`). */
   tunnelDocumentName: string;
-  /** Alias of the session key; Identity Center's cluster-admin set may get data keys of `alias/<app>-*-ssm-sessions`. */
+  /** Alias of the session key; the cluster-admin permission set may get data keys of `alias/<app>-*-ssm-sessions`. */
   keyAlias: string;
   logRetentionDays: number;
 }
