@@ -262,3 +262,31 @@ function environmentMismatches(docs: { file: string; doc: Json }[]): string[] {
   }
   return problems;
 }
+
+describe('SPA publish writes config.json from the sign-in parameters', () => {
+  const publish = all.find((w) => w.file === 'spa-publish.yml');
+  const jobSteps = (publish?.doc.jobs.publish.steps ?? []) as Json[];
+  const write = jobSteps.findIndex((s) => /> web\/dist\/config\.json/.test(s.run ?? ''));
+  const upload = jobSteps.findIndex((s) => /aws s3 sync web\/dist "s3:\/\/\$BUCKET"/.test(s.run ?? ''));
+
+  it('reads the two parameters ci-env.ts names (the users stack writes them) and writes the contract shape', () => {
+    const step = jobSteps[write];
+    expect(step.env.ISSUER_PARAMETER).toBe(expression('steps.target.outputs.auth_issuer_parameter'));
+    expect(step.env.CLIENT_ID_PARAMETER).toBe(expression('steps.target.outputs.auth_client_id_parameter'));
+    const prod = ciEnvironment('prod');
+    const names = config.environment('prod').names;
+    expect([prod.auth_issuer_parameter, prod.auth_client_id_parameter]).toEqual([
+      names.authIssuerParameterName,
+      names.authClientIdParameterName,
+    ]);
+    expect(step.run).toContain('{auth: {issuer: $issuer, clientId: $clientId, signOutUrl: $signOutUrl}}');
+  });
+
+  it('before the upload that sends it with Cache-Control: no-cache, and invalidates it', () => {
+    expect(write).toBeGreaterThanOrEqual(0);
+    expect(write).toBeLessThan(upload);
+    expect(jobSteps[upload].run).toContain(`--exclude "index.html" --cache-control "${CACHE_REVALIDATE}"`);
+    expect(CACHE_REVALIDATE).toBe('no-cache');
+    expect(publish?.text).toContain('--paths /index.html /config.json');
+  });
+});
