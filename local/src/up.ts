@@ -19,7 +19,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { toHttpHeaders } from '@innovate/config/security-headers';
 import { allowIdentityProvider, createEdgeServer, listen } from './edge/server.ts';
-import { SPA_CLIENT_ID } from './oidc/provider.ts';
+import { SPA_CLIENT_ID } from './oidc/client.ts';
 import { DEVELOPER_EMAIL, loadOrCreateUsers, UsersFileError } from './oidc/users.ts';
 import { type Child, startChild } from './supervisor/child.ts';
 import { CHILDREN_FILE, ChildRegistry } from './supervisor/child-registry.ts';

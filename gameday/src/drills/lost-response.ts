@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@innovate/local/src/supervisor/ports.ts';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import type { Drill, DrillOutcome } from '../drill.ts';
@@ -57,18 +58,24 @@ export const lostResponse: Drill = {
   name: 'lost-response',
   title: 'The answer to a project create from the SPA is lost after the API committed',
   async run(context): Promise<DrillOutcome> {
-    const system = await startSystem(context);
-    const edge = new LossyEdge(context.repoRoot, system.api.origin);
+    // The lossy edge's port is chosen first: the provider must know its sign-in callback.
+    const edgePort = await freePort();
+    const system = await startSystem(context, { spaOrigins: [`http://127.0.0.1:${edgePort}`] });
+    const edge = new LossyEdge(context.repoRoot, system.api.origin, system.identity.issuer, edgePort);
     let load: SteadyLoad | undefined;
     let browser: Browser | undefined;
     try {
       await edge.start();
-      load = new SteadyLoad({ baseUrl: edge.url, projectId: system.projectId });
+      load = new SteadyLoad({ baseUrl: edge.url, projectId: system.projectId, auth: system.identity.session });
       load.start();
       browser = await launchChromium();
       const page = await browser.newPage();
       const posts = watchCreates(page);
       await page.goto(`${edge.url}/`);
+      // Signed in as a user would: the provider's page, then back to the SPA.
+      await page.getByLabel('Email').fill(system.identity.developer.email);
+      await page.getByLabel('Password').fill(system.identity.developer.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Projects' }).waitFor();
       context.log('the SPA is open; the edge drops the answers to project creates until the page has seen one lost');
 

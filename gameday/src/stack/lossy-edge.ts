@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
-import { createEdgeServer, listen } from '@innovate/local/src/edge/server.ts';
+import { toHttpHeaders } from '@innovate/config/security-headers';
+import { allowIdentityProvider, createEdgeServer, listen } from '@innovate/local/src/edge/server.ts';
+import { SPA_CLIENT_ID } from '@innovate/local/src/oidc/client.ts';
 
 export interface SeenRequest {
   /** Date.now() when the request reached the edge. */
@@ -28,6 +30,10 @@ export class LossyEdge {
   constructor(
     private readonly repoRoot: string,
     private readonly apiOrigin: URL,
+    /** The OpenID issuer the SPA signs in with (/config.json). */
+    private readonly issuer: string,
+    /** The port to listen on: chosen ahead, so the provider can list this edge's sign-in callback. */
+    private readonly port = 0,
   ) {}
 
   /**
@@ -47,8 +53,10 @@ export class LossyEdge {
       staticDir: join(this.repoRoot, 'web', 'dist'),
       apiOrigin: this.apiOrigin,
       faults: { dropResponse: (req) => this.decide(req) },
+      securityHeaders: allowIdentityProvider(toHttpHeaders(), this.issuer),
+      runtimeConfig: { auth: { issuer: this.issuer, clientId: SPA_CLIENT_ID } },
     });
-    const port = await listen(server, 0);
+    const port = await listen(server, this.port);
     this.server = server;
     this.url = `http://127.0.0.1:${port}`;
   }

@@ -9,11 +9,11 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { SPA_CLIENT_ID } from './client.ts';
 import { errorPage, signedOutPage, signInPage, signOutPage } from './pages.ts';
 import { authenticate, type LocalUser } from './users.ts';
 
-/** The SPA's app client id (the same role as Cognito's app client id). */
-export const SPA_CLIENT_ID = 'innovate-spa';
+export { SPA_CLIENT_ID };
 /** The API's resource indicator: every access token is issued for it (the SPA need not send `resource`). */
 export const API_RESOURCE = 'urn:innovate:api';
 /** OIDC scopes the SPA asks for (as from Cognito). */
