@@ -4,10 +4,19 @@ A token is accepted only if its signature verifies against the issuer's key name
 configured issuer, ``exp`` (required) and ``nbf`` hold with ``LEEWAY_SECONDS`` of clock skew, ``token_use`` is
 ``access`` (an ID token is refused), and the client is ours: ``client_id`` (Cognito access tokens carry no ``aud``)
 or, when present, ``aud``.
+
+A token that passed is remembered (bounded, per process) with its ``exp`` and ``nbf``: the SPA sends the same token
+for its whole lifetime, so later requests with exactly the same bytes skip the signature check but still get the
+time checks. A cached token stays accepted until it expires even if its key leaves the JWKS meanwhile — the same
+window any verifier that caches keys has (ADR 0125).
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +26,8 @@ from innovate_api.auth.keys import KeyCache
 
 LEEWAY_SECONDS = 30
 ALGORITHMS = ["RS256"]
+# Distinct tokens remembered per process: far more than the users one worker sees within a token's lifetime.
+VERIFIED_CACHE_SIZE = 4096
 
 
 class InvalidTokenError(Exception):
@@ -29,12 +40,37 @@ class Principal:
 
 
 class TokenVerifier:
-    def __init__(self, issuer: str, client_id: str, keys: KeyCache) -> None:
+    def __init__(self, issuer: str, client_id: str, keys: KeyCache, *, clock: Callable[[], float] = time.time) -> None:
         self.issuer = issuer
         self.client_id = client_id
         self._keys = keys
+        self._clock = clock
+        # token -> (principal, exp, nbf or None), least recently used first
+        self._verified: OrderedDict[str, tuple[Principal, float, float | None]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def verify(self, token: str) -> Principal:
+        with self._lock:
+            hit = self._verified.get(token)
+            if hit is not None:
+                self._verified.move_to_end(token)
+        if hit is not None:
+            principal, expires, not_before = hit
+            now = self._clock()
+            if now > expires + LEEWAY_SECONDS:
+                raise InvalidTokenError("the token has expired")
+            if not_before is not None and now < not_before - LEEWAY_SECONDS:
+                raise InvalidTokenError("the token is not valid yet")
+            return principal
+        principal, claims = self._verify_fully(token)
+        not_before = claims.get("nbf")
+        with self._lock:
+            self._verified[token] = (principal, float(claims["exp"]), None if not_before is None else float(not_before))
+            if len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _verify_fully(self, token: str) -> tuple[Principal, dict[str, Any]]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
@@ -78,4 +114,4 @@ class TokenVerifier:
         subject = claims["sub"]
         if not isinstance(subject, str) or not subject:
             raise InvalidTokenError("the token has no subject")
-        return Principal(subject=subject)
+        return Principal(subject=subject), claims
