@@ -95,6 +95,8 @@ export const foundationsSchema = z
       monthlyUsd: z.partialRecord(accountKey, z.number().positive()),
       alertEmail: z.email(),
     }),
+    /** Who is told when the management account's root or a break-glass user signs in (its security alert topic). */
+    securityAlertEmail: z.email(),
     /** Cost Anomaly Detection: alert when an anomaly's total impact reaches this many USD. */
     anomalyThresholdUsd: z.number().positive(),
   })

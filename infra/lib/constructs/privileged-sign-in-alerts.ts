@@ -1,6 +1,7 @@
 /**
  * Pages on the sign-ins nobody should need: the account root signing in to the console, and any use of break-glass
- * (its IAM role assumed, switched to in the console, or its Identity Center permission set taking a session). Each
+ * (its IAM role assumed, switched to in the console, its Identity Center permission set taking a session, or, in the
+ * management account, a break-glass user signing in). Each
  * is an EventBridge rule on the CloudTrail events of this account, publishing to the environment's alarm topic and,
  * where paging is on, its paging topic.
  *
@@ -20,6 +21,11 @@ export interface PrivilegedSignInAlertsProps {
   breakGlassRoleName: string;
   /** Name of the break-glass permission set (its Identity Center role is `AWSReservedSSO_<name>_<hex>`). */
   breakGlassPermissionSetName: string;
+  /**
+   * Path of the break-glass IAM users (config `foundations.breakGlassUserPath`), in the account where they live (the
+   * management account): their console sign-ins page too.
+   */
+  breakGlassUserPath?: string;
 }
 
 export class PrivilegedSignInAlerts extends Construct {
@@ -54,7 +60,8 @@ export class PrivilegedSignInAlerts extends Construct {
     });
 
     this.breakGlassUsed = new events.Rule(this, 'BreakGlassUsed', {
-      description: 'The break-glass role was assumed, switched to in the console, or its permission set used',
+      description:
+        'Break-glass used: its role assumed or switched to, its permission set, or a break-glass user signed in',
       eventPattern: {
         source: ['aws.sts', 'aws.signin'],
         detail: {
@@ -64,6 +71,14 @@ export class PrivilegedSignInAlerts extends Construct {
               requestParameters: { roleArn: [breakGlassRoleArn, { wildcard: breakGlassSsoRoleArns }] },
             },
             { eventName: ['SwitchRole'], additionalEventData: { SwitchTo: [breakGlassRoleArn] } },
+            ...(props.breakGlassUserPath
+              ? [
+                  {
+                    eventName: ['ConsoleLogin'],
+                    userIdentity: { arn: [{ prefix: `arn:aws:iam::${account}:user${props.breakGlassUserPath}` }] },
+                  },
+                ]
+              : []),
           ],
         },
       },

@@ -1,5 +1,6 @@
 /**
- * IAM Identity Center (spec §1, §9), management account: the permission sets and their group assignments.
+ * IAM Identity Center (spec §1, §9), management account: the permission sets and their group assignments, and the
+ * alerts on the management account's root and break-glass sign-ins.
  *
  * Short sessions everywhere (config), least privilege per job:
  * - read-only: ViewOnlyAccess (metadata, never data);
@@ -18,6 +19,8 @@ import type { PermissionSetKey, PlatformConfig } from '@innovate/config';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnAssignment, CfnPermissionSet } from 'aws-cdk-lib/aws-sso';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from '../../constructs/alarm-topic.ts';
+import { PrivilegedSignInAlerts } from '../../constructs/privileged-sign-in-alerts.ts';
 import type { AccountDirectory } from '../account-directory.ts';
 import { permissionSetName } from '../guardrail-settings.ts';
 import { type PolicyDocumentJson, policyDocument } from '../policies/policy-document.ts';
@@ -276,6 +279,20 @@ export class IdentityStack extends Stack {
       });
       this.permissionSets.set(key, set);
     }
+
+    // The management account's own root and break-glass users sign in here (us-east-1): their sign-ins, and any use
+    // of the break-glass permission set in this account, go to the security alert topic.
+    const securityAlerts = new AlarmTopic(this, 'SecurityAlerts', {
+      topicName: `${app}-security-alerts`,
+      email: config.organization.foundations.securityAlertEmail,
+    });
+    new PrivilegedSignInAlerts(this, 'PrivilegedSignIns', {
+      topics: [securityAlerts],
+      account: accounts.management.id,
+      breakGlassRoleName: config.organization.foundations.protectedRoles.breakGlassRoleName,
+      breakGlassPermissionSetName: permissionSetName(config, 'breakGlass'),
+      breakGlassUserPath: config.organization.foundations.breakGlassUserPath,
+    });
 
     for (const assignment of idc.assignments) {
       const set = this.permissionSets.get(assignment.permissionSet);
