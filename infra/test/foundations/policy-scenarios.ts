@@ -240,6 +240,20 @@ const DOORS: Scenario[] = [
     expected: 'ImplicitlyDenied',
   },
   {
+    ...asClusterAdmin('ssm:TerminateSession', `arn:aws:ssm:us-east-1:${prod}:session/AROAEXAMPLE:alice-0a1b2c3d4e`, {
+      context: { 'aws:userid': 'AROAEXAMPLE:alice' },
+    }),
+    name: 'cluster-admin ends its own session',
+    expected: 'Allowed',
+  },
+  {
+    ...asClusterAdmin('ssm:TerminateSession', `arn:aws:ssm:us-east-1:${prod}:session/AROAEXAMPLE:bob-0a1b2c3d4e`, {
+      context: { 'aws:userid': 'AROAEXAMPLE:alice' },
+    }),
+    name: "cluster-admin cannot end someone else's session",
+    expected: 'ImplicitlyDenied',
+  },
+  {
     ...asClusterAdmin('ssm:StartSession', document('SSM-SessionManagerRunShell')),
     name: 'cluster-admin uses the shell document',
     expected: 'Allowed',

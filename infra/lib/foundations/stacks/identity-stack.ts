@@ -213,6 +213,13 @@ export class IdentityStack extends Stack {
             ],
           },
           {
+            // The Session Manager plugin ends (and resumes) the sessions this person started, no one else's.
+            Sid: 'EndOwnSessions',
+            Effect: 'Allow',
+            Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+            Resource: 'arn:aws:ssm:*:*:session/${aws:userid}-*',
+          },
+          {
             // Session data is encrypted with the account's session key (cluster stack); the client needs a data key.
             Sid: 'EncryptSessions',
             Effect: 'Allow',
