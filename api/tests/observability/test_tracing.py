@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 from innovate_api.app import create_app
 from innovate_api.observability import tracing
 from innovate_api.settings import Settings
+from tests.auth_tokens import TestIssuer
+from tests.conftest import signed_in
 
 
 class Collector(BaseHTTPRequestHandler):
@@ -58,12 +60,12 @@ def test_not_instrumented_without_an_endpoint(
 
 
 def test_spans_are_exported_over_otlp_when_an_endpoint_is_set(
-    settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch, issuer: TestIssuer
 ) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
-    app = create_app(settings)
+    app = create_app(settings, auth_keys=issuer.keys())
     assert app._is_instrumented_by_opentelemetry  # type: ignore[attr-defined]
-    client = app.test_client()
+    client = signed_in(app, issuer.mint())
     assert client.get("/api/v1/projects").status_code == 200
     project = client.post("/api/v1/projects", json={"name": "traced"}).get_json()
     assert client.post(f"/api/v1/projects/{project['id']}/tasks", json={"title": "t"}).status_code == 201
