@@ -111,14 +111,19 @@ REQUESTS = 1000
 
 @pytest.mark.parametrize(("environment", "ratio"), sorted(_configured_ratios().items()))
 def test_the_running_api_traces_the_share_of_root_requests_config_says(
-    environment: str, ratio: float, settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch
+    environment: str,
+    ratio: float,
+    settings: Settings,
+    issuer: TestIssuer,
+    collector: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
     # A sampler from the standard variable must not override config (one knob).
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
     Collector.received.clear()
-    app = create_app(settings.model_copy(update={"trace_sample_ratio": ratio}))
-    client = app.test_client()
+    app = create_app(settings.model_copy(update={"trace_sample_ratio": ratio}), auth_keys=issuer.keys())
+    client = signed_in(app, issuer.mint("user-a"))
     for _ in range(REQUESTS):
         assert client.get("/api/v1/projects").status_code == 200
     tracing.tracer_provider(ratio).force_flush()
@@ -131,12 +136,18 @@ def test_the_running_api_traces_the_share_of_root_requests_config_says(
 
 @pytest.mark.parametrize(("flags", "traced"), [("01", 40), ("00", 0)])
 def test_a_callers_sampling_decision_is_followed(
-    flags: str, traced: int, settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch
+    flags: str,
+    traced: int,
+    settings: Settings,
+    issuer: TestIssuer,
+    collector: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
     Collector.received.clear()
     ratio = 0.5
-    client = create_app(settings.model_copy(update={"trace_sample_ratio": ratio})).test_client()
+    app = create_app(settings.model_copy(update={"trace_sample_ratio": ratio}), auth_keys=issuer.keys())
+    client = signed_in(app, issuer.mint("user-a"))
     for index in range(40):
         traceparent = f"00-{index + 1:032x}-{index + 1:016x}-{flags}"
         assert client.get("/api/v1/projects", headers={"traceparent": traceparent}).status_code == 200
