@@ -2,7 +2,7 @@
 WEB_CLIENT_DIR := web/src/lib/api/generated
 WEB_SOURCES := $(shell find web/src web/public -type f -not -name '*.test.*' 2>/dev/null) web/index.html web/vite.config.ts web/package.json
 
-.PHONY: web-build test-web check-web-client web-client
+.PHONY: web-build test-web web-size check-web-client web-client
 web-build: web/dist/index.html ## build the SPA into web/dist (hashed asset names)
 web/dist/index.html: $(WEB_SOURCES) package-lock.json | deps-node
 	npm run -s build -w @innovate/web
@@ -10,6 +10,10 @@ web/dist/index.html: $(WEB_SOURCES) package-lock.json | deps-node
 test-web: deps-node ## SPA: typecheck and vitest (logic and components)
 	npm run -s typecheck -w @innovate/web
 	cd web && vitest run
+
+# The JavaScript a browser loads first (entry script and its preloads), gzipped, against the 90 KB budget.
+web-size: web-build ## SPA: fail when the initial JavaScript is over 90 KB gzip (prints the figure)
+	node --import tsx web/scripts/check-bundle-size.ts web/dist
 
 web-client: deps-node deps-python ## regenerate the SPA's API client from the API's code (then commit it)
 	web/scripts/generate-client.sh $(WEB_CLIENT_DIR)
@@ -22,4 +26,4 @@ check-web-client: deps-node deps-python ## fail when the committed API client di
 	done && echo "check-web-client: the committed API client matches the API"
 
 CHECK_TARGETS += check-web-client
-TEST_TARGETS += test-web
+TEST_TARGETS += test-web web-size

@@ -29,6 +29,11 @@ export function ciEnvironment(envName: string): Record<string, string> {
     // The edge stack (CloudFront, its WAF and certificate, and this parameter) always lives in us-east-1.
     edge_region: 'us-east-1',
     distribution_id_parameter: names.spaDistributionIdParameterName,
+    // The users stack's sign-in parameters (in the environment's region), for the SPA's config.json.
+    auth_issuer_parameter: names.authIssuerParameterName,
+    auth_client_id_parameter: names.authClientIdParameterName,
+    // Cognito's discovery document has no end_session_endpoint: the SPA signs out at the managed login's /logout.
+    auth_sign_out_url: `https://${names.userPoolDomainPrefix}.auth.${env.region}.amazoncognito.com/logout`,
     image_push_role_arn: role(names.ciImagePushRoleName),
     infra_deploy_role_arn: role(names.ciInfraDeployRoleName),
     spa_publish_role_arn: role(names.ciSpaPublishRoleName),

@@ -5,6 +5,7 @@
  */
 import { loadPlatformConfig } from '@innovate/config';
 import { describe, expect, it } from 'vitest';
+import { githubOidcSubjects } from '../../infra/lib/constructs/github-oidc-roles.ts';
 import {
   CACHE_IMMUTABLE,
   CACHE_NEVER,
@@ -42,18 +43,9 @@ describe('AWS credentials in the workflows', () => {
   const credentialSteps = steps.filter((s) =>
     String(s.step.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'),
   );
-  const oidc = readRepoFile('infra', 'lib', 'constructs', 'github-oidc-roles.ts');
-  // The trust conditions infra writes: image push trusts the main branch's ref, the others a GitHub environment.
-  const imagePushTrustsRef =
-    /this\.imagePush = new iam\.Role\([^;]*?assumedBy: trust\(`\$\{repo\}:ref:refs\/heads\//s.test(oidc);
-  const spaTrustsEnvironment = /this\.spaPublish = new iam\.Role\([^;]*?assumedBy: trust\(environmentSubject\)/s.test(
-    oidc,
-  );
 
-  it('exist, and infra still has the trust conditions these jobs are shaped for', () => {
+  it('exist', () => {
     expect(credentialSteps.length).toBeGreaterThan(0);
-    expect(imagePushTrustsRef).toBe(true);
-    expect(spaTrustsEnvironment).toBe(true);
   });
 
   it.each(credentialSteps.map((s) => [`${s.file} ${s.job}`, s] as const))(
@@ -67,9 +59,6 @@ describe('AWS credentials in the workflows', () => {
       expect(Object.keys(ciEnvironment('dev'))).toContain(key);
       expect(s.step.with['aws-region']).toBe(`\${{ steps.${stepId}.outputs.region }}`);
       expect(s.jobDef.permissions?.['id-token']).toBe('write');
-      // A job with `environment:` gets an OIDC subject `...:environment:<env>`, which the image push role refuses.
-      if (key === 'image_push_role_arn') expect(s.jobDef.environment).toBeUndefined();
-      if (key === 'spa_publish_role_arn' || key === 'infra_deploy_role_arn') expect(s.jobDef.environment).toBeDefined();
     },
   );
 
@@ -84,6 +73,64 @@ describe('AWS credentials in the workflows', () => {
       for (const m of text.matchAll(/steps\.([\w-]+)\.outputs\.(\w+)/g))
         if (ciEnvSteps.has(m[1])) expect(keys, `${file}: steps.${m[1]}.outputs.${m[2]}`).toContain(m[2]);
     }
+  });
+});
+
+/**
+ * Every job holding `id-token: write` runs in the GitHub environment whose roles it assumes: the trust each CI role
+ * has is taken from the function the CDK construct builds it with (`githubOidcSubjects`; the delivery stack's
+ * assertion test checks the synthesized trust against the same function), so this reads no cdk.out and needs no
+ * synth first. Checked on the real workflows, and on mutated copies that must be caught.
+ */
+describe('CI identities are pinned to environments', () => {
+  const git = config.organization.git;
+
+  it('every CI role trusts exactly its GitHub environment', () => {
+    for (const env of config.environments) {
+      for (const subject of Object.values(githubOidcSubjects(git.githubOwner, git.githubRepo, env.name))) {
+        expect(subject).toBe(`repo:${git.githubOwner}/${git.githubRepo}:environment:${env.name}`);
+      }
+    }
+  });
+
+  it('every job holding id-token: write assumes only roles of the environment it runs in', () => {
+    expect(environmentMismatches(all.map((w) => ({ file: w.file, doc: w.doc })))).toEqual([]);
+  });
+
+  const mutated = (file: string, edit: (doc: Json) => void) =>
+    all.map((w) => {
+      const doc = structuredClone(w.doc);
+      if (w.file === file) edit(doc);
+      return { file: w.file, doc };
+    });
+
+  it.each([
+    ['the release image job without its environment', 'release.yml', (d: Json) => delete d.jobs.image.environment],
+    [
+      'the release image job in prod',
+      'release.yml',
+      (d: Json) => {
+        d.jobs.image.environment = 'prod';
+      },
+    ],
+    [
+      'copy-and-sign in the source environment',
+      'promote.yml',
+      (d: Json) => {
+        d.jobs['copy-and-sign'].environment = expression('needs.approve.outputs.from');
+      },
+    ],
+    [
+      "copy-and-sign assuming the source's push role",
+      'promote.yml',
+      (d: Json) => {
+        const step = d.jobs['copy-and-sign'].steps.find((x: Json) => String(x.uses ?? '').includes('configure-aws'));
+        step.with['role-to-assume'] = expression('steps.from.outputs.image_push_role_arn');
+      },
+    ],
+    ['the SPA publish job without its environment', 'spa-publish.yml', (d: Json) => delete d.jobs.publish.environment],
+  ] as const)('catches %s', (_label, file, edit) => {
+    expect(environmentMismatches(mutated(file, edit))).not.toEqual([]);
   });
 });
 
@@ -173,5 +220,73 @@ describe('SPA publish uses the edge’s cache rules', () => {
     expect(text).toContain('--paths /index.html');
     const cacheValues = [...text.matchAll(/--cache-control "([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(cacheValues)).toEqual(new Set([CACHE_IMMUTABLE, CACHE_REVALIDATE, CACHE_NEVER]));
+  });
+});
+
+/** A GitHub Actions expression around `body`. */
+function expression(body: string): string {
+  return `\${{ ${body} }}`;
+}
+
+/** `${{ x }}`, `"${{ x }}"` and `x` alike, so an expression and its quoted shell form compare equal. */
+function normalize(value: unknown): string {
+  return String(value ?? '')
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1');
+}
+
+/**
+ * Problems, one line each: a job with `id-token: write` that assumes no role, or assumes one derived (ci-env.ts) for
+ * an environment other than the job's own `environment:` (or has none). Reusable-workflow calls are skipped: the
+ * called workflow's jobs are checked where they are defined.
+ */
+function environmentMismatches(docs: { file: string; doc: Json }[]): string[] {
+  const problems: string[] = [];
+  for (const { file, doc } of docs) {
+    for (const [name, job] of Object.entries(doc.jobs as Record<string, Json>)) {
+      if (job.uses || job.permissions?.['id-token'] !== 'write') continue;
+      const jobSteps = (job.steps ?? []) as Json[];
+      const assumes = jobSteps.filter((s) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
+      if (assumes.length === 0) problems.push(`${file} ${name}: id-token: write but assumes no role`);
+      const environment = normalize(typeof job.environment === 'object' ? job.environment?.name : job.environment);
+      for (const step of assumes) {
+        const stepId = /steps\.([\w-]+)\.outputs\./.exec(String(step.with?.['role-to-assume']))?.[1];
+        const source = jobSteps.find((s) => s.id === stepId);
+        const argument = /ci-env\.ts\s+(.+?)\s*(>>|$)/.exec(String(source?.run ?? ''))?.[1];
+        if (!environment) problems.push(`${file} ${name}: assumes a role but runs in no GitHub environment`);
+        else if (normalize(argument) !== environment)
+          problems.push(`${file} ${name}: runs in ${environment} but assumes a role of ${normalize(argument)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+describe('SPA publish writes config.json from the sign-in parameters', () => {
+  const publish = all.find((w) => w.file === 'spa-publish.yml');
+  const jobSteps = (publish?.doc.jobs.publish.steps ?? []) as Json[];
+  const write = jobSteps.findIndex((s) => /> web\/dist\/config\.json/.test(s.run ?? ''));
+  const upload = jobSteps.findIndex((s) => /aws s3 sync web\/dist "s3:\/\/\$BUCKET"/.test(s.run ?? ''));
+
+  it('reads the two parameters ci-env.ts names (the users stack writes them) and writes the contract shape', () => {
+    const step = jobSteps[write];
+    expect(step.env.ISSUER_PARAMETER).toBe(expression('steps.target.outputs.auth_issuer_parameter'));
+    expect(step.env.CLIENT_ID_PARAMETER).toBe(expression('steps.target.outputs.auth_client_id_parameter'));
+    const prod = ciEnvironment('prod');
+    const names = config.environment('prod').names;
+    expect([prod.auth_issuer_parameter, prod.auth_client_id_parameter]).toEqual([
+      names.authIssuerParameterName,
+      names.authClientIdParameterName,
+    ]);
+    expect(step.run).toContain('{auth: {issuer: $issuer, clientId: $clientId, signOutUrl: $signOutUrl}}');
+  });
+
+  it('before the upload that sends it with Cache-Control: no-cache, and invalidates it', () => {
+    expect(write).toBeGreaterThanOrEqual(0);
+    expect(write).toBeLessThan(upload);
+    expect(jobSteps[upload].run).toContain(`--exclude "index.html" --cache-control "${CACHE_REVALIDATE}"`);
+    expect(CACHE_REVALIDATE).toBe('no-cache');
+    expect(publish?.text).toContain('--paths /index.html /config.json');
   });
 });

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 from innovate_api.app import create_app
 from innovate_api.db import create_db_engine
 from innovate_api.settings import Settings
+from tests.auth_tokens import CLIENT_ID, ISSUER, TestIssuer
 from tools.processes import PostgresRunner, postgres, run_migrations
 
 
@@ -55,7 +56,19 @@ def database_url(pg_server: Server) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, db_pool_size=12, db_pool_max_overflow=4, api_max_body_bytes=4096)
+    return Settings(
+        database_url=database_url,
+        db_pool_size=12,
+        db_pool_max_overflow=4,
+        api_max_body_bytes=4096,
+        auth_issuer=ISSUER,
+        auth_client_id=CLIENT_ID,
+    )
+
+
+@pytest.fixture(scope="session")
+def issuer() -> TestIssuer:
+    return TestIssuer()
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +79,8 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings, engine: Engine) -> Flask:
-    app = create_app(settings, engine=engine)
+def app(settings: Settings, engine: Engine, issuer: TestIssuer) -> Flask:
+    app = create_app(settings, engine=engine, auth_keys=issuer.keys())
     app.config["TESTING"] = False  # let the 500 handler run as in production
     return app
 
@@ -82,8 +95,21 @@ def _empty_tables(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def client(app: Flask, engine: Engine) -> FlaskClient:
-    return app.test_client()
+def client(app: Flask, engine: Engine, issuer: TestIssuer) -> FlaskClient:
+    """A client signed in as user-a (every request carries its access token)."""
+    return signed_in(app, issuer.mint("user-a"))
+
+
+@pytest.fixture
+def other_client(app: Flask, engine: Engine, issuer: TestIssuer) -> FlaskClient:
+    """Another user (user-b), to show one user cannot reach another's data."""
+    return signed_in(app, issuer.mint("user-b"))
+
+
+def signed_in(app: Flask, token: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
 
 
 # Figures measured by tests (recovery time, shutdown timings), printed in the terminal summary so `make test-api`

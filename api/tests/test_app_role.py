@@ -23,7 +23,8 @@ from innovate_api.db import create_db_engine
 from innovate_api.http.idempotency import purge_expired
 from innovate_api.secret_file import Credentials
 from innovate_api.settings import Settings
-from tests.conftest import Server
+from tests.auth_tokens import TEST_AUTH, TestIssuer
+from tests.conftest import Server, signed_in
 from tests.factories import etag, make_project, make_task, tasks_url
 from tests.test_cli import run
 from tools.processes import run_migrations
@@ -75,17 +76,18 @@ def secret_file(tmp_path: Path, credentials: Credentials) -> Path:
 
 
 def test_the_api_runs_as_the_app_role(
-    migrator: Engine, migrated_url: str, app_user: Credentials, tmp_path: Path
+    migrator: Engine, migrated_url: str, app_user: Credentials, tmp_path: Path, issuer: TestIssuer
 ) -> None:
     assert ensure_app_role(migrator, app_user) is True
     unauthenticated = make_url(migrated_url)._replace(username=None, password=None)
     settings = Settings(
         database_url=unauthenticated.render_as_string(hide_password=False),
         db_secret_file=secret_file(tmp_path, app_user),
+        **TEST_AUTH,
     )
     engine = create_db_engine(settings)
     try:
-        client = create_app(settings, engine=engine).test_client()
+        client = signed_in(create_app(settings, engine=engine, auth_keys=issuer.keys()), issuer.mint())
         ready = client.get("/readyz")  # reads the migrations' bookkeeping
         assert ready.status_code == 200, ready.get_json()
         project = make_project(client)

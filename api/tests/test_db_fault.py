@@ -19,6 +19,7 @@ import psycopg
 import pytest
 import requests
 
+from tests.auth_tokens import SignedIn, api_env, served_issuer
 from tools.processes import ApiServer, PostgresRunner, run_migrations
 
 WRITERS = 4
@@ -34,7 +35,7 @@ pytestmark = [
 
 
 def test_writes_survive_a_database_restart_exactly_once(report_figure: Callable[[str], None]) -> None:
-    with tempfile.TemporaryDirectory(prefix="innovate-api-fault-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="innovate-api-fault-") as tmp, served_issuer() as issuer:
         os.chmod(tmp, 0o777)
         pg = PostgresRunner(data_dir=Path(tmp) / "data")
         pg.start()
@@ -46,20 +47,21 @@ def test_writes_survive_a_database_restart_exactly_once(report_figure: Callable[
                 "API_THREADS": "4",
                 "DB_CONNECT_TIMEOUT_SECONDS": "2",
                 "DB_POOL_TIMEOUT_SECONDS": "2",
+                **api_env(issuer),
             },
         )
         try:
             run_migrations(pg.url)
             api.start()
-            _run_scenario(pg, api, report_figure)
+            _run_scenario(pg, api, SignedIn(issuer.mint()), report_figure)
         finally:
             api.stop()
             pg.stop()
 
 
-def _run_scenario(pg: PostgresRunner, api: ApiServer, report_figure: Callable[[str], None]) -> None:
+def _run_scenario(pg: PostgresRunner, api: ApiServer, http: SignedIn, report_figure: Callable[[str], None]) -> None:
     assert api.process is not None
-    project = requests.post(f"{api.base}/api/v1/projects", json={"name": "fault"}, timeout=10).json()
+    project = http.post(f"{api.base}/api/v1/projects", json={"name": "fault"}, timeout=10).json()
     url = f"{api.base}/api/v1/projects/{project['id']}/tasks"
     acknowledged: list[str] = []
     attempted: list[str] = []
@@ -76,7 +78,7 @@ def _run_scenario(pg: PostgresRunner, api: ApiServer, report_figure: Callable[[s
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:  # retry the same key until acknowledged
                 try:
-                    response = requests.post(url, json={"title": key}, headers={"Idempotency-Key": key}, timeout=15)
+                    response = http.post(url, json={"title": key}, headers={"Idempotency-Key": key}, timeout=15)
                 except requests.RequestException as error:
                     with lock:
                         unexpected.append(f"{type(error).__name__}: {error}")

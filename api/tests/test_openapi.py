@@ -63,3 +63,18 @@ def test_request_schemas_forbid_unknown_fields_and_nul() -> None:
     for name in ("ProjectCreate", "ProjectUpdate", "TaskCreate", "TaskUpdate", "TaskMove"):
         assert schemas[name]["additionalProperties"] is False, name
     assert "\\u0000" in schemas["ProjectCreate"]["properties"]["name"]["pattern"]
+
+
+def test_every_operation_requires_the_bearer_scheme_and_documents_its_401() -> None:
+    document = build_document()
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    for (method, path), operation_id in CONTRACT.items():
+        operation = document["paths"][path][method]
+        assert operation["security"] == [{"bearerAuth": []}], operation_id
+        assert "WWW-Authenticate" in operation["responses"]["401"]["headers"], operation_id
+
+
+def test_the_document_itself_is_served_without_a_token(app: Flask) -> None:
+    assert app.test_client().get("/api/v1/openapi.json").status_code == 200
+    assert app.test_client().get("/healthz").status_code == 200

@@ -8,12 +8,15 @@ from sqlalchemy import Engine
 from innovate_api.app import create_app
 from innovate_api.db import create_db_engine
 from innovate_api.settings import Settings
-from tests.conftest import Server
+from tests.auth_tokens import TEST_AUTH, TestIssuer
+from tests.conftest import Server, signed_in
 from tools.processes import free_port
 
 
 def test_healthz_does_not_need_the_database() -> None:
-    settings = Settings(database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/none", db_connect_timeout_seconds=1)
+    settings = Settings(
+        database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/none", db_connect_timeout_seconds=1, **TEST_AUTH
+    )
     client = create_app(settings, engine=create_db_engine(settings)).test_client()
     assert client.get("/healthz").status_code == 200
     readyz = client.get("/readyz")
@@ -26,7 +29,7 @@ def test_readyz_when_ready(client: FlaskClient) -> None:
 
 
 def test_readyz_is_503_on_a_database_that_was_never_migrated(pg_server: Server) -> None:
-    settings = Settings(database_url=pg_server.create_database("api_unmigrated"))
+    settings = Settings(database_url=pg_server.create_database("api_unmigrated"), **TEST_AUTH)
     engine = create_db_engine(settings)
     try:
         response = create_app(settings, engine=engine).test_client().get("/readyz")
@@ -36,8 +39,10 @@ def test_readyz_is_503_on_a_database_that_was_never_migrated(pg_server: Server) 
     assert response.get_json()["status"] == "database not migrated"
 
 
-def test_readyz_is_503_while_draining(settings: Settings, engine: Engine) -> None:
-    client = create_app(settings, engine=engine, draining=lambda: True).test_client()
+def test_readyz_is_503_while_draining(settings: Settings, engine: Engine, issuer: TestIssuer) -> None:
+    client = signed_in(
+        create_app(settings, engine=engine, draining=lambda: True, auth_keys=issuer.keys()), issuer.mint()
+    )
     assert client.get("/readyz").status_code == 503
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/projects").status_code == 200  # still serving while the load balancer reacts

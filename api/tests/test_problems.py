@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 from innovate_api.app import create_app
 from innovate_api.db import create_db_engine
 from innovate_api.settings import Settings
+from tests.auth_tokens import TEST_AUTH, TestIssuer
+from tests.conftest import signed_in
 from tests.factories import make_project
 from tools.processes import free_port
 
@@ -83,10 +85,12 @@ def test_a_500_does_not_leak_internals(settings: Settings, engine: Engine) -> No
     assert "req-500" in problem["detail"]
 
 
-def test_database_unavailable_is_503_with_retry_after(client: FlaskClient) -> None:
+def test_database_unavailable_is_503_with_retry_after(client: FlaskClient, issuer: TestIssuer) -> None:
     make_project(client, "exists")  # a healthy app before
-    settings = Settings(database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/none", db_connect_timeout_seconds=1)
-    down = create_app(settings, engine=create_db_engine(settings)).test_client()
+    settings = Settings(
+        database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/none", db_connect_timeout_seconds=1, **TEST_AUTH
+    )
+    down = signed_in(create_app(settings, engine=create_db_engine(settings), auth_keys=issuer.keys()), issuer.mint())
     for response in (down.get(PROJECTS), down.post(PROJECTS, json={"name": "x"})):
         problem = assert_problem(response, 503)
         assert response.headers["Retry-After"] == "1"

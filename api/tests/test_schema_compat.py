@@ -16,6 +16,7 @@ from innovate_api.db import create_db_engine
 from innovate_api.schema_compat import Migration, MigrationDeclarationError
 from innovate_api.settings import Settings
 from innovate_api.tables import metadata
+from tests.auth_tokens import TEST_AUTH
 from tests.conftest import Server
 
 HEAD = migrate.head_revision()
@@ -25,7 +26,7 @@ FIRST = schema_compat.history()[0].revision
 @pytest.fixture
 def scratch(pg_server: Server) -> Iterator[tuple[Engine, Flask]]:
     """A migrated database of its own (the tests rewrite alembic_version) and an app on it."""
-    settings = Settings(database_url=pg_server.create_database("api_schema_compat"))
+    settings = Settings(database_url=pg_server.create_database("api_schema_compat"), **TEST_AUTH)
     engine = create_db_engine(settings)
     migrate.upgrade(engine)
     try:

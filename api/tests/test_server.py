@@ -16,6 +16,7 @@ import psycopg
 import pytest
 import requests
 
+from tests.auth_tokens import SignedIn, TestIssuer, api_env, served_issuer
 from tests.conftest import Server
 from tools.processes import ApiServer, run_migrations
 
@@ -39,11 +40,18 @@ def test_sigterm_drains_then_finishes_in_flight_requests(
 ) -> None:
     url = pg_server.create_database("api_shutdown")
     run_migrations(url)
-    api = ApiServer(url, env={"API_DRAIN_SECONDS": str(DRAIN_SECONDS), "API_WORKERS": "2", "API_THREADS": "8"})
+    with served_issuer() as issuer:
+        _drain_scenario(url, issuer, report_figure)
+
+
+def _drain_scenario(url: str, issuer: TestIssuer, report_figure: Callable[[str], None]) -> None:
+    http = SignedIn(issuer.mint())
+    env = {"API_DRAIN_SECONDS": str(DRAIN_SECONDS), "API_WORKERS": "2", "API_THREADS": "8", **api_env(issuer)}
+    api = ApiServer(url, env=env)
     api.start()
     assert api.process is not None
     try:
-        project = requests.post(f"{api.base}/api/v1/projects", json={"name": "load"}, timeout=10).json()
+        project = http.post(f"{api.base}/api/v1/projects", json={"name": "load"}, timeout=10).json()
         tasks_url = f"{api.base}/api/v1/projects/{project['id']}/tasks"
         outcomes: list[Outcome] = []
         lock = threading.Lock()
@@ -60,9 +68,9 @@ def test_sigterm_drains_then_finishes_in_flight_requests(
                 try:
                     # a new connection per request: each request is either accepted or refused, never ambiguous
                     if i % 2:
-                        response = requests.get(tasks_url, params={"limit": 10}, timeout=30)
+                        response = http.get(tasks_url, params={"limit": 10}, timeout=30)
                     else:
-                        response = requests.get(f"{api.base}/api/v1/projects/{project['id']}", timeout=30)
+                        response = http.get(f"{api.base}/api/v1/projects/{project['id']}", timeout=30)
                     record(started, response.status_code)
                 except requests.RequestException as error:
                     record(started, None, type(error).__name__ + ": " + str(error)[:200])
@@ -77,7 +85,7 @@ def test_sigterm_drains_then_finishes_in_flight_requests(
         def held_request() -> None:
             started = time.monotonic()
             try:
-                response = requests.post(tasks_url, json={"title": "held"}, timeout=60)
+                response = http.post(tasks_url, json={"title": "held"}, timeout=60)
                 outcome = Outcome(started, time.monotonic(), response.status_code)
             except requests.RequestException as error:
                 outcome = Outcome(started, time.monotonic(), None, str(error)[:200])

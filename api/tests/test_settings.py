@@ -168,3 +168,34 @@ def test_db_secret_and_db_secret_file_together_are_an_error(monkeypatch: pytest.
     monkeypatch.setenv("DB_SECRET_FILE", str(secret))
     with pytest.raises(SettingsError, match="set DB_SECRET or DB_SECRET_FILE, not both"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("AUTH_ISSUER", "http://cognito.example.com/pool", "AUTH_ISSUER: must be an https:// URL"),
+        ("AUTH_ISSUER", "https://issuer.example.com/pool/", "AUTH_ISSUER: no trailing slash"),
+        ("AUTH_ISSUER", "issuer", "AUTH_ISSUER: must be an https:// URL"),
+        ("AUTH_JWKS_URI", "http://10.0.0.1/jwks", "AUTH_JWKS_URI: must be an https:// URL"),
+        ("AUTH_CLIENT_ID", " ", "AUTH_CLIENT_ID: must not be empty"),
+    ],
+)
+def test_bad_auth_settings_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5433/app")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()
+
+
+def test_serving_requires_the_issuer_and_the_client_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5433/app")
+    monkeypatch.delenv("AUTH_ISSUER", raising=False)
+    monkeypatch.delenv("AUTH_CLIENT_ID", raising=False)
+    load_settings()  # migrate and the purge CronJob need no issuer
+    with pytest.raises(SettingsError, match="AUTH_ISSUER and AUTH_CLIENT_ID must be set to serve the API"):
+        load_settings(serving=True)
+    monkeypatch.setenv("AUTH_ISSUER", "http://127.0.0.1:9000")
+    monkeypatch.setenv("AUTH_CLIENT_ID", "innovate-spa")
+    assert load_settings(serving=True).require_auth() == ("http://127.0.0.1:9000", "innovate-spa")

@@ -1,4 +1,8 @@
-"""``make test-api-contract``: schemathesis against the running API (gunicorn) on 127.0.0.1, real PostgreSQL.
+"""``make test-api-contract``: schemathesis against the running API (gunicorn) on 127.0.0.1, real PostgreSQL, signed in.
+
+The run is signed in as a real user: the local OpenID provider runs beside the API, the development user signs in
+through its pages (authorization code + PKCE, tools/local_oidc.py) and schemathesis sends that access token on every
+request. Its ``ignored_auth`` check also sends requests without it and expects them refused.
 
 Every check of schemathesis runs (``--checks all``: no 5xx, status codes, content types, headers and bodies as the
 document says, invalid input rejected, valid input accepted, ...) over all operations, in the coverage, fuzzing
@@ -15,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tools.local_oidc import local_provider
 from tools.processes import API_DIR, api_server, postgres, run_migrations
 
 MIN_CASES = 1000
@@ -29,10 +34,16 @@ EXAMPLES_PER_OPERATION = 120
 
 
 def main() -> int:
-    with postgres() as pg, tempfile.TemporaryDirectory(prefix="innovate-api-contract-") as tmp:
+    with (
+        postgres() as pg,
+        tempfile.TemporaryDirectory(prefix="innovate-api-contract-") as tmp,
+        local_provider(access_token_seconds=3600) as provider,
+    ):
         url = pg.create_database("api_contract")
         run_migrations(url)
-        with api_server(url, API_DRAIN_SECONDS="0", API_WORKERS="2", API_THREADS="4") as api:
+        token = provider.access_token()
+        env = {"API_DRAIN_SECONDS": "0", "API_WORKERS": "2", "API_THREADS": "4", **provider.api_env()}
+        with api_server(url, **env) as api:
             report = Path(tmp) / "report.json"
             command = [
                 str(API_DIR / ".venv" / "bin" / "python"),
@@ -47,6 +58,7 @@ def main() -> int:
                 "--workers=1",
                 "--request-timeout=10",
                 "--output-truncate=true",
+                f"--header=Authorization: Bearer {token}",
                 "--report=json",
                 f"--report-json-path={report}",
             ]

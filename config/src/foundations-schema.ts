@@ -24,8 +24,18 @@ const identityStoreGroupId = z
 /** The keys that name an account in this config: the two central ones, each environment, and the optional ones. */
 export const accountKey = z.enum(['foundations', 'security', 'dev', 'staging', 'prod', 'network', 'analytics']);
 
-/** The permission sets the foundations create in IAM Identity Center (spec §1, §9). */
-export const permissionSetKey = z.enum(['readOnly', 'devops', 'securityAdmin', 'breakGlass', 'prodDataAccess']);
+/**
+ * The permission sets the foundations create in IAM Identity Center (spec §1, §9). `clusterAdmin` is the only one
+ * whose Identity Center role the workload accounts' cluster-admin role trusts.
+ */
+export const permissionSetKey = z.enum([
+  'readOnly',
+  'devops',
+  'clusterAdmin',
+  'securityAdmin',
+  'breakGlass',
+  'prodDataAccess',
+]);
 
 export const foundationsSchema = z
   .strictObject({
@@ -85,6 +95,8 @@ export const foundationsSchema = z
       monthlyUsd: z.partialRecord(accountKey, z.number().positive()),
       alertEmail: z.email(),
     }),
+    /** Who is told when the management account's root or a break-glass user signs in (its security alert topic). */
+    securityAlertEmail: z.email(),
     /** Cost Anomaly Detection: alert when an anomaly's total impact reaches this many USD. */
     anomalyThresholdUsd: z.number().positive(),
   })

@@ -17,6 +17,7 @@ export {
 export { databaseInstanceIdentifier, type EnvironmentNames, type PodIdentityWorkload } from './names.ts';
 export type {
   AccountServicesUsage,
+  AuthConfig,
   CentralAccountUsage,
   DatabaseRestore,
   EnvironmentConfig,

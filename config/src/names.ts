@@ -131,6 +131,33 @@ export interface EnvironmentNames {
    * run without AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (ADR 0066). The cdk8s side annotates its service account.
    */
   ratifyIrsaRoleName: string;
+  /**
+   * IAM role cluster administrators assume to read the cluster with a namespace-scoped view policy: devops, through
+   * Identity Center (the role trusts only the devops permission set's Identity Center role).
+   */
+  clusterViewerRoleName: string;
+  /**
+   * SSM Session Manager document of type Port that tunnels a local port to the cluster's private API endpoint through
+   * a system node, and nowhere else: the only Session Manager document devops may start.
+   */
+  clusterEndpointTunnelDocumentName: string;
+  /** CloudWatch log group (KMS-encrypted) that records every Session Manager session of the account. */
+  sessionLogGroupName: string;
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Sign-in (Amazon Cognito, infra users stack). The API and the SPA find the issuer and client id through these
+  // SSM String parameters (in the environment's region), never by a copied id.
+  // -------------------------------------------------------------------------------------------------------------
+  /** Cognito user pool of the SPA's users. */
+  userPoolName: string;
+  /** Prefix of the managed-login domain `<prefix>.auth.<region>.amazoncognito.com` (globally unique per region). */
+  userPoolDomainPrefix: string;
+  /** SSM parameter whose value is the issuer URL `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
+  authIssuerParameterName: string;
+  /** SSM parameter whose value is the SPA app client's id (the `client_id` claim of its access tokens). */
+  authClientIdParameterName: string;
+  /** Path (with trailing slash) of both parameters: what External Secrets and the SPA publish role may read. */
+  authParameterPath: string;
   /** SNS topic every alarm of the environment notifies. */
   alarmTopicName: string;
   /** SNS topic the user-facing alarms also page through, only where `observability.paging` is on (prod). */
@@ -207,6 +234,17 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     ciInfraDeployRoleName: `${prefix}-ci-infra-deploy`,
     ciSpaPublishRoleName: `${prefix}-ci-spa-publish`,
     ratifyIrsaRoleName: `${prefix}-ratify`,
+    clusterViewerRoleName: `${prefix}-cluster-viewer`,
+    clusterEndpointTunnelDocumentName: `${prefix}-cluster-endpoint-tunnel`,
+    sessionLogGroupName: `/${org.tags.app}/${env.name}/ssm-sessions`,
+
+    // Sign-in (infra users stack).
+    userPoolName: `${prefix}-users`,
+    // The account id keeps the prefix unique among all Cognito domains of the region.
+    userPoolDomainPrefix: `${prefix}-${env.account.id}`,
+    authIssuerParameterName: `/${org.tags.app}/${env.name}/auth/issuer`,
+    authClientIdParameterName: `/${org.tags.app}/${env.name}/auth/client-id`,
+    authParameterPath: `/${org.tags.app}/${env.name}/auth/`,
     alarmTopicName: `${prefix}-alarms`,
     pagingTopicName: `${prefix}-paging`,
   };

@@ -225,6 +225,28 @@ export const observabilitySchema = z.strictObject({
     .nullable(),
 });
 
+/**
+ * Sign-in of the SPA's users (Amazon Cognito, infra users stack). The API accepts only access tokens of this
+ * environment's user pool and app client; the SPA reads the issuer and client id from `/config.json`.
+ */
+export const authSchema = z.strictObject({
+  /** Second factor (TOTP): `required` for every user, or `optional` (each user may enrol). Prod requires it. */
+  mfa: z.enum(['required', 'optional']),
+  /**
+   * Cognito threat protection: `off`, `audit` (risk is scored and logged, nothing blocked) or `enforced` (risky
+   * sign-ins challenged or blocked, compromised passwords refused). `audit` and `enforced` need the Plus plan.
+   */
+  threatProtection: z.enum(['off', 'audit', 'enforced']),
+  /** Lifetime of access and ID tokens: Cognito accepts 5 minutes to 1 day. */
+  accessTokenMinutes: z.number().int().min(5).max(1440),
+  idTokenMinutes: z.number().int().min(5).max(1440),
+  /** Lifetime of refresh tokens: Cognito accepts 1 hour to 10 years; this counts whole days. */
+  refreshTokenDays: z.number().int().min(1).max(3650),
+  /** Paths on `dns.appHost` the login may redirect to after sign-in and after sign-out (https only). */
+  callbackPaths: z.array(z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /auth/callback')).min(1),
+  logoutPaths: z.array(z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path such as /')).min(1),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Usage assumptions of the cost model (cost/). Owned by the cost model; nothing else reads them.
 // The templates say WHAT exists (a NAT gateway, a distribution); these say HOW MUCH it is used in a month, so the
@@ -330,6 +352,7 @@ export const environmentSchema = z
     api: apiWorkloadSchema,
     database: databaseSchema,
     observability: observabilitySchema,
+    auth: authSchema,
     /** Monthly usage assumptions of the cost model (see the block above). */
     usage: usageSchema,
   })
@@ -363,6 +386,10 @@ export const environmentSchema = z
         path: ['database', 'restore', 'snapshot', 'snapshotArn'],
         message: `must be in the environment's region ${env.region} (copy the snapshot there first)`,
       });
+    }
+    // Production users hold real data: a stolen password alone must not be enough.
+    if (env.name === 'prod' && env.auth.mfa !== 'required') {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'mfa'], message: 'must be "required" in prod' });
     }
     for (const host of [env.dns.appHost, env.dns.apiHost, env.dns.originHost]) {
       if (host !== env.dns.zoneName && !host.endsWith(`.${env.dns.zoneName}`)) {
@@ -398,6 +425,7 @@ export const organizationSchema = z.strictObject({
 
 export type Tags = z.infer<typeof tagsSchema>;
 export type Usage = z.infer<typeof usageSchema>;
+export type AuthConfig = z.infer<typeof authSchema>;
 export type DatabaseRestore = z.infer<typeof databaseRestoreSchema>;
 export type CentralAccountUsage = z.infer<typeof centralAccountUsageSchema>;
 export type AccountServicesUsage = z.infer<typeof accountServicesUsageSchema>;

@@ -47,6 +47,18 @@ export const securityHeaders: SecurityHeaders = {
   },
 };
 
+/**
+ * The headers with more origins the SPA may fetch from (`connect-src`): the sign-in provider's discovery document,
+ * keys and token endpoint live on other origins than the SPA's own.
+ */
+export function withConnectSources(headers: SecurityHeaders, origins: readonly string[]): SecurityHeaders {
+  for (const origin of origins) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(origin)) throw new Error(`connect-src: not an origin: ${origin}`);
+  }
+  const csp = headers.contentSecurityPolicy.replace(/connect-src 'self'/, `connect-src 'self' ${origins.join(' ')}`);
+  return { ...headers, contentSecurityPolicy: csp };
+}
+
 /** The headers as a browser receives them. */
 export function toHttpHeaders(headers: SecurityHeaders = securityHeaders): Record<string, string> {
   const hsts = headers.strictTransportSecurity;

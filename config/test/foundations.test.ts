@@ -24,6 +24,16 @@ describe('foundations config', () => {
 
   const cases: Array<[string, (text: string) => string, RegExp]> = [
     [
+      'security alert address that is not an e-mail',
+      (t) => t.replace('securityAlertEmail: security-alerts@innovate.example.com', 'securityAlertEmail: security'),
+      /organization\.yaml: foundations\.securityAlertEmail: /,
+    ],
+    [
+      'no group for the cluster-admin permission set',
+      (t) => t.replace(/^ {6}clusterAdmin: .*\n/m, ''),
+      /organization\.yaml: foundations\.identityCenter\.groups\.clusterAdmin: /,
+    ],
+    [
       'bad org id',
       (t) => t.replace('o-a1b2c3d4e5', 'org-1'),
       /foundations\.organizationId: expected an organization id/,

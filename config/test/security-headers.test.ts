@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { securityHeaders, toHttpHeaders } from '../src/security-headers.ts';
+import { securityHeaders, toHttpHeaders, withConnectSources } from '../src/security-headers.ts';
 
 describe('security headers', () => {
   const headers = toHttpHeaders();
@@ -21,5 +21,19 @@ describe('security headers', () => {
 
   it('includes the custom headers', () => {
     expect(headers['Permissions-Policy']).toContain('camera=()');
+  });
+});
+
+describe('withConnectSources', () => {
+  it('adds the origins to connect-src only', () => {
+    const csp = withConnectSources(securityHeaders, [
+      'https://cognito-idp.us-east-1.amazonaws.com',
+    ]).contentSecurityPolicy;
+    expect(csp).toContain("connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com;");
+    expect(csp.replace(' https://cognito-idp.us-east-1.amazonaws.com', '')).toBe(securityHeaders.contentSecurityPolicy);
+  });
+
+  it.each(['https://evil.example/path', "https://a.example 'unsafe-inline'", '*'])('refuses %s', (origin) => {
+    expect(() => withConnectSources(securityHeaders, [origin])).toThrow(/connect-src: not an origin/);
   });
 });

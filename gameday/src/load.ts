@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoadAuth } from './stack/identity.ts';
 
 export interface Attempt {
   /** Date.now() when the attempt ended. */
@@ -20,6 +21,8 @@ export interface LoadOptions {
   /** The edge's URL (http://127.0.0.1:port). */
   baseUrl: string;
   projectId: string;
+  /** The signed-in user every request is sent as; a 401 signs in again and retries. */
+  auth: LoadAuth;
   workers?: number;
   /** Pause between two requests of one worker: the load stays steady, far below saturation. */
   pauseMs?: number;
@@ -27,7 +30,8 @@ export interface LoadOptions {
   writeDeadlineMs?: number;
 }
 
-const TRANSIENT = new Set([0, 502, 503, 504]);
+// 401: the token was refused (e.g. a restarted provider): signed in again before the retry.
+const TRANSIENT = new Set([0, 401, 502, 503, 504]);
 
 export class SteadyLoad {
   sent = 0;
@@ -91,7 +95,10 @@ export class SteadyLoad {
 
   private async read(): Promise<void> {
     const outcome = await this.attempt('read', () =>
-      fetch(`${this.url}?limit=20`, { signal: AbortSignal.timeout(15_000) }),
+      fetch(`${this.url}?limit=20`, {
+        headers: { Authorization: this.options.auth.header() },
+        signal: AbortSignal.timeout(15_000),
+      }),
     );
     if (outcome.ok) this.reads++;
   }
@@ -103,7 +110,11 @@ export class SteadyLoad {
       const outcome = await this.attempt('write', () =>
         fetch(this.url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+          headers: {
+            'Content-Type': 'application/json',
+            'Idempotency-Key': key,
+            Authorization: this.options.auth.header(),
+          },
           body: JSON.stringify({ title: key }),
           signal: AbortSignal.timeout(15_000),
         }),
@@ -134,6 +145,7 @@ export class SteadyLoad {
         return { ok: true, status };
       }
       detail = body.slice(0, 200);
+      if (status === 401) await this.options.auth.renew().catch(() => {});
     } catch (error) {
       detail = `${(error as Error).name}: ${(error as Error).message}`;
     }
@@ -143,10 +155,10 @@ export class SteadyLoad {
 }
 
 /** Creates the project the load writes into; resolves with its id. */
-export async function createProject(baseUrl: string, name: string): Promise<string> {
+export async function createProject(baseUrl: string, name: string, auth: LoadAuth): Promise<string> {
   const response = await fetch(`${baseUrl}/api/v1/projects`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID(), Authorization: auth.header() },
     body: JSON.stringify({ name }),
   });
   if (response.status !== 201)

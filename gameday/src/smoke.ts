@@ -30,7 +30,8 @@ async function documentedOperations(base: URL): Promise<Map<string, number>> {
   return operations;
 }
 
-export async function smoke(base: URL): Promise<SmokeResult> {
+/** `auth`: the Authorization header value (the previous release, from before authentication, ignores it). */
+export async function smoke(base: URL, auth: string): Promise<SmokeResult> {
   const failures: string[] = [];
   const documented = await documentedOperations(base);
   const covered = new Set<string>();
@@ -42,7 +43,7 @@ export async function smoke(base: URL): Promise<SmokeResult> {
     if (documentedStatus !== undefined && documentedStatus !== expect) {
       failures.push(`${operation}: the document says ${documentedStatus}, the smoke expects ${expect}`);
     }
-    const headers: Record<string, string> = { 'Idempotency-Key': randomUUID() };
+    const headers: Record<string, string> = { 'Idempotency-Key': randomUUID(), Authorization: auth };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (ifMatch) headers['If-Match'] = ifMatch;
     const response = await fetch(new URL(path, base), {

@@ -12,7 +12,7 @@ function share(edge: CanaryEdge, requests: number): number {
 
 describe('the canary split', () => {
   it('sends exactly the canary percentage of every 100 requests to the canary', () => {
-    const edge = new CanaryEdge('/repo', stable);
+    const edge = new CanaryEdge('/repo', stable, 'http://127.0.0.1:9');
     edge.canary = canary;
     for (const percent of [0, 10, 50, 100]) {
       edge.canaryPercent = percent;
@@ -21,7 +21,7 @@ describe('the canary split', () => {
   });
 
   it('sends everything to stable when there is no canary, whatever the weight', () => {
-    const edge = new CanaryEdge('/repo', stable);
+    const edge = new CanaryEdge('/repo', stable, 'http://127.0.0.1:9');
     edge.canaryPercent = 50;
     expect(share(edge, 100)).toBe(0);
   });

@@ -7,14 +7,14 @@ import { App } from 'aws-cdk-lib';
 import { addFoundationStacks } from '../lib/foundations/index.ts';
 import { InfraConfigError } from '../lib/infra-config-error.ts';
 import { addNagChecks } from '../lib/nag/nag-checks.ts';
-import { addWorkloadStacks } from '../lib/workload-app.ts';
+import { addWorkloadStacks, promotionOf } from '../lib/workload-app.ts';
 
 function main(): void {
   // INNOVATE_CONFIG_DIR points at another config folder (tests of bad input); the default is config/.
   const config = loadPlatformConfig(process.env.INNOVATE_CONFIG_DIR || undefined);
   const app = new App();
   for (const environment of config.environments) {
-    addWorkloadStacks(app, config.organization, environment);
+    addWorkloadStacks(app, config.organization, environment, promotionOf(config.environments, environment.name));
   }
 
   // ---- Organization foundations (issue 4): the one call into lib/foundations. ----

@@ -5,8 +5,8 @@
  * Stack ids are `<prefix>-<part>` (e.g. `innovate-prod-data`); the synthesized templates are
  * `cdk.out/<stack id>.template.json`, which the cost model and the architecture diagram read.
  *
- * Deploy order (the dependencies CDK derives say the same): network → domain → data (+ dr) → observability →
- * cluster → edge → delivery.
+ * Deploy order (the dependencies CDK derives say the same): network → domain → data (+ dr) → users →
+ * observability → cluster → edge → delivery.
  */
 import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
 import type { App, Stack } from 'aws-cdk-lib';
@@ -19,6 +19,7 @@ import { DomainStack } from './stacks/domain-stack.ts';
 import { CLOUDFRONT_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { NetworkStack } from './stacks/network-stack.ts';
 import { ObservabilityStack } from './stacks/observability-stack.ts';
+import { UsersStack } from './stacks/users-stack.ts';
 
 export interface WorkloadStacks {
   network: NetworkStack;
@@ -26,6 +27,7 @@ export interface WorkloadStacks {
   data: DataStack;
   /** Only when `database.crossRegionCopy.enabled`. */
   dr?: DisasterRecoveryStack;
+  users: UsersStack;
   observability: ObservabilityStack;
   cluster: ClusterStack;
   edge: EdgeStack;
@@ -33,12 +35,26 @@ export interface WorkloadStacks {
 }
 
 /** Stacks holding state (data, keys, zones, images): termination-protected, logical ids pinned by tests. */
-export const STATEFUL_PARTS = ['domain', 'data', 'dr', 'edge', 'delivery'] as const;
+export const STATEFUL_PARTS = ['domain', 'data', 'dr', 'users', 'edge', 'delivery'] as const;
+
+/** The environments before and after one in promotion order (images move dev → staging → prod). */
+export interface Promotion {
+  from?: ResolvedEnvironment;
+  to?: ResolvedEnvironment;
+}
+
+/** `environment`'s neighbours in `environments`, which config lists in promotion order. */
+export function promotionOf(environments: readonly ResolvedEnvironment[], name: string): Promotion {
+  const index = environments.findIndex((candidate) => candidate.name === name);
+  const [from, to] = [environments[index - 1], environments[index + 1]];
+  return { ...(index > 0 && from ? { from } : {}), ...(to ? { to } : {}) };
+}
 
 export function addWorkloadStacks(
   app: App,
   organization: OrganizationConfig,
   environment: ResolvedEnvironment,
+  promotion: Promotion = {},
 ): WorkloadStacks {
   const prefix = environment.names.prefix;
   const account = environment.account.id;
@@ -66,6 +82,10 @@ export function addWorkloadStacks(
       })
     : undefined;
   if (dr) data.addStackDependency(dr, 'the nightly copy rule targets the DR vault');
+  const users = new UsersStack(app, `${prefix}-users`, {
+    ...common,
+    description: describe('Cognito user pool, SPA app client, managed login, issuer and client id parameters'),
+  });
   const observability = new ObservabilityStack(app, `${prefix}-observability`, {
     ...common,
     description: describe('AMP, Managed Grafana, logs, alarms, X-Ray sampling'),
@@ -95,6 +115,7 @@ export function addWorkloadStacks(
     description: describe('ECR repository, GitHub OIDC roles'),
     spaBucket: edge.bucket,
     distribution: edge.distribution,
+    promotion,
   });
 
   const stacks: WorkloadStacks = {
@@ -102,6 +123,7 @@ export function addWorkloadStacks(
     domain,
     data,
     ...(dr ? { dr } : {}),
+    users,
     observability,
     cluster,
     edge,

@@ -51,6 +51,11 @@ const NOTABLE: Record<string, string> = {
   'AWS::SNS::Topic': 'SNS topic',
   'AWS::CloudWatch::Alarm': 'alarm',
   'AWS::XRay::SamplingRule': 'X-Ray sampling rule',
+  'AWS::Cognito::UserPool': 'Cognito user pool',
+  'AWS::Cognito::UserPoolClient': 'app client',
+  'AWS::Cognito::UserPoolDomain': 'managed login domain',
+  'AWS::SSM::Parameter': 'SSM parameter',
+  'AWS::SSM::Document': 'Session Manager document',
 };
 
 interface Artifact {

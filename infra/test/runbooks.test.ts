@@ -78,7 +78,8 @@ describe('runbooks: known-wrong instructions stay out of the docs', () => {
   it.each(docs.map((doc) => [doc.path, doc.text]))('%s', (_path, text) => {
     // The probes are at the pod's root; the ALB and CloudFront forward only /api/*.
     expect(text).not.toMatch(/\/api\/(healthz|readyz)\b/);
-    // Argo CD runs without Dex (infra/lib/constructs/argo-cd-bootstrap.ts): there is no SSO to log in with.
+    // Argo CD's SSO is for the UI on the port-forwarded address (a SAML callback to https://localhost:8080); the
+    // runbooks' CLI logs in with --core through Kubernetes access, not through that browser flow.
     expect(text).not.toMatch(/argocd login[^\n]*--sso/);
   });
 });

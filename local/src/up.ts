@@ -2,11 +2,14 @@
  * `make up`: the whole workload on this machine, the way it runs in AWS.
  *
  *   embedded PostgreSQL (data in .local/, kept across restarts; skipped when DATABASE_URL is set)
- *   → `innovate-api migrate` → `innovate-api serve` (gunicorn) on a free loopback port
- *   → the local edge on PORT (default 8080): /api/* to the API, the rest to the built SPA, CloudFront's headers
+ *   → the local OpenID provider on a free loopback port (users in .local/oidc/users.json, created on first run)
+ *   → `innovate-api migrate` → `innovate-api serve` (gunicorn) on a free loopback port, verifying its tokens
+ *   → the local edge on PORT (default 8080): /api/* to the API, /config.json (the provider's issuer and the SPA's
+ *     client id), the rest to the built SPA, CloudFront's headers
  *
- * It prints the URL on a line of its own once /readyz answers. Ctrl-C or SIGTERM stops everything it started —
- * edge, API, then PostgreSQL (fast shutdown: committed data is kept) — and exits 0. Any failure: one line, exit 1.
+ * It prints the URL, then the development user's email and password, once /readyz answers.
+ * The URL is on a line of its own. Ctrl-C or SIGTERM stops everything it started —
+ * edge, API, the provider, then PostgreSQL (fast shutdown: committed data is kept) — and exits 0. Any failure: one line, exit 1.
  * Every child it starts is recorded in the data folder, so that what a supervisor killed outright left running is
  * stopped by the next one before it starts anything (`supervisor/leftovers.ts`).
  * It expects what `make up` installs first (node deps, uv, the built SPA).
@@ -14,9 +17,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { createEdgeServer, listen } from './edge/server.ts';
+import { toHttpHeaders } from '@innovate/config/security-headers';
+import { allowIdentityProvider, createEdgeServer, listen } from './edge/server.ts';
 import { ObservabilitySettingsError, observabilityEnabled } from './observability/prometheus.ts';
 import { startObservability } from './observability/start.ts';
+import { SPA_CLIENT_ID } from './oidc/client.ts';
+import { DEVELOPER_EMAIL, loadOrCreateUsers, UsersFileError } from './oidc/users.ts';
 import { type Child, startChild } from './supervisor/child.ts';
 import { CHILDREN_FILE, ChildRegistry } from './supervisor/child-registry.ts';
 import { CLUSTER_DIR, claimDataDir, stopLeftovers } from './supervisor/leftovers.ts';
@@ -27,7 +33,7 @@ import { readSettings, SettingsError } from './supervisor/settings.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const API_DIR = join(REPO_ROOT, 'api');
-const NAMES = ['up', 'postgres', 'migrate', 'api', 'edge', 'prometheus'] as const;
+const NAMES = ['up', 'postgres', 'oidc', 'migrate', 'api', 'edge', 'prometheus'] as const;
 type Name = (typeof NAMES)[number];
 
 const prefix = prefixer(NAMES, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
@@ -122,6 +128,36 @@ async function startPostgres(dataDir: string): Promise<string> {
   return result;
 }
 
+/** Starts the local OpenID provider on `port` through its CLI and resolves with its issuer URL. */
+async function startOidcProvider(usersFile: string, port: number, spaOrigin: string): Promise<string> {
+  let announce: (issuer: string) => void = () => {};
+  const announced = new Promise<string>((done) => {
+    announce = done;
+  });
+  const args = ['--import', 'tsx', join('local', 'src', 'oidc', 'cli.ts'), '--users-file', usersFile];
+  args.push('--port', String(port), '--spa-origin', spaOrigin);
+  const child = startChild({
+    name: 'oidc',
+    command: process.execPath,
+    args,
+    cwd: REPO_ROOT,
+    env: process.env,
+    onLine: (line) => {
+      const match = /^ISSUER=(\S+)$/.exec(line.trim());
+      // The library warns about its in-memory store and Node 20 on every start: known, and not for this log.
+      if (match?.[1]) announce(match[1]);
+      else if (!line.startsWith('oidc-provider WARNING')) say('oidc', line.replace(/^oidc \| /, ''));
+    },
+  });
+  track(child, 'oidc');
+  return Promise.race([
+    announced,
+    child.exited.then((code) => {
+      throw new StartError(`the OpenID provider exited with code ${code} before it was ready (see its output above)`);
+    }),
+  ]);
+}
+
 async function main(): Promise<void> {
   const settings = readSettings(process.env, REPO_ROOT);
   const observability = observabilityEnabled(process.env);
@@ -134,9 +170,14 @@ async function main(): Promise<void> {
   // The edge binds first: a taken port fails in a second, before PostgreSQL or the API start.
   const apiPort = await freePort();
   const apiOrigin = new URL(`http://127.0.0.1:${apiPort}`);
+  // The provider's port is chosen now: the edge's CSP and /config.json name its issuer.
+  const oidcPort = await freePort();
+  const issuer = `http://127.0.0.1:${oidcPort}`;
   const server = createEdgeServer({
     staticDir: settings.webDistDir,
     apiOrigin,
+    securityHeaders: allowIdentityProvider(toHttpHeaders(), issuer),
+    runtimeConfig: { auth: { issuer, clientId: SPA_CLIENT_ID } },
     onAccessLog: (entry) => {
       if (entry.path.startsWith('/api/') || entry.status >= 400) {
         say(
@@ -162,9 +203,19 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
+  const usersFile = join(settings.dataDir, 'oidc', 'users.json');
+  const developer = loadOrCreateUsers(usersFile).find((user) => user.email === DEVELOPER_EMAIL);
+  say('up', 'starting the local OpenID provider');
+  const announcedIssuer = await startOidcProvider(usersFile, oidcPort, `http://127.0.0.1:${edgePort}`);
+  if (announcedIssuer !== issuer)
+    throw new StartError(`the OpenID provider announced ${announcedIssuer}, not ${issuer}`);
+  if (stopping) return;
+
   const apiEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
+    AUTH_ISSUER: issuer,
+    AUTH_CLIENT_ID: SPA_CLIENT_ID,
     API_BIND: `127.0.0.1:${apiPort}`,
     // No load balancer locally that needs time to notice a draining instance: stop at once on Ctrl-C.
     API_DRAIN_SECONDS: process.env.API_DRAIN_SECONDS ?? '0',
@@ -207,8 +258,9 @@ async function main(): Promise<void> {
     say('up', `dashboard panels (PNG, redrawn every minute): ${where.panels}`);
   }
   if (stopping) return;
-  say('up', 'ready: open the URL below (Ctrl-C stops everything)');
+  say('up', 'ready: open the URL below and sign in as the development user (Ctrl-C stops everything)');
   process.stdout.write(`http://127.0.0.1:${edgePort}\n`);
+  if (developer) process.stdout.write(`sign in: ${developer.email} / ${developer.password}\n`);
 
   // A child that dies on its own takes the whole system down: a half-running stack would only mislead.
   for (const child of children) {
@@ -258,7 +310,9 @@ process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 
 main().catch((error: unknown) => {
-  const known = [StartError, SettingsError, ObservabilitySettingsError].some((kind) => error instanceof kind);
+  const known = [StartError, SettingsError, ObservabilitySettingsError, UsersFileError].some(
+    (kind) => error instanceof kind,
+  );
   const message = known ? (error as Error).message : String(error);
   process.stderr.write(`make up: ${message}\n`);
   void shutdown(1);

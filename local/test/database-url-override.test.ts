@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPostgres, startPostgres } from '../src/postgres/server.ts';
 import { freePort } from '../src/supervisor/ports.ts';
+import { authorizationFor } from './sign-in-helper.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -54,7 +55,7 @@ describe('with DATABASE_URL set', () => {
     const url = await new Promise<string>((done, fail) => {
       const timer = setInterval(() => {
         const match = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
-        if (match?.[1]) {
+        if (match?.[1] && /^sign in: /m.test(output)) {
           clearInterval(timer);
           done(match[1]);
         }
@@ -67,7 +68,7 @@ describe('with DATABASE_URL set', () => {
 
     const created = await fetch(`${url}/api/v1/projects`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: await authorizationFor(url, () => output) },
       body: JSON.stringify({ name: `override ${Date.now()}` }),
     });
     expect(created.status).toBe(201);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/supervisor/ports.ts';
+import { authorizationFor } from './sign-in-helper.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'up-killed-'));
@@ -115,8 +116,12 @@ describe('a make up killed with SIGKILL', () => {
     const secondChildren = childPorts(second.output());
     expect(second.output()).toMatch(/^\[up\] +stopping the api \(pid \d+\) left by an earlier run$/m);
     expect(second.output()).toMatch(/^\[up\] +a PostgreSQL from an earlier run still serves .* stopping it first$/m);
+    expect(second.output()).toMatch(/^\[up\] +stopping the oidc \(pid \d+\) left by an earlier run$/m);
     expect(await listens(firstChildren.api)).toBe(false);
-    const ready = await fetch(`http://127.0.0.1:${secondPort}/api/v1/projects`);
+    const secondUrl = `http://127.0.0.1:${secondPort}`;
+    const ready = await fetch(`${secondUrl}/api/v1/projects`, {
+      headers: { Authorization: await authorizationFor(secondUrl, second.output) },
+    });
     expect(ready.status).toBe(200);
 
     second.process.kill('SIGTERM');

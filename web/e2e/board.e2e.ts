@@ -2,12 +2,14 @@
  * The user's main path in a real Chromium against the real stack: create a project, add tasks, move one to another
  * column (with the keyboard-usable select, the way the SPA offers it), reload and see it persisted; a refused rename
  * rolls back visibly; edit and delete work; then restart the whole stack on the same data folder and see the board
- * still there. Screenshots go to .artifacts/e2e/.
+ * still there. Signed in throughout: the first page goes through the local provider's real sign-in page with the
+ * credentials `make up` prints, later pages and reloads ride its session, and after the restart (a new provider,
+ * sessions gone) the user signs in again. Screenshots go to .artifacts/e2e/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, REPO_ROOT, type RunningStack, startStack } from './stack';
 
@@ -26,6 +28,8 @@ const CHROMIUM_ARGS = [
 ];
 
 let browser: Browser;
+// One context for the whole test, as one browser profile: the identity provider's session cookie is shared by tabs.
+let context: BrowserContext;
 let stack: RunningStack | undefined;
 const tempDir = mkdtempSync(join(tmpdir(), 'innovate-e2e-'));
 const dataDir = join(tempDir, 'data');
@@ -33,13 +37,29 @@ const consoleErrors: string[] = [];
 
 async function openPage(path: string): Promise<Page> {
   if (!stack) throw new Error('the stack is not running');
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   await page.goto(`${stack.url}${path}`);
+  await signInIfAsked(page);
   return page;
+}
+
+/** The provider's sign-in page when there is no session; otherwise the app comes straight back. */
+async function signInIfAsked(page: Page): Promise<void> {
+  if (!stack) throw new Error('the stack is not running');
+  const form = page.getByLabel('Email');
+  const app = page.locator('header.app-header');
+  await Promise.race([form.waitFor(), app.waitFor()]);
+  if (await app.isVisible()) return;
+  expect(new URL(page.url()).origin).not.toBe(stack.url); // the provider's page, not the app's
+  await form.fill(stack.credentials.email);
+  await page.getByLabel('Password').fill(stack.credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await app.waitFor();
+  expect(new URL(page.url()).pathname).not.toBe('/auth/callback'); // back where the user was going
 }
 
 function column(page: Page, name: 'To do' | 'Doing' | 'Done') {
@@ -58,6 +78,7 @@ beforeAll(async () => {
   const port = await freePort();
   stack = await startStack({ port, dataDir });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
@@ -227,11 +248,23 @@ describe('the board, end to end', () => {
     expect(bundle).toBeDefined();
     const asset = await fetch(`${stack.url}${bundle}`);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Without a token the API refuses, with the RFC 6750 challenge, through the edge and its headers.
     const api = await fetch(`${stack.url}/api/v1/projects`, { headers: { 'X-Request-Id': 'e2e-check-1' } });
-    expect(api.status).toBe(200);
+    expect(api.status).toBe(401);
+    expect(api.headers.get('www-authenticate')).toBe('Bearer realm="innovate"');
     expect(api.headers.get('x-request-id')).toBe('e2e-check-1');
     expect(api.headers.get('strict-transport-security')).toContain('max-age=');
     expect(api.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('signs out: the next visit asks for the password again, and no token was kept in storage', async () => {
+    const page = await openPage('/');
+    await page.getByRole('link', { name: projectName, exact: true }).waitFor();
+    expect(await page.locator('.session-user').textContent()).toBe(stack?.credentials.email);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').waitFor(); // back at the provider's sign-in page, no session left
+    expect(await page.evaluate(() => Object.keys(window.localStorage))).toEqual([]);
+    await page.close();
   });
 
   it('logged no errors in the browser (no CSP violations, no failed scripts)', () => {

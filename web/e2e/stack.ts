@@ -10,6 +10,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 export interface RunningStack {
   url: string;
+  /** The development user that `make up` prints beside the URL. */
+  credentials: { email: string; password: string };
   /** Everything the supervisor printed so far (for failure messages). */
   output(): string;
   /** SIGTERM, like Ctrl-C; resolves with the exit code. */
@@ -56,7 +58,8 @@ export async function startStack(options: {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
-      if (match?.[1]) {
+      // The credentials line follows the URL: wait for both.
+      if (match?.[1] && /^sign in: /m.test(output)) {
         clearTimeout(timer);
         done(match[1]);
       }
@@ -70,8 +73,11 @@ export async function startStack(options: {
       fail(new Error(`the stack exited with code ${code} before it was ready:\n${output}`));
     });
   });
+  const signIn = /^sign in: (\S+) \/ (\S+)$/m.exec(output);
+  if (!signIn?.[1] || !signIn[2]) throw new Error(`make up printed no sign-in credentials:\n${output}`);
   return {
     url,
+    credentials: { email: signIn[1], password: signIn[2] },
     output: () => output,
     async stop() {
       child.kill('SIGTERM');

@@ -9,6 +9,8 @@ from flask import Flask, Response
 from sqlalchemy import Engine
 
 from innovate_api import ops, schema_compat
+from innovate_api.auth import bearer
+from innovate_api.auth.keys import KeyCache
 from innovate_api.db import autocommit, create_db_engine
 from innovate_api.http.envelope import RequestEnvelope
 from innovate_api.observability import metrics, tracing
@@ -23,7 +25,9 @@ def create_app(
     *,
     engine: Engine | None = None,
     draining: Callable[[], bool] = lambda: False,
+    auth_keys: KeyCache | None = None,
 ) -> Flask:
+    settings.require_auth()  # no app without token verification
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.api_max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -38,6 +42,7 @@ def create_app(
     metrics.instrument_pool(engine, settings.db_pool_size)
     tracing.instrument(app, engine, settings.trace_sample_ratio)
     register_problem_handlers(app)
+    bearer.init_app(app, settings, auth_keys)
     _register_blueprints(app)
     return app
 

@@ -52,7 +52,8 @@ def ensure_app_role(engine: Engine, credentials: Credentials) -> bool:
     return not exists
 
 
-def _run(connection: Connection, statement: sql.Composable) -> None:
+def run_statement(connection: Connection, statement: sql.Composable) -> None:
+    """Run a statement composed with psycopg's sql module (identifiers quoted by the driver)."""
     driver = connection.connection.driver_connection
     assert driver is not None
     connection.exec_driver_sql(statement.as_string(driver))
@@ -64,7 +65,7 @@ def _create(connection: Connection, credentials: Credentials) -> None:
     driver = connection.connection.driver_connection
     assert driver is not None
     verifier = driver.pgconn.encrypt_password(credentials.password.encode(), credentials.username.encode())
-    _run(
+    run_statement(
         connection,
         sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
             sql.Identifier(credentials.username), sql.Literal(verifier.decode())
@@ -83,11 +84,11 @@ def _grant(connection: Connection, role_name: str) -> None:
         sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {rows} ON TABLES TO {}"),
         sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {sequences} ON SEQUENCES TO {}"),
     ):
-        _run(connection, statement.format(role, rows=rows, sequences=sequences))
+        run_statement(connection, statement.format(role, rows=rows, sequences=sequences))
     for table in BOOKKEEPING_TABLES:
         present = connection.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": table}).scalar_one()
         if present:
-            _run(
+            run_statement(
                 connection,
                 sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), role),
             )

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
     from innovate_api.settings import Settings
 
 
-def _settings() -> Settings:
+def _settings(*, serving: bool = False) -> Settings:
     from innovate_api.settings import SettingsError, load_settings
 
     try:
-        return load_settings()
+        return load_settings(serving=serving)
     except SettingsError as error:
         print(f"innovate-api: {error}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -47,6 +47,7 @@ def _migrate(args: argparse.Namespace) -> int:
         else:
             migrate.upgrade(engine)
             _ensure_app_role(settings, engine)
+            _ensure_data_reader(engine)
     except Exception as error:  # a failed migration must say why in one line, not a stack trace
         print(f"innovate-api migrate: {_one_line(error)}", file=sys.stderr)
         return 1
@@ -66,6 +67,14 @@ def _ensure_app_role(settings: Settings, engine: Engine) -> None:
     logging.getLogger("innovate_api.migrate").info(
         "application role %s %s", credentials.username, "created" if created else "already there: grants applied"
     )
+
+
+def _ensure_data_reader(engine: Engine) -> None:
+    """The read-only role people use through the prod-data-access permission set (data_reader.py)."""
+    from innovate_api.data_reader import ROLE, ensure_data_reader
+
+    created = ensure_data_reader(engine)
+    logging.getLogger("innovate_api.migrate").info("%s role %s", ROLE, "created" if created else "grants applied")
 
 
 def _purge_idempotency_keys(args: argparse.Namespace) -> int:
@@ -110,7 +119,7 @@ def _serve(_: argparse.Namespace) -> int:
     # The server module sets PROMETHEUS_MULTIPROC_DIR before anything imports prometheus_client.
     from innovate_api.server import serve
 
-    return serve(_settings)
+    return serve(lambda: _settings(serving=True))
 
 
 def main(argv: list[str] | None = None) -> int:

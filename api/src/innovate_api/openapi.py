@@ -31,7 +31,13 @@ _HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {"description": "The resource's version, for If-Match.", "required": True, "schema": {"type": "string"}},
     "Location": {"description": "URL of the created resource.", "required": True, "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait before retrying.", "required": True, "schema": {"type": "string"}},
+    "WWW-Authenticate": {
+        "description": 'The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused.',
+        "required": True,
+        "schema": {"type": "string"},
+    },
 }
+SECURITY_SCHEME = "bearerAuth"
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
@@ -62,7 +68,8 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
                 "name": "If-Match",
                 "in": "header",
                 "required": True,
-                "description": 'The ETag from the last read, e.g. `"3"`; `*` matches any version.',
+                "description": 'The ETag from the last read, e.g. `"3"`; '
+                + ("`*` is refused (428)." if op.method == "DELETE" else "`*` matches any version."),
                 "schema": {"type": "string", "maxLength": 1024},
             }
         )
@@ -95,7 +102,7 @@ def _responses(op: Operation) -> dict[str, Any]:
     for status in op.error_statuses:
         responses[str(status)] = {
             "description": TITLES[status],
-            "headers": _headers(("Retry-After",) if status == 503 else ()),
+            "headers": _headers({503: ("Retry-After",), 401: ("WWW-Authenticate",)}.get(status, ())),
             "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
         }
     return responses
@@ -123,6 +130,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "tags": [op.tag],
         "parameters": _parameters(op),
         "responses": _responses(op),
+        "security": [{SECURITY_SCHEME: []}],
     }
     if op.body_model is not None:
         document["requestBody"] = {
@@ -161,5 +169,16 @@ def build_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": _schemas()},
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                SECURITY_SCHEME: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "An OpenID Connect access token from the configured issuer (Amazon Cognito in AWS, "
+                    "the local provider under make up), for the SPA's client id.",
+                }
+            },
+        },
     }

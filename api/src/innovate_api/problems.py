@@ -24,6 +24,7 @@ RETRY_AFTER_SECONDS = 1
 
 TITLES = {
     400: "Bad Request",
+    401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",

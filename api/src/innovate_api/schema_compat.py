@@ -29,7 +29,7 @@ from innovate_api import migrate
 from innovate_api.tables import schema_compatibility
 
 # The oldest schema this image's code runs on. Raise it when the code starts to need what a migration adds.
-OLDEST_SCHEMA_REVISION = "0001"
+OLDEST_SCHEMA_REVISION = "0004"
 
 Phase = Literal["expand", "contract"]
 PHASES: tuple[Phase, ...] = ("expand", "contract")

@@ -11,9 +11,11 @@ file's credentials also replace those of a ``DATABASE_URL``. Both are checked at
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +69,40 @@ class Settings(BaseSettings):
     # Share of root requests traced when tracing exports (config `observability.traceSampleRatio`, rendered into
     # TRACE_SAMPLE_RATIO); a caller's sampled `traceparent` is followed regardless (parent-based).
     trace_sample_ratio: float = Field(1.0, ge=0, le=1)
+
+    # --- authentication (required to serve; `migrate` and the CronJob do not need them). No setting turns it off.
+    # The token issuer exactly as in the tokens' `iss` (Cognito: https://cognito-idp.<region>.amazonaws.com/<pool>).
+    auth_issuer: str | None = None
+    # The SPA's app client id: access tokens must name it in `client_id` (or `aud`).
+    auth_client_id: str | None = None
+    # The issuer's JWKS; by default the `jwks_uri` of `<AUTH_ISSUER>/.well-known/openid-configuration`.
+    auth_jwks_uri: str | None = None
+    # The one user (a token `sub`) who may see projects without an owner: rows written by an image from before
+    # authentication, e.g. by the previous release during the first authenticated canary (ADR 0127). Unset: nobody.
+    auth_legacy_owner: str | None = None
+
+    @model_validator(mode="after")
+    def _auth_urls_are_safe(self) -> Self:
+        if self.auth_issuer is not None:
+            _check_auth_url("AUTH_ISSUER", self.auth_issuer)
+            if self.auth_issuer.endswith("/"):
+                raise ValueError("AUTH_ISSUER: no trailing slash (it must equal the tokens' iss claim)")
+        if self.auth_jwks_uri is not None:
+            _check_auth_url("AUTH_JWKS_URI", self.auth_jwks_uri)
+        if self.auth_client_id is not None and not self.auth_client_id.strip():
+            raise ValueError("AUTH_CLIENT_ID: must not be empty")
+        return self
+
+    def require_auth(self) -> tuple[str, str]:
+        """(issuer, client id), or SettingsError naming what is missing: the API never serves without them."""
+        missing = [name for name in ("auth_issuer", "auth_client_id") if getattr(self, name) is None]
+        if missing:
+            raise SettingsError(
+                "invalid settings: " + " and ".join(n.upper() for n in missing) + " must be set to serve the API"
+            )
+        assert self.auth_issuer is not None
+        assert self.auth_client_id is not None
+        return self.auth_issuer, self.auth_client_id
 
     @model_validator(mode="after")
     def _database_is_configured(self) -> Self:
@@ -149,6 +185,22 @@ class Settings(BaseSettings):
         )
 
 
+def _check_auth_url(variable: str, value: str) -> None:
+    """https, or http to a loopback host (the local provider): tokens' keys must not come over plain networks."""
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname is not None:
+        host = parts.hostname
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if loopback:
+            return
+    raise ValueError(f"{variable}: must be an https:// URL (http:// only on 127.0.0.1 or localhost), got {value!r}")
+
+
 def _checked_file(variable: str, path: Path) -> Credentials:
     try:
         return read_credentials(path)
@@ -156,8 +208,11 @@ def _checked_file(variable: str, path: Path) -> Credentials:
         raise ValueError(f"{variable}: {error}") from None
 
 
-def load_settings() -> Settings:
-    """Read and validate the settings, or raise SettingsError with a one-line message naming the variable."""
+def load_settings(*, serving: bool = False) -> Settings:
+    """Read and validate the settings, or raise SettingsError with a one-line message naming the variable.
+
+    ``serving``: the settings are for the HTTP server, which also needs AUTH_ISSUER and AUTH_CLIENT_ID.
+    """
     try:
         settings = Settings()
     except ValidationError as error:
@@ -168,4 +223,6 @@ def load_settings() -> Settings:
             problems.append(f"{name}: {message}" if name else message)
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None
     settings.sqlalchemy_url()
+    if serving:
+        settings.require_auth()
     return settings

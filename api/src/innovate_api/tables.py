@@ -48,6 +48,8 @@ projects = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("version", Integer, nullable=False, server_default=text("1")),
+    # The creator's token subject. NULL: created by an image before authentication; such a project is nobody's.
+    Column("owner_sub", Text, nullable=True),
     UniqueConstraint("name"),
     CheckConstraint("char_length(name) BETWEEN 1 AND 120", name="name_length"),
     CheckConstraint("char_length(description) <= 2000", name="description_length"),

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
 from innovate_api.http.idempotency import purge_expired
+from tests.auth_tokens import TestIssuer
+from tests.conftest import signed_in
 from tests.factories import make_project, tasks_url
 
 PROJECTS = "/api/v1/projects"
@@ -79,8 +81,11 @@ def test_invalid_keys_are_422(client: FlaskClient, key: str) -> None:
 
 
 @pytest.mark.parametrize("target", ["project", "task"])
-def test_concurrent_duplicates_create_exactly_one_row(app: Flask, engine: Engine, target: str) -> None:
-    client = app.test_client()
+def test_concurrent_duplicates_create_exactly_one_row(
+    app: Flask, engine: Engine, issuer: TestIssuer, target: str
+) -> None:
+    token = issuer.mint()
+    client = signed_in(app, token)
     project = make_project(client, "parent")
     url, body, table = (
         (PROJECTS, {"name": "raced"}, "projects")
@@ -94,7 +99,7 @@ def test_concurrent_duplicates_create_exactly_one_row(app: Flask, engine: Engine
     lock = threading.Lock()
 
     def post() -> None:
-        own = app.test_client()
+        own = signed_in(app, token)
         barrier.wait()
         response = own.post(url, json=body, headers={"Idempotency-Key": f"race-{target}"})
         with lock:

@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 from innovate_api.app import create_app
 from innovate_api.observability import tracing
 from innovate_api.settings import Settings
+from tests.auth_tokens import TestIssuer
+from tests.conftest import signed_in
 
 
 class Collector(BaseHTTPRequestHandler):
@@ -58,12 +60,12 @@ def test_not_instrumented_without_an_endpoint(
 
 
 def test_spans_are_exported_over_otlp_when_an_endpoint_is_set(
-    settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch, issuer: TestIssuer
 ) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
-    app = create_app(settings)
+    app = create_app(settings, auth_keys=issuer.keys())
     assert app._is_instrumented_by_opentelemetry  # type: ignore[attr-defined]
-    client = app.test_client()
+    client = signed_in(app, issuer.mint())
     assert client.get("/api/v1/projects").status_code == 200
     project = client.post("/api/v1/projects", json={"name": "traced"}).get_json()
     assert client.post(f"/api/v1/projects/{project['id']}/tasks", json={"title": "t"}).status_code == 201
@@ -109,14 +111,19 @@ REQUESTS = 1000
 
 @pytest.mark.parametrize(("environment", "ratio"), sorted(_configured_ratios().items()))
 def test_the_running_api_traces_the_share_of_root_requests_config_says(
-    environment: str, ratio: float, settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch
+    environment: str,
+    ratio: float,
+    settings: Settings,
+    issuer: TestIssuer,
+    collector: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
     # A sampler from the standard variable must not override config (one knob).
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
     Collector.received.clear()
-    app = create_app(settings.model_copy(update={"trace_sample_ratio": ratio}))
-    client = app.test_client()
+    app = create_app(settings.model_copy(update={"trace_sample_ratio": ratio}), auth_keys=issuer.keys())
+    client = signed_in(app, issuer.mint("user-a"))
     for _ in range(REQUESTS):
         assert client.get("/api/v1/projects").status_code == 200
     tracing.tracer_provider(ratio).force_flush()
@@ -129,12 +136,18 @@ def test_the_running_api_traces_the_share_of_root_requests_config_says(
 
 @pytest.mark.parametrize(("flags", "traced"), [("01", 40), ("00", 0)])
 def test_a_callers_sampling_decision_is_followed(
-    flags: str, traced: int, settings: Settings, collector: str, monkeypatch: pytest.MonkeyPatch
+    flags: str,
+    traced: int,
+    settings: Settings,
+    issuer: TestIssuer,
+    collector: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector)
     Collector.received.clear()
     ratio = 0.5
-    client = create_app(settings.model_copy(update={"trace_sample_ratio": ratio})).test_client()
+    app = create_app(settings.model_copy(update={"trace_sample_ratio": ratio}), auth_keys=issuer.keys())
+    client = signed_in(app, issuer.mint("user-a"))
     for index in range(40):
         traceparent = f"00-{index + 1:032x}-{index + 1:016x}-{flags}"
         assert client.get("/api/v1/projects", headers={"traceparent": traceparent}).status_code == 200

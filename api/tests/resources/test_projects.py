@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.factories import etag, make_project, make_task
+from tests.factories import etag, make_project, make_task, tasks_url
 
 PROJECTS = "/api/v1/projects"
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -211,3 +211,23 @@ def test_list_rejects_bad_query(client: FlaskClient, query: dict[str, str], fiel
     response = client.get(PROJECTS, query_string=query)
     assert response.status_code == status
     assert [e["field"] for e in response.get_json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize("target", ["project", "task"])
+def test_delete_with_if_match_star_is_428_and_deletes_nothing(client: FlaskClient, target: str) -> None:
+    project = make_project(client, "Keep")
+    task = make_task(client, project["id"], "keep too")
+    url = f"{PROJECTS}/{project['id']}" if target == "project" else tasks_url(project["id"], task["id"])
+    response = client.delete(url, headers={"If-Match": "*"})
+    assert response.status_code == 428
+    assert response.get_json()["type"] == "/problems/if-match-required"
+    assert client.get(url).status_code == 200
+    assert client.get(tasks_url(project["id"], task["id"])).status_code == 200
+
+
+def test_projects_belong_to_their_creator(client: FlaskClient, other_client: FlaskClient) -> None:
+    mine = make_project(client, "Mine only")
+    theirs = make_project(other_client, "Theirs only")
+    assert [p["id"] for p in client.get(PROJECTS).get_json()["items"]] == [mine["id"]]
+    assert [p["id"] for p in other_client.get(PROJECTS).get_json()["items"]] == [theirs["id"]]
+    assert "owner_sub" not in mine

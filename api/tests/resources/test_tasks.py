@@ -12,6 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
+from tests.auth_tokens import TestIssuer
+from tests.conftest import signed_in
 from tests.factories import etag, make_project, make_task, tasks_url
 
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -217,8 +219,11 @@ def test_move_needs_fresh_if_match_and_valid_body(client: FlaskClient, project: 
     )
 
 
-def test_concurrent_moves_keep_every_column_dense(app: Flask, project: dict[str, Any], engine: Engine) -> None:
-    client = app.test_client()
+def test_concurrent_moves_keep_every_column_dense(
+    app: Flask, project: dict[str, Any], engine: Engine, issuer: TestIssuer
+) -> None:
+    token = issuer.mint()
+    client = signed_in(app, token)
     tasks = [
         make_task(client, project["id"], f"t{i}", status=random.choice(["todo", "doing", "done"])) for i in range(12)
     ]
@@ -227,7 +232,7 @@ def test_concurrent_moves_keep_every_column_dense(app: Flask, project: dict[str,
 
     def mover(seed: int) -> None:
         rng = random.Random(seed)
-        own = app.test_client()
+        own = signed_in(app, token)
         barrier.wait()
         for _ in range(15):
             task = rng.choice(tasks)

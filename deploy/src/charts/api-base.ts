@@ -66,6 +66,24 @@ export class ApiBaseChart extends RenderedChart {
       },
     });
 
+    // The token issuer and the SPA's client id the users stack publishes: the API verifies access tokens against
+    // them (AUTH_ISSUER, AUTH_CLIENT_ID). Not secret, but kept in one place with the rest of the environment's
+    // values, and refreshed like them.
+    this.add<IExternalSecret>({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: API.signInSecret, namespace, labels },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: API.parameterStore },
+        target: { name: API.signInSecret, creationPolicy: 'Owner' },
+        data: [
+          { secretKey: 'AUTH_ISSUER', remoteRef: { key: names.authIssuerParameterName } },
+          { secretKey: 'AUTH_CLIENT_ID', remoteRef: { key: names.authClientIdParameterName } },
+        ],
+      },
+    });
+
     for (const policy of apiNetworkPolicies(ctx)) this.add(policy);
   }
 }

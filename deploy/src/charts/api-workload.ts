@@ -13,6 +13,13 @@ export const API = {
   ingress: 'api',
   /** Secret holding the AMP workspace endpoint the canary analysis queries. */
   ampEndpointSecret: 'amp-endpoint',
+  /** Secret holding AUTH_ISSUER and AUTH_CLIENT_ID, synced from the environment's sign-in parameters. */
+  signInSecret: 'api-sign-in',
+  /**
+   * The ClusterSecretStore over SSM Parameter Store (the sign-in parameters are String parameters, not secrets);
+   * the platform chart defines it beside the Secrets Manager one.
+   */
+  parameterStore: 'aws-parameter-store',
   /** The writable scratch directory; the root filesystem is read-only. */
   tmpDir: '/tmp',
   /**

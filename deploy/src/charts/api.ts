@@ -327,6 +327,11 @@ function apiContainer(ctx: DeployContext, command: string[], database: DatabaseA
         value: `http://${ADOT_COLLECTOR.name}.${ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace}:${ADOT_COLLECTOR.otlpHttpPort}`,
       },
       { name: 'TMPDIR', value: API.tmpDir },
+      // Access tokens must come from this issuer for this client; `serve` refuses to start without them.
+      ...['AUTH_ISSUER', 'AUTH_CLIENT_ID'].map((name) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: API.signInSecret, key: name } },
+      })),
     ],
     resources: {
       requests: { cpu: api.resources.cpuRequest, memory: api.resources.memoryRequest },

@@ -1,8 +1,8 @@
 /**
  * Cluster-wide objects the workloads depend on (Argo CD Application `platform`): Karpenter's NodePool and
- * EC2NodeClass, the ClusterSecretStore External Secrets reads Secrets Manager through, and the observability
- * namespace with the AMP endpoint secret the collector needs; and the Ratify Verifier that downloads the AWS Signer
- * Notation plugin (after the Ratify chart has installed its CRDs: platform syncs one wave later).
+ * EC2NodeClass, the ClusterSecretStores External Secrets reads Secrets Manager and Parameter Store through, the
+ * observability namespace with the AMP endpoint secret the collector needs; and the Ratify Verifier that downloads
+ * the AWS Signer Notation plugin (after the Ratify chart has installed its CRDs: platform syncs one wave later).
  */
 import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
@@ -14,6 +14,7 @@ import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentFile } from '../layout.ts';
 import { AWS_SIGNER_PLUGIN, type IVerifier } from '../models/ratify.ts';
+import { API } from './api-workload.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
@@ -104,6 +105,18 @@ export class PlatformChart extends RenderedChart {
             namespaces: [names.apiNamespace, names.podIdentityServiceAccounts.adotCollector.namespace],
           },
         ],
+      },
+    });
+
+    // The sign-in issuer and client id are String parameters in Parameter Store, under `names.authParameterPath`,
+    // which is all the controller's role may read there; only the API's namespace may use this store.
+    this.add<IClusterSecretStore>({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: API.parameterStore, labels: commonLabels(ctx, 'external-secrets') },
+      spec: {
+        provider: { aws: { service: 'ParameterStore', region: ctx.env.region } },
+        conditions: [{ namespaces: [names.apiNamespace] }],
       },
     });
 

@@ -98,7 +98,11 @@ export const credentialRotation: Drill = {
         return url.href;
       },
     });
-    const load = new SteadyLoad({ baseUrl: system.edge.url, projectId: system.projectId });
+    const load = new SteadyLoad({
+      baseUrl: system.edge.url,
+      projectId: system.projectId,
+      auth: system.identity.session,
+    });
     try {
       const before = await apiLogins(system.pg);
       load.start();

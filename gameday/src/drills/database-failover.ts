@@ -23,7 +23,11 @@ export const databaseFailover: Drill = {
       // Short connect and pool timeouts: during the outage a request fails fast with 503 instead of hanging.
       apiEnv: { DB_CONNECT_TIMEOUT_SECONDS: '2', DB_POOL_TIMEOUT_SECONDS: '2' },
     });
-    const load = new SteadyLoad({ baseUrl: system.edge.url, projectId: system.projectId });
+    const load = new SteadyLoad({
+      baseUrl: system.edge.url,
+      projectId: system.projectId,
+      auth: system.identity.session,
+    });
     try {
       load.start();
       await load.runFor(2_000);

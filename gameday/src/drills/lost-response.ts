@@ -9,12 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@innovate/local/src/supervisor/ports.ts';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import type { Drill, DrillOutcome } from '../drill.ts';
 import { checkWrites } from '../ledger.ts';
 import { describeFailures, SteadyLoad } from '../load.ts';
-import { ResponseLoss } from '../stack/response-loss.ts';
+import { LossyEdge } from '../stack/lossy-edge.ts';
 import { startSystem } from '../stack/system.ts';
 
 const CREATE_PATH = '/api/v1/projects';
@@ -57,18 +58,24 @@ export const lostResponse: Drill = {
   name: 'lost-response',
   title: 'The answer to a project create from the SPA is lost after the API committed',
   async run(context): Promise<DrillOutcome> {
-    const loss = new ResponseLoss();
-    const system = await startSystem(context, { edgeFaults: loss.faults });
-    const edge = system.edge;
+    // The lossy edge's port is chosen first: the provider must know its sign-in callback.
+    const edgePort = await freePort();
+    const system = await startSystem(context, { spaOrigins: [`http://127.0.0.1:${edgePort}`] });
+    const edge = new LossyEdge(context.repoRoot, system.api.origin, system.identity.issuer, edgePort);
     let load: SteadyLoad | undefined;
     let browser: Browser | undefined;
     try {
-      load = new SteadyLoad({ baseUrl: edge.url, projectId: system.projectId });
+      await edge.start();
+      load = new SteadyLoad({ baseUrl: edge.url, projectId: system.projectId, auth: system.identity.session });
       load.start();
       browser = await launchChromium();
       const page = await browser.newPage();
       const posts = watchCreates(page);
       await page.goto(`${edge.url}/`);
+      // Signed in as a user would: the provider's page, then back to the SPA.
+      await page.getByLabel('Email').fill(system.identity.developer.email);
+      await page.getByLabel('Password').fill(system.identity.developer.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Projects' }).waitFor();
       context.log('the SPA is open; the edge drops the answers to project creates until the page has seen one lost');
 
@@ -76,7 +83,7 @@ export const lostResponse: Drill = {
       const link = page.getByRole('link', { name, exact: true });
       // Healed as soon as the page saw a create go unanswered: Chromium's own immediate resends are dropped too, the
       // SPA's retry (React Query waits 1 s) goes through.
-      loss.dropAnswers(isProjectCreate, () => posts.unanswered > 0);
+      edge.dropAnswers(isProjectCreate, () => posts.unanswered > 0);
       await page.getByLabel('Project name').fill(name);
       const clickedAt = performance.now();
       await page.getByRole('button', { name: 'Create project' }).click();
@@ -108,7 +115,7 @@ export const lostResponse: Drill = {
 
       await load.stop();
       const ledger = await checkWrites(system.pg.url, system.projectId, load.acknowledged.keys());
-      const creates = loss.matched;
+      const creates = edge.matched;
       const dropped = creates.filter((request) => request.dropped).length;
       const keys = new Set(creates.map((request) => request.idempotencyKey));
 
@@ -162,6 +169,7 @@ export const lostResponse: Drill = {
     } finally {
       await browser?.close().catch(() => {});
       await load?.stop();
+      await edge.stop().catch(() => {});
       await system.stop();
     }
   },

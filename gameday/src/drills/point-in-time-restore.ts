@@ -14,6 +14,7 @@ import { checkWrites } from '../ledger.ts';
 import { createProject, describeFailures, SteadyLoad } from '../load.ts';
 import { DrillApi } from '../stack/api.ts';
 import { archivingSettings, baseBackup, prepareRestore } from '../stack/backup.ts';
+import { DrillIdentity } from '../stack/identity.ts';
 import { DrillPostgres } from '../stack/postgres.ts';
 import { startSystem } from '../stack/system.ts';
 
@@ -36,10 +37,15 @@ export const pointInTimeRestore: Drill = {
     const system = await startSystem(context, {
       postgresSettings: archivingSettings(archiveDir, ARCHIVE_TIMEOUT_SECONDS),
     });
-    const load = new SteadyLoad({ baseUrl: system.edge.url, projectId: system.projectId });
+    const load = new SteadyLoad({
+      baseUrl: system.edge.url,
+      projectId: system.projectId,
+      auth: system.identity.session,
+    });
     const restored = new DrillPostgres({ repoRoot: context.repoRoot, dataDir: join(context.workDir, 'restored') });
     const latest = new DrillPostgres({ repoRoot: context.repoRoot, dataDir: join(context.workDir, 'restored-latest') });
     let restoredApi: DrillApi | undefined;
+    let restoredIdentity: DrillIdentity | undefined;
     try {
       load.start();
       await load.runFor(1_000);
@@ -61,13 +67,21 @@ export const pointInTimeRestore: Drill = {
       const restoreStarted = Date.now();
       prepareRestore(backupDir, archiveDir, restored.options.dataDir, targetTime);
       await restored.start();
+      // The provider went down with the system; a new one over the same users file signs the same user in.
+      restoredIdentity = new DrillIdentity(context.repoRoot, context.workDir);
+      await restoredIdentity.start();
       restoredApi = new DrillApi({
         label: 'api on the restored database',
         apiDir: join(context.repoRoot, 'api'),
         databaseUrl: restored.url,
+        env: restoredIdentity.apiEnv(),
       });
       await restoredApi.start();
-      const probeProject = await createProject(restoredApi.origin.href.replace(/\/$/, ''), 'written after the restore');
+      const probeProject = await createProject(
+        restoredApi.origin.href.replace(/\/$/, ''),
+        'written after the restore',
+        restoredIdentity.session,
+      );
       const rtoSeconds = (Date.now() - restoreStarted) / 1000;
       context.log(`restored and serving writes after ${rtoSeconds.toFixed(1)} s`);
 
@@ -121,6 +135,7 @@ export const pointInTimeRestore: Drill = {
     } finally {
       await load.stop();
       await restoredApi?.stop();
+      await restoredIdentity?.stop();
       await latest.stop();
       await restored.stop();
       await system.stop();

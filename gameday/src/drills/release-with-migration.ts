@@ -16,6 +16,7 @@ import { ReadinessWatch } from '../readiness-watch.ts';
 import { smoke } from '../smoke.ts';
 import { DrillApi, migrate } from '../stack/api.ts';
 import { CanaryEdge } from '../stack/edge.ts';
+import { DrillIdentity } from '../stack/identity.ts';
 import { DrillPostgres } from '../stack/postgres.ts';
 
 const STEP_MS = 1_500;
@@ -34,6 +35,7 @@ export const releaseWithMigration: Drill = {
     context.log(`previous release: ${previous.commit} (the commit before ${previous.newestMigration} was added)`);
     const pg = new DrillPostgres({ repoRoot: context.repoRoot, dataDir: join(context.workDir, 'postgres') });
     const stable = new DrillApi({ label: `stable ${previous.commit}`, apiDir: previous.apiDir, databaseUrl: '' });
+    const identity = new DrillIdentity(context.repoRoot, context.workDir);
     const canary = new DrillApi({
       label: 'canary (this tree)',
       apiDir: join(context.repoRoot, 'api'),
@@ -44,15 +46,20 @@ export const releaseWithMigration: Drill = {
     let watch: ReadinessWatch | undefined;
     try {
       await pg.start();
+      await identity.start();
+      // The previous release knows no users: what it writes has no owner. The canary lets the one user its
+      // AUTH_LEGACY_OWNER names keep working on those rows (ADR 0127); here the load's user, as an operator would
+      // name the account that owned the data before sign-in existed.
+      canary.options.env = { ...identity.apiEnv(), AUTH_LEGACY_OWNER: identity.developer.sub };
       await migrate(previous.apiDir, pg.url);
       const before = await revision(pg);
       stable.options.databaseUrl = pg.url;
       canary.options.databaseUrl = pg.url;
       await stable.start();
-      edge = new CanaryEdge(context.repoRoot, stable.origin);
+      edge = new CanaryEdge(context.repoRoot, stable.origin, identity.issuer);
       await edge.start();
-      const projectId = await createProject(edge.url, 'release-with-migration');
-      load = new SteadyLoad({ baseUrl: edge.url, projectId });
+      const projectId = await createProject(edge.url, 'release-with-migration', identity.session);
+      load = new SteadyLoad({ baseUrl: edge.url, projectId, auth: identity.session });
       watch = new ReadinessWatch(stable);
       load.start();
       watch.start();
@@ -67,8 +74,8 @@ export const releaseWithMigration: Drill = {
       edge.canaryPercent = 10;
       context.log('canary at 10 %');
       await load.runFor(STEP_MS);
-      const smokeStable = await smoke(stable.origin);
-      const smokeCanary = await smoke(canary.origin);
+      const smokeStable = await smoke(stable.origin, identity.session.header());
+      const smokeCanary = await smoke(canary.origin, identity.session.header());
       edge.canaryPercent = 50;
       context.log('canary at 50 %');
       await load.runFor(STEP_MS);
@@ -77,7 +84,7 @@ export const releaseWithMigration: Drill = {
       await canary.stop();
       context.log('canary aborted: previous release serving 100 % on the new schema');
       await load.runFor(STEP_MS);
-      const smokeAfterAbort = await smoke(stable.origin);
+      const smokeAfterAbort = await smoke(stable.origin, identity.session.header());
       await load.stop();
       await watch.stop();
 
@@ -123,6 +130,7 @@ export const releaseWithMigration: Drill = {
       await edge?.stop();
       await canary.stop();
       await stable.stop();
+      await identity.stop();
       await pg.stop();
     }
   },

@@ -18,8 +18,18 @@ export const rollback: Drill = {
   title: 'a canary at 50 % aborted under load; stable keeps serving',
   async run(context): Promise<DrillOutcome> {
     const system = await startSystem(context);
-    const canary = new DrillApi({ label: 'canary', apiDir: join(context.repoRoot, 'api'), databaseUrl: system.pg.url });
-    const load = new SteadyLoad({ baseUrl: system.edge.url, projectId: system.projectId, workers: 6 });
+    const canary = new DrillApi({
+      label: 'canary',
+      apiDir: join(context.repoRoot, 'api'),
+      databaseUrl: system.pg.url,
+      env: system.identity.apiEnv(),
+    });
+    const load = new SteadyLoad({
+      baseUrl: system.edge.url,
+      projectId: system.projectId,
+      auth: system.identity.session,
+      workers: 6,
+    });
     const watch = new ReadinessWatch(system.api);
     try {
       await canary.start();

@@ -12,6 +12,7 @@
  * SIGTERM it exits 0 and nothing listens on any port either run used.
  */
 import { join } from 'node:path';
+import { DEVELOPER_EMAIL, loadOrCreateUsers } from '@innovate/local/src/oidc/users.ts';
 import type { RecordedChild } from '@innovate/local/src/supervisor/child-registry.ts';
 import { stillRunning } from '@innovate/local/src/supervisor/child-registry.ts';
 import { stopLeftovers } from '@innovate/local/src/supervisor/leftovers.ts';
@@ -19,13 +20,16 @@ import { freePort } from '@innovate/local/src/supervisor/ports.ts';
 import type { Drill, DrillOutcome } from '../drill.ts';
 import { checkWrites } from '../ledger.ts';
 import { createProject, describeFailures, SteadyLoad } from '../load.ts';
+import { Session } from '../stack/identity.ts';
 import { listens, MakeUp } from '../stack/make-up.ts';
 
 /** A cold start (initdb, uv sync, migrate) on a busy 2-core machine stays well within this. */
 const READY_TIMEOUT_MS = 120_000;
 /** The new `make up`, from its start to its URL: stopping what was left must not make a restart slow. */
 const RECOVERY_GOAL_SECONDS = 60;
-const TRANSIENT = new Set([0, 502, 503, 504]);
+// 401: the new make up runs a new OpenID provider (new issuer port, new keys), so the token from before the kill is
+// refused until the load signs in again, as a user would.
+const TRANSIENT = new Set([0, 401, 502, 503, 504]);
 
 export const supervisorKilled: Drill = {
   name: 'supervisor-killed',
@@ -42,8 +46,13 @@ export const supervisorKilled: Drill = {
       log(
         `make up ready at ${first.url} (API :${firstPorts['first API']}, PostgreSQL :${firstPorts['first PostgreSQL']})`,
       );
-      const projectId = await createProject(first.url, 'supervisor-killed');
-      load = new SteadyLoad({ baseUrl: first.url, projectId });
+      // The development user make up created, signed in at whichever provider the running make up serves.
+      const developer = loadOrCreateUsers(join(dataDir, 'oidc', 'users.json')).find((u) => u.email === DEVELOPER_EMAIL);
+      if (!developer) throw new Error('make up wrote no development user');
+      const session = new Session(() => issuerOf(first.url), developer, first.url);
+      await session.renew();
+      const projectId = await createProject(first.url, 'supervisor-killed', session);
+      load = new SteadyLoad({ baseUrl: first.url, projectId, auth: session });
       load.start();
       await load.runFor(2_000);
 
@@ -140,6 +149,12 @@ export const supervisorKilled: Drill = {
     }
   },
 };
+
+/** The issuer the SPA of the make up at `url` signs in with (its /config.json). */
+async function issuerOf(url: string): Promise<string> {
+  const config = (await (await fetch(`${url}/config.json`)).json()) as { auth: { issuer: string } };
+  return config.auth.issuer;
+}
 
 function named(children: readonly RecordedChild[]): string {
   return children.map((child) => `${child.name} (pid ${child.pid})`).join(', ') || 'nothing';

@@ -4,7 +4,9 @@
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createEdgeServer, type EdgeOptions, listen } from '@innovate/local/src/edge/server.ts';
+import { toHttpHeaders } from '@innovate/config/security-headers';
+import { allowIdentityProvider, createEdgeServer, listen } from '@innovate/local/src/edge/server.ts';
+import { SPA_CLIENT_ID } from '@innovate/local/src/oidc/client.ts';
 
 export class CanaryEdge {
   private server: Server | undefined;
@@ -17,8 +19,8 @@ export class CanaryEdge {
   constructor(
     private readonly repoRoot: string,
     public stable: URL,
-    /** The edge's fault injection (off unless given), e.g. lost responses. */
-    private readonly faults?: EdgeOptions['faults'],
+    /** The OpenID issuer the SPA signs in with (/config.json), as under make up. */
+    private readonly issuer: string,
   ) {}
 
   /** Deterministic: of every 100 consecutive requests, exactly `canaryPercent` go to the canary. */
@@ -31,7 +33,8 @@ export class CanaryEdge {
     const server = createEdgeServer({
       staticDir: join(this.repoRoot, 'web', 'dist'),
       apiOrigin: () => this.pick(),
-      faults: this.faults,
+      securityHeaders: allowIdentityProvider(toHttpHeaders(), this.issuer),
+      runtimeConfig: { auth: { issuer: this.issuer, clientId: SPA_CLIENT_ID } },
     });
     const port = await listen(server, 0);
     this.server = server;

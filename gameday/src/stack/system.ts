@@ -1,13 +1,14 @@
 /**
- * The system most drills start from: PostgreSQL with its data under the drill's folder, the schema migrated, one API
- * version behind the canary-splitting edge, and a project for the steady load to write into.
+ * The system most drills start from: PostgreSQL with its data under the drill's folder, the local OpenID provider
+ * with the development user signed in, the schema migrated, one API version behind the canary-splitting edge, and a
+ * project of that user's for the steady load to write into.
  */
 import { join } from 'node:path';
-import type { EdgeOptions } from '@innovate/local/src/edge/server.ts';
 import type { DrillContext } from '../drill.ts';
 import { createProject } from '../load.ts';
 import { DrillApi, migrate } from './api.ts';
 import { CanaryEdge } from './edge.ts';
+import { DrillIdentity } from './identity.ts';
 import { DrillPostgres } from './postgres.ts';
 
 export interface SystemOptions {
@@ -17,16 +18,17 @@ export interface SystemOptions {
   /** More environment for `innovate-api migrate` (e.g. DB_APP_SECRET_FILE). */
   migrateEnv?: NodeJS.ProcessEnv;
   apiEnv?: NodeJS.ProcessEnv;
-  /** The edge's fault injection (off unless given). */
-  edgeFaults?: EdgeOptions['faults'];
   /** The DATABASE_URL the API gets, from the superuser URL (default: that URL). */
   apiDatabaseUrl?: (superuserUrl: string) => string;
+  /** Origins of extra edges a browser signs in through (registered at the provider). */
+  spaOrigins?: readonly string[];
 }
 
 export interface System {
   pg: DrillPostgres;
   api: DrillApi;
   edge: CanaryEdge;
+  identity: DrillIdentity;
   projectId: string;
   /** Stops what was started, newest first; never throws. */
   stop(): Promise<void>;
@@ -47,18 +49,22 @@ export async function startSystem(context: DrillContext, options: SystemOptions 
     stops.push(() => pg.stop());
     await pg.start();
     context.log('PostgreSQL started');
+    const identity = new DrillIdentity(context.repoRoot, context.workDir, options.spaOrigins);
+    stops.push(() => identity.stop());
+    await identity.start();
+    context.log(`OpenID provider ready at ${identity.issuer}; ${identity.developer.email} signed in`);
     await migrate(apiDir, pg.url, options.migrateEnv);
     context.log('migrated');
     const databaseUrl = options.apiDatabaseUrl?.(pg.url) ?? pg.url;
-    const api = new DrillApi({ label: 'api', apiDir, databaseUrl, env: options.apiEnv });
+    const api = new DrillApi({ label: 'api', apiDir, databaseUrl, env: { ...identity.apiEnv(), ...options.apiEnv } });
     stops.push(() => api.stop());
     await api.start();
     context.log('API ready');
-    const edge = new CanaryEdge(context.repoRoot, api.origin, options.edgeFaults);
+    const edge = new CanaryEdge(context.repoRoot, api.origin, identity.issuer);
     stops.push(() => edge.stop());
     await edge.start();
-    const projectId = await createProject(edge.url, `gameday ${context.workDir.split('/').pop()}`);
-    return { pg, api, edge, projectId, stop };
+    const projectId = await createProject(edge.url, `gameday ${context.workDir.split('/').pop()}`, identity.session);
+    return { pg, api, edge, identity, projectId, stop };
   } catch (error) {
     await stop();
     throw error;

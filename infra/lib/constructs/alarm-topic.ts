@@ -42,6 +42,22 @@ export class AlarmTopic extends Construct {
   }
 
   /**
+   * Lets EventBridge rules of this account publish here (the rule target adds the topic policy); SNS encrypts each
+   * message with the topic's key on EventBridge's behalf, which the key policy must therefore admit.
+   */
+  allowEventBridge(account: string): void {
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeRulesPublish',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+  }
+
+  /**
    * Lets the AMP alert manager of one workspace publish here: the topic policy names the workspace (aws:SourceArn)
    * and the account; the key policy can only name the account, because the workspace's alert manager definition
    * holds this topic's ARN and the topic holds the key, so the key cannot refer back to the workspace (a cycle).

@@ -37,6 +37,50 @@ return hs
 /** The argocd-cm key Argo CD reads a health check for `argoproj.io/Application` from. */
 export const APPLICATION_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
 
+/**
+ * Where the UI is reached: `kubectl port-forward svc/argo-cd-argocd-server 8080:443` through the cluster's private
+ * endpoint (no ingress, no public address), so the browser's origin, and the SAML callback, is this URL.
+ */
+export const ARGO_CD_PORT_FORWARD_URL = 'https://localhost:8080';
+/**
+ * The Kubernetes Secret (namespace argocd, label app.kubernetes.io/part-of=argocd) holding the Identity Center
+ * SAML application's sign-in URL and certificate, which exist only once that application is created (a one-time
+ * console step, docs/deployment.md). Argo CD resolves `$<secret>:<key>` in dex.config from it.
+ */
+export const IDENTITY_CENTER_SAML_SECRET = 'argocd-identity-center';
+
+/**
+ * Dex's SAML connector to IAM Identity Center (Identity Center has no OIDC for customer applications): users sign
+ * in with their Identity Center account; the assertion's `groups` attribute carries their group ids.
+ */
+export function identityCenterDexConfig(): string {
+  const callback = `${ARGO_CD_PORT_FORWARD_URL}/api/dex/callback`;
+  return [
+    'connectors:',
+    '  - type: saml',
+    '    id: identity-center',
+    '    name: IAM Identity Center',
+    '    config:',
+    `      ssoURL: $${IDENTITY_CENTER_SAML_SECRET}:ssoURL`,
+    `      caData: $${IDENTITY_CENTER_SAML_SECRET}:caData`,
+    `      redirectURI: ${callback}`,
+    `      entityIssuer: ${callback}`,
+    '      usernameAttr: email',
+    '      emailAttr: email',
+    '      groupsAttr: groups',
+    '',
+  ].join('\n');
+}
+
+/** RBAC from Identity Center groups: admins administer, devops read; anyone else signed in gets nothing. */
+export function argoCdRbac(groups: ArgoCdBootstrapProps['ssoGroups']): Record<string, string> {
+  return {
+    'policy.default': '',
+    'policy.csv': [`g, ${groups.admin}, role:admin`, `g, ${groups.readOnly}, role:readonly`, ''].join('\n'),
+    scopes: '[groups]',
+  };
+}
+
 export interface ArgoCdBootstrapProps {
   cluster: eks.ICluster;
   /** Namespace Argo CD runs in (config `names.argocdNamespace`). */
@@ -48,6 +92,8 @@ export interface ArgoCdBootstrapProps {
    * same two objects, so Argo CD's first sync of the root does not rewrite it.
    */
   bootstrap: { project: BootstrapProject; root: RootApplication };
+  /** Identity Center group ids: `admin` gets role:admin, `readOnly` role:readonly (config identityCenter.groups). */
+  ssoGroups: { admin: string; readOnly: string };
 }
 
 export class ArgoCdBootstrap extends Construct {
@@ -68,12 +114,17 @@ export class ArgoCdBootstrap extends Construct {
       wait: true,
       values: {
         global: onSystemNodes,
-        // Sign-in goes through the Argo CD CLI/UI over port-forward or an internal ingress added from Git; no Dex.
-        dex: { enabled: false },
+        // People sign in through Identity Center (Dex, SAML) on the UI reached by port-forward; no ingress.
+        dex: { enabled: true },
         server: { service: { type: 'ClusterIP' } },
         configs: {
           params: { 'application.namespaces': props.namespace },
-          cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+          cm: {
+            [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA,
+            url: ARGO_CD_PORT_FORWARD_URL,
+            'dex.config': identityCenterDexConfig(),
+          },
+          rbac: argoCdRbac(props.ssoGroups),
         },
       },
     });

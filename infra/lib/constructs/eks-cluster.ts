@@ -6,7 +6,7 @@
 
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import type { ResolvedEnvironment } from '@innovate/config';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -58,6 +58,15 @@ export interface EksClusterProps {
   /** The environment's cluster block and names. */
   cluster: ResolvedEnvironment['cluster'];
   names: ResolvedEnvironment['names'];
+  /**
+   * ARN pattern of the only principals that may assume the cluster-admin role: the Identity Center role of the
+   * cluster-admin permission set in this account. Nobody else, not the account root (ADR 0043).
+   */
+  adminPrincipalArnPattern: string;
+  /** ARN pattern of the principals that may assume the cluster-viewer role (devops' Identity Center role). */
+  viewerPrincipalArnPattern: string;
+  /** Namespaces the viewer role may read (AmazonEKSViewPolicy: no Secrets, no exec, no port-forward). */
+  viewerNamespaces: readonly string[];
 }
 
 export class EksCluster extends Construct {
@@ -65,6 +74,7 @@ export class EksCluster extends Construct {
   readonly secretsKey: kms.Key;
   readonly systemNodes: eks.Nodegroup;
   readonly adminRole: iam.Role;
+  readonly viewerRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -146,15 +156,33 @@ export class EksCluster extends Construct {
       enableNodeAutoRepair: true,
     });
 
+    // People get in through Identity Center: its role for a permission set has a random suffix, unknown before the
+    // set is provisioned, so an access entry maps a role of a fixed name that only that Identity Center role may
+    // assume (aws:PrincipalArn; the account principal alone would trust every role and user of the account).
     const { account } = Stack.of(this);
+    const trustedIdentityCenterRole = (pattern: string) =>
+      new iam.AccountPrincipal(account).withConditions({ ArnLike: { 'aws:PrincipalArn': pattern } });
     this.adminRole = new iam.Role(this, 'AdminRole', {
       roleName: names.clusterAdminRoleName,
-      description: `Cluster administrators of ${names.clusterName} (assumed through Identity Center)`,
-      assumedBy: new iam.AccountPrincipal(account),
+      description: `Cluster administrators of ${names.clusterName} (the cluster-admin Identity Center role only)`,
+      assumedBy: trustedIdentityCenterRole(props.adminPrincipalArnPattern),
+      maxSessionDuration: Duration.hours(1),
     });
     this.cluster.grantAccess('AdminAccess', this.adminRole.roleArn, [
       eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
         accessScopeType: eks.AccessScopeType.CLUSTER,
+      }),
+    ]);
+    this.viewerRole = new iam.Role(this, 'ViewerRole', {
+      roleName: names.clusterViewerRoleName,
+      description: `Read-only view of ${names.clusterName}, namespace by namespace (the devops Identity Center role)`,
+      assumedBy: trustedIdentityCenterRole(props.viewerPrincipalArnPattern),
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.cluster.grantAccess('ViewerAccess', this.viewerRole.roleArn, [
+      eks.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', {
+        accessScopeType: eks.AccessScopeType.NAMESPACE,
+        namespaces: [...props.viewerNamespaces],
       }),
     ]);
   }

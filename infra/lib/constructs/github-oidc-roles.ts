@@ -1,8 +1,10 @@
 /**
  * GitHub Actions' identity in the environment's account (spec §7): the OIDC provider and one least-privilege role
- * per CI job. Every trust is pinned to the repository and to either the main branch (image push) or the GitHub
- * environment named after this environment (infra deploy, SPA publish), so a workflow on a fork or a feature branch
- * gets nothing.
+ * per CI job. Every trust is pinned to the repository and to the GitHub environment named after this environment
+ * (`repo:<owner>/<repo>:environment:<env>`), so only a job that runs in that environment gets in: a job on main in
+ * another environment (dev's release job, which runs npm ci, docker build and go install) cannot push or sign an
+ * image prod trusts. AWS reads no custom claim of GitHub's token (job_workflow_ref among them), so the subject is
+ * the whole pin; the environments' deployment-branch rules (main only) and prod's reviewers do the rest (ADR 0123).
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,10 +12,21 @@ import { Construct } from 'constructs';
 
 export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
 
+/** The CI roles of an environment, by the key ci-env.ts prints their ARN under (`<key>_role_arn`). */
+export type CiRole = 'imagePush' | 'infraDeploy' | 'spaPublish';
+
+/**
+ * The OIDC subject each CI role trusts: the GitHub environment of the AWS environment, for every role. One
+ * function for the construct and for the workflow test (.github/tests), so neither can drift from the other.
+ */
+export function githubOidcSubjects(owner: string, repo: string, githubEnvironment: string): Record<CiRole, string> {
+  const subject = `repo:${owner}/${repo}:environment:${githubEnvironment}`;
+  return { imagePush: subject, infraDeploy: subject, spaPublish: subject };
+}
+
 export interface GithubOidcRolesProps {
   owner: string;
   repo: string;
-  branch: string;
   /** GitHub environment whose jobs may deploy here (the environment's name: dev, staging, prod). */
   githubEnvironment: string;
   roleNames: { imagePush: string; infraDeploy: string; spaPublish: string };
@@ -26,6 +39,14 @@ export interface GithubOidcRolesProps {
   distributionArn: string;
   /** The SSM parameter holding the distribution id, which the publish role reads to know what to invalidate. */
   distributionIdParameterArn: string;
+  /** The sign-in issuer and client id parameters, which the publish role writes into the SPA's config.json. */
+  signInParameterArns: string[];
+  /**
+   * The repository this environment promotes from (the previous one in promotion order): the image-push role
+   * reads the image there, the source repository's policy admits it (cross-account, pull only). Absent for the
+   * first environment, whose images are built, not promoted.
+   */
+  promotedFromRepositoryArn?: string;
   /** CDK bootstrap qualifier; the deploy role may assume only that bootstrap's roles. */
   bootstrapQualifier: string;
   /** Regions the environment deploys to (its own, us-east-1 for the edge, the DR region): one bootstrap each. */
@@ -45,7 +66,7 @@ export class GithubOidcRoles extends Construct {
       url: `https://${GITHUB_OIDC_ISSUER}`,
       clientIds: ['sts.amazonaws.com'],
     });
-    const repo = `repo:${props.owner}/${props.repo}`;
+    const subjects = githubOidcSubjects(props.owner, props.repo, props.githubEnvironment);
     const trust = (subject: string) =>
       new iam.OpenIdConnectPrincipal(this.provider, {
         StringEquals: { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_ISSUER}:sub`]: subject },
@@ -53,15 +74,12 @@ export class GithubOidcRoles extends Construct {
 
     this.imagePush = new iam.Role(this, 'ImagePush', {
       roleName: props.roleNames.imagePush,
-      description: 'GitHub Actions on the main branch: push the API image to ECR',
-      assumedBy: trust(`${repo}:ref:refs/heads/${props.branch}`),
+      description: `GitHub Actions in environment ${props.githubEnvironment}: push and sign the API image`,
+      assumedBy: trust(subjects.imagePush),
     });
     this.imagePush.addToPolicy(
       new iam.PolicyStatement({ sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
     );
-    // Pull as well as push: promotion (promote.yml) reads the image from the source environment's repository with
-    // that environment's own push role, then writes it into the target's with the target's role, so no repository
-    // needs a cross-account policy.
     this.imagePush.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PushToTheApiRepositoryOnly',
@@ -79,6 +97,18 @@ export class GithubOidcRoles extends Construct {
       }),
     );
 
+    if (props.promotedFromRepositoryArn) {
+      // Promotion (promote.yml) runs in this environment only, so this role alone copies the image in: it reads
+      // the source environment's repository, whose policy admits exactly this role.
+      this.imagePush.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'PullFromThePreviousEnvironment',
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          resources: [props.promotedFromRepositoryArn],
+        }),
+      );
+    }
+
     this.imagePush.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SignWithTheImageProfileOnly',
@@ -87,11 +117,10 @@ export class GithubOidcRoles extends Construct {
       }),
     );
 
-    const environmentSubject = `${repo}:environment:${props.githubEnvironment}`;
     this.infraDeploy = new iam.Role(this, 'InfraDeploy', {
       roleName: props.roleNames.infraDeploy,
       description: `GitHub Actions in environment ${props.githubEnvironment}: cdk diff/deploy via the bootstrap roles`,
-      assumedBy: trust(environmentSubject),
+      assumedBy: trust(subjects.infraDeploy),
     });
     const bootstrapRoles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].flatMap((kind) =>
       props.bootstrapRegions.map(
@@ -110,7 +139,7 @@ export class GithubOidcRoles extends Construct {
     this.spaPublish = new iam.Role(this, 'SpaPublish', {
       roleName: props.roleNames.spaPublish,
       description: `GitHub Actions in environment ${props.githubEnvironment}: upload the SPA and invalidate CloudFront`,
-      assumedBy: trust(environmentSubject),
+      assumedBy: trust(subjects.spaPublish),
     });
     this.spaPublish.addToPolicy(
       new iam.PolicyStatement({
@@ -138,6 +167,13 @@ export class GithubOidcRoles extends Construct {
         sid: 'ReadTheDistributionIdOnly',
         actions: ['ssm:GetParameter'],
         resources: [props.distributionIdParameterArn],
+      }),
+    );
+    this.spaPublish.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTheSignInParametersOnly',
+        actions: ['ssm:GetParameter'],
+        resources: props.signInParameterArns,
       }),
     );
   }

@@ -1,6 +1,7 @@
 /**
  * VPC endpoints (spec §3): S3 gateway, and interface endpoints so nodes pull images, read secrets and reach STS,
- * CloudWatch Logs and Session Manager without leaving the VPC. Interface endpoints admit HTTPS from the VPC only.
+ * CloudWatch Logs, Session Manager and the Cognito user pool's keys without leaving the VPC. Interface endpoints
+ * admit HTTPS from the VPC only.
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -15,6 +16,9 @@ export const INTERFACE_ENDPOINTS = {
   Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
   SsmMessages: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
   Ec2Messages: ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+  // The API verifies sign-in tokens against the user pool's keys (discovery document, JWKS): its pods may reach
+  // HTTPS only inside the VPC (their NetworkPolicy), so Cognito's user pool API is reached through this endpoint.
+  CognitoIdp: ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP,
 } as const;
 
 export interface VpcEndpointsProps {

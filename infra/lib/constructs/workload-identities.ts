@@ -81,7 +81,7 @@ export class WorkloadIdentities extends Construct {
         ],
       },
       externalSecrets: {
-        description: `External Secrets (secrets under ${names.secretsPathPrefix} only)`,
+        description: `External Secrets (secrets under ${names.secretsPathPrefix}, parameters under ${names.authParameterPath})`,
         statements: [
           new iam.PolicyStatement({
             sid: 'ReadTheEnvironmentSecretsOnly',
@@ -93,6 +93,15 @@ export class WorkloadIdentities extends Construct {
             resources: [secretArn(`${names.secretsPathPrefix}*`)],
           }),
           decryptViaSecretsManager,
+          // The sign-in issuer and client id the users stack publishes (String parameters: no key to decrypt).
+          new iam.PolicyStatement({
+            sid: 'ReadTheSignInParametersOnly',
+            actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+            resources: [
+              `arn:${partition}:ssm:${region}:${account}:parameter/${names.authParameterPath.replace(/^\/|\/$/g, '')}`,
+              `arn:${partition}:ssm:${region}:${account}:parameter${names.authParameterPath}*`,
+            ],
+          }),
         ],
       },
       adotCollector: {

@@ -29,15 +29,29 @@ export interface GuardrailSettings {
 export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
 
 /** Name of each permission set in Identity Center (max 32 characters), prefixed by the app name. */
-export function permissionSetName(config: PlatformConfig, key: PermissionSetKey): string {
+export function permissionSetName(config: Pick<PlatformConfig, 'organization'>, key: PermissionSetKey): string {
   const suffix: Record<PermissionSetKey, string> = {
     readOnly: 'read-only',
     devops: 'devops',
+    clusterAdmin: 'cluster-admin',
     securityAdmin: 'security-admin',
     breakGlass: 'break-glass',
     prodDataAccess: 'prod-data-access',
   };
   return `${config.organization.tags.app}-${suffix[key]}`;
+}
+
+/**
+ * ARN pattern of the role Identity Center creates in an account for one permission set:
+ * `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com[/<region>]/AWSReservedSSO_<set name>_<16 hex>`.
+ * The wildcard after the path covers both the path with and without the region segment.
+ */
+export function identityCenterRoleArnPattern(
+  config: Pick<PlatformConfig, 'organization'>,
+  key: PermissionSetKey,
+  account = '*',
+): string {
+  return `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSetName(config, key)}_*`;
 }
 
 export function guardrailSettings(
@@ -59,6 +73,6 @@ export function guardrailSettings(
     breakGlassUserPath: org.foundations.breakGlassUserPath,
     costTagKeys: COST_TAG_KEYS,
     ssoRoleArnPattern: 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*',
-    prodDataAccessRoleArnPattern: `arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSetName(config, 'prodDataAccess')}_*`,
+    prodDataAccessRoleArnPattern: identityCenterRoleArnPattern(config, 'prodDataAccess'),
   };
 }

@@ -57,7 +57,7 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
 
   const identity = new IdentityStack(app, `${prefix}-identity`, {
     env: management,
-    description: 'Innovate foundations: IAM Identity Center permission sets and group assignments',
+    description: 'Innovate foundations: IAM Identity Center permission sets and group assignments, sign-in alerts',
     config,
     accounts,
   });

@@ -235,6 +235,27 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     stack: 'cluster',
+    path: 'PodIdentities/externalSecrets/Policy',
+    ids: [resource('arn:aws:ssm:{region}:{account}:parameter/innovate/{env}/auth/*')],
+    reason:
+      "External Secrets reads the sign-in parameters under the environment's auth path only (issuer and client id " +
+      'of the users stack, config names.authParameterPath): String values the API needs, no secret among them.',
+  },
+  {
+    stack: 'cluster',
+    path: 'Eks/Cluster/NodegroupSystemNodes/NodeGroupRole',
+    ids: [
+      managed('AmazonSSMManagedInstanceCore'),
+      'AwsSolutions-IAM5[Resource::<SessionManagerSessions5CA0517A.Arn>:log-stream:*]',
+      resource('*'),
+    ],
+    reason:
+      'Session Manager on the system nodes (ADR 0122): the SSM agent needs AmazonSSMManagedInstanceCore (AWS ' +
+      'documentation), creates one log stream per session in the encrypted session log group only, and calls ' +
+      'logs:DescribeLogGroups (no resource level) to check that group is encrypted before it streams.',
+  },
+  {
+    stack: 'cluster',
     path: 'PodIdentities/adotCollector/Policy',
     ids: [resource('*')],
     reason:
@@ -254,6 +275,17 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     reason:
       'ecr:GetAuthorizationToken and signer:GetRevocationStatus have no resource level; image reads are limited to ' +
       "the API's repository.",
+  },
+
+  // ---- users ---------------------------------------------------------------------------------------------------
+  {
+    stack: 'users',
+    path: 'SignIn/UserPool',
+    ids: ['AwsSolutions-COG2', 'AwsSolutions-COG8'],
+    reason:
+      'MFA and the Plus plan are per environment in config (auth.mfa, auth.threatProtection): prod must require MFA ' +
+      '(the config schema refuses anything else) and staging and prod run threat protection enforced on Plus; dev ' +
+      'keeps Essentials and optional MFA for its test users, where no real user data exists.',
   },
 
   // ---- edge ----------------------------------------------------------------------------------------------------

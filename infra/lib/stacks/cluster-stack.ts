@@ -16,9 +16,21 @@ import { EksCluster } from '../constructs/eks-cluster.ts';
 import { KarpenterPrerequisites } from '../constructs/karpenter-prerequisites.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
 import type { OriginVerifySecret } from '../constructs/origin-verify-secret.ts';
+import { SessionManagerAccess } from '../constructs/session-manager-access.ts';
 import { WorkloadIdentities } from '../constructs/workload-identities.ts';
 import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
+import { identityCenterRoleArnPattern } from '../foundations/guardrail-settings.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
+
+/** Every namespace the platform's workloads and add-ons run in (the viewer role's scope). */
+export function clusterNamespaces(names: WorkloadStackProps['environment']['names']): string[] {
+  const namespaces = [
+    names.apiNamespace,
+    names.argocdNamespace,
+    ...Object.values(names.podIdentityServiceAccounts).map((account) => account.namespace),
+  ];
+  return [...new Set(namespaces)].sort();
+}
 
 export interface ClusterStackProps extends WorkloadStackProps {
   vpc: ec2.IVpc;
@@ -39,13 +51,26 @@ export class ClusterStack extends Stack {
     const env = props.environment;
     const { names } = env;
 
+    const organization = { organization: props.organization };
     this.eks = new EksCluster(this, 'Eks', {
       vpc: props.vpc,
       subnets: { subnetGroupName: SUBNET_TIERS.app },
       cluster: env.cluster,
       names,
+      adminPrincipalArnPattern: identityCenterRoleArnPattern(organization, 'clusterAdmin', env.account.id),
+      viewerPrincipalArnPattern: identityCenterRoleArnPattern(organization, 'devops', env.account.id),
+      viewerNamespaces: clusterNamespaces(names),
     });
     const { cluster } = this.eks;
+
+    new SessionManagerAccess(this, 'SessionManager', {
+      systemNodeRole: this.eks.systemNodes.role,
+      clusterEndpoint: cluster.clusterEndpoint,
+      logGroupName: names.sessionLogGroupName,
+      tunnelDocumentName: names.clusterEndpointTunnelDocumentName,
+      keyAlias: `alias/${names.prefix}-ssm-sessions`,
+      logRetentionDays: env.observability.logRetentionDays,
+    });
 
     const karpenter = new KarpenterPrerequisites(this, 'Karpenter', {
       cluster,
@@ -98,6 +123,10 @@ export class ClusterStack extends Stack {
       namespace: names.argocdNamespace,
       systemNodes: names.systemNodes,
       bootstrap: argocdBootstrap(env, props.organization),
+      ssoGroups: {
+        admin: props.organization.foundations.identityCenter.groups.clusterAdmin,
+        readOnly: props.organization.foundations.identityCenter.groups.devops,
+      },
     });
   }
 }

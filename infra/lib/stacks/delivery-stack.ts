@@ -5,11 +5,13 @@
 import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import type { Construct } from 'constructs';
 import { GithubOidcRoles } from '../constructs/github-oidc-roles.ts';
+import type { Promotion } from '../workload-app.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 import { CLOUDFRONT_REGION } from './edge-stack.ts';
 
@@ -22,6 +24,8 @@ export const IMAGE_SIGNATURE_VALIDITY_DAYS = 365;
 export interface DeliveryStackProps extends WorkloadStackProps {
   spaBucket: s3.IBucket;
   distribution: cloudfront.IDistribution;
+  /** The environments images are promoted from (into this one) and to (out of this one). */
+  promotion: Promotion;
 }
 
 export class DeliveryStack extends Stack {
@@ -51,6 +55,20 @@ export class DeliveryStack extends Stack {
       ],
     });
 
+    // The next environment's promotion job copies images out of here with its own push role: pull only, that role
+    // only (by ARN, so a role of that name recreated elsewhere gets nothing).
+    const next = props.promotion.to;
+    if (next) {
+      this.repository.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `PromotionTo${next.name}Pulls`,
+          principals: [new iam.ArnPrincipal(`arn:aws:iam::${next.account.id}:role/${next.names.ciImagePushRoleName}`)],
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        }),
+      );
+    }
+    const previous = props.promotion.from;
+
     // CI signs each pushed image (Notation); Ratify admits only images signed by this profile.
     const signingProfile = new signer.SigningProfile(this, 'ImageSigningProfile', {
       signingProfileName: names.imageSigningProfileName,
@@ -64,7 +82,6 @@ export class DeliveryStack extends Stack {
     new GithubOidcRoles(this, 'GithubOidc', {
       owner: git.githubOwner,
       repo: git.githubRepo,
-      branch: git.branch,
       githubEnvironment: env.name,
       roleNames: {
         imagePush: names.ciImagePushRoleName,
@@ -87,6 +104,14 @@ export class DeliveryStack extends Stack {
         resource: 'parameter',
         resourceName: names.spaDistributionIdParameterName.replace(/^\//, ''),
       }),
+      signInParameterArns: [names.authIssuerParameterName, names.authClientIdParameterName].map((name) =>
+        this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
+      ),
+      ...(previous
+        ? {
+            promotedFromRepositoryArn: `arn:aws:ecr:${previous.region}:${previous.account.id}:repository/${previous.names.apiRepositoryName}`,
+          }
+        : {}),
       bootstrapQualifier: qualifier,
       bootstrapRegions: [...new Set([env.region, CLOUDFRONT_REGION, env.drRegion])].sort(),
     });

@@ -3,6 +3,8 @@
  * certificate and the DNS records (spec §5). Always in us-east-1, where CloudFront's certificate and WAF must live.
  * Holds the SPA and log buckets, so it is termination-protected and their logical ids are pinned by tests.
  */
+
+import { securityHeaders, withConnectSources } from '@innovate/config/security-headers';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -18,6 +20,14 @@ import type { OriginVerifySecret } from '../constructs/origin-verify-secret.ts';
 import { SecurityHeadersPolicy } from '../constructs/security-headers-policy.ts';
 import { SpaFallbackFunction } from '../constructs/spa-fallback-function.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
+
+/** The origins the SPA talks to when it signs in: the issuer (discovery, JWKS) and the managed login (token). */
+export function signInOrigins(env: WorkloadStackProps['environment']): string[] {
+  return [
+    `https://cognito-idp.${env.region}.amazonaws.com`,
+    `https://${env.names.userPoolDomainPrefix}.auth.${env.region}.amazoncognito.com`,
+  ];
+}
 
 /** CloudFront's certificates and CLOUDFRONT-scope web ACLs exist only here. */
 export const CLOUDFRONT_REGION = 'us-east-1';
@@ -75,7 +85,12 @@ export class EdgeStack extends Stack {
       logRetentionDays: retentionDays,
     });
 
-    const headers = new SecurityHeadersPolicy(this, 'SecurityHeaders', { name: `${names.prefix}-security-headers` });
+    // The SPA signs in against the environment's user pool: it fetches the issuer's discovery document and keys and
+    // exchanges the code at the managed-login domain, both by names config fixes (no cross-stack reference).
+    const headers = new SecurityHeadersPolicy(this, 'SecurityHeaders', {
+      name: `${names.prefix}-security-headers`,
+      headers: withConnectSources(securityHeaders, signInOrigins(env)),
+    });
     const spaFallback = new SpaFallbackFunction(this, 'SpaFallback', { name: `${names.prefix}-spa-fallback` });
     const s3Origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     const apiOrigin = new origins.HttpOrigin(dns.originHost, {

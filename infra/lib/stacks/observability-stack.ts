@@ -1,7 +1,7 @@
 /**
  * observability: Amazon Managed Prometheus (metrics the ADOT collector remote-writes), Amazon Managed Grafana
- * (Identity Center sign-in), the container log group, the alarm topic and alarms, the API's SLO alerting rules and
- * alert manager in AMP.
+ * (Identity Center sign-in), the container log group, the alarm topic and alarms, the rules that page on root and
+ * break-glass sign-ins, the API's SLO alerting rules and alert manager in AMP.
  *
  * No X-Ray sampling rule: traces are sampled once, in the API's OpenTelemetry SDK, at the ratio config sets
  * (`observability.traceSampleRatio`); X-Ray's rules only steer X-Ray SDKs and remote samplers, which nothing here runs.
@@ -18,7 +18,9 @@ import type { Construct } from 'constructs';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { ApiSloAlerting } from '../constructs/api-slo-alerting.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
+import { PrivilegedSignInAlerts } from '../constructs/privileged-sign-in-alerts.ts';
 import { ServiceAlarms } from '../constructs/service-alarms.ts';
+import { permissionSetName } from '../foundations/guardrail-settings.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 
 export class ObservabilityStack extends Stack {
@@ -95,6 +97,12 @@ export class ObservabilityStack extends Stack {
     const paging = env.observability.paging
       ? new AlarmTopic(this, 'PagingTopic', { topicName: names.pagingTopicName })
       : undefined;
+    new PrivilegedSignInAlerts(this, 'PrivilegedSignIns', {
+      topics: [this.alarmTopic, ...(paging ? [paging] : [])],
+      account: this.account,
+      breakGlassRoleName: props.organization.foundations.protectedRoles.breakGlassRoleName,
+      breakGlassPermissionSetName: permissionSetName({ organization: props.organization }, 'breakGlass'),
+    });
     // By deterministic identifier, so this stack does not depend on (and cannot block changes to) the data stack.
     new ServiceAlarms(this, 'Alarms', {
       topic: this.alarmTopic.topic,

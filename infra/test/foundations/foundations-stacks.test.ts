@@ -368,3 +368,39 @@ describe('cost tags on every taggable foundations resource', () => {
     expect(app).toBe(config.organization.tags.app);
   });
 });
+
+describe('the management account pages on root and break-glass sign-ins', () => {
+  const template = stacks.identity.template;
+  const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties ?? {});
+  const management = accounts.management.id;
+
+  it('root console sign-ins', () => {
+    const root = rules.find((rule) => JSON.stringify(rule.EventPattern).includes('"Root"'));
+    expect(root?.EventPattern).toEqual({
+      source: ['aws.signin'],
+      'detail-type': ['AWS Console Sign In via CloudTrail'],
+      detail: { userIdentity: { type: ['Root'] } },
+    });
+  });
+
+  it('break-glass users signing in, and the break-glass permission set taking a session', () => {
+    const breakGlass = rules.find((rule) => JSON.stringify(rule.EventPattern).includes('ConsoleLogin'));
+    if (!breakGlass) throw new Error('no rule matches break-glass console sign-ins');
+    const alternatives = (breakGlass.EventPattern as { detail: { $or: unknown[] } }).detail.$or;
+    expect(alternatives).toContainEqual({
+      eventName: ['ConsoleLogin'],
+      userIdentity: { arn: [{ prefix: `arn:aws:iam::${management}:user${foundations.breakGlassUserPath}` }] },
+    });
+    expect(JSON.stringify(alternatives)).toContain(`AWSReservedSSO_${permissionSetName(config, 'breakGlass')}_*`);
+  });
+
+  it('to an encrypted topic that e-mails the security alert address', () => {
+    const [topicId, topic] = resourcesOfType(template, 'AWS::SNS::Topic')[0] ?? [];
+    expect(topic?.Properties?.KmsMasterKeyId).toBeDefined();
+    const subscription = resourcesOfType(template, 'AWS::SNS::Subscription')[0]?.[1].Properties;
+    expect(subscription).toMatchObject({ Protocol: 'email', Endpoint: foundations.securityAlertEmail });
+    for (const rule of rules) {
+      expect((rule.Targets as Array<{ Arn: { Ref: string } }>).map((t) => t.Arn.Ref)).toEqual([topicId]);
+    }
+  });
+});

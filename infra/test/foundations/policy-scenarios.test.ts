@@ -5,10 +5,12 @@
  * scenario depends on is either dead or untested.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { permissionSetName } from '../../lib/foundations/guardrail-settings.ts';
 import { baselineDecisions, flippedBy, type GuardrailKind, guardrailMutations } from './mutation-sweep.ts';
 import { SCENARIOS } from './policy-scenarios.ts';
 import { synthesizedPolicySet } from './policy-set.ts';
-import { type Decision, type PolicySet, simulate } from './policy-simulator.ts';
+import { type Decision, type PolicyJson, type PolicySet, simulate } from './policy-simulator.ts';
+import { config } from './synthesized.ts';
 
 let policies: PolicySet;
 let baseline: Decision[];
@@ -42,5 +44,43 @@ describe('removing any single guardrail flips at least one scenario', () => {
       if ((await flippedBy(policies, baseline, mutation)).flipped.length === 0) untested.push(label);
     }
     expect(untested, `guardrails (${kind}) whose removal changes no scenario`).toEqual([]);
+  });
+});
+
+/**
+ * Conditions the statement sweep cannot see (it removes whole statements): the cluster roles' aws:PrincipalArn and
+ * break-glass's IfExists. Each is weakened the way the code used to be, and the scenario guarding it must flip.
+ */
+describe('weakening a condition flips the scenario that guards it', () => {
+  const scenario = (name: string) => {
+    const found = SCENARIOS.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`no scenario ${name}`);
+    return found;
+  };
+  const withoutPrincipalArn = (document: PolicyJson): PolicyJson => ({
+    ...document,
+    Statement: document.Statement.map(({ Condition, ...statement }) => statement),
+  });
+
+  it.each([
+    ['clusterAdminTrust', 'no other role of the account assumes the cluster-admin role (the root is not trusted)'],
+    ['clusterViewerTrust', 'no other role of the account assumes the cluster-viewer role'],
+  ])('%s trusting the account root without aws:PrincipalArn admits any role', async (trust, name) => {
+    const document = policies.resourcePolicies[trust] as PolicyJson;
+    expect(JSON.stringify(document)).toContain('aws:PrincipalArn');
+    const mutated = { resourcePolicies: { ...policies.resourcePolicies, [trust]: withoutPrincipalArn(document) } };
+    expect((await simulate(scenario(name), policies)).decision).toBe('ImplicitlyDenied');
+    expect((await simulate(scenario(name), policies, mutated)).decision).toBe('Allowed');
+  });
+
+  it('break-glass with Bool instead of BoolIfExists lets a session without an MFA key through', async () => {
+    const set = permissionSetName(config, 'breakGlass');
+    const document = policies.permissionSetPolicies[set] as PolicyJson;
+    const asBool = JSON.parse(JSON.stringify(document).replace('"BoolIfExists"', '"Bool"')) as PolicyJson;
+    expect(asBool).not.toEqual(document);
+    const name = 'the break-glass permission set is denied in a session that carries no MFA key at all';
+    const mutated = { permissionSetPolicies: { ...policies.permissionSetPolicies, [set]: asBool } };
+    expect((await simulate(scenario(name), policies)).decision).toBe('ExplicitlyDenied');
+    expect((await simulate(scenario(name), policies, mutated)).decision).toBe('Allowed');
   });
 });

@@ -81,6 +81,204 @@ const costTopic = `arn:aws:sns:us-east-1:${management}:${config.organization.tag
 const costKey = `arn:aws:kms:us-east-1:${management}:key/cost`;
 const dbSecret = (name: string) => `arn:aws:secretsmanager:us-east-1:${prod}:secret:${name}-AbCdEf`;
 
+// --- the doors around ADR 0043 (cluster, nodes, deployed functions, master password, sign-in) ---
+const prodNames = config.environment('prod').names;
+const role = (name: string) => `arn:aws:iam::${prod}:role/${name}`;
+const node = `arn:aws:ec2:us-east-1:${prod}:instance/i-0123456789abcdef0`;
+const document = (name: string) => `arn:aws:ssm:us-east-1:${prod}:document/${name}`;
+const asDevops = (action: string, resource: string, extra: Partial<Scenario> = {}): Scenario =>
+  ({
+    principal: sso(prod, 'devops'),
+    scpAccount: 'prod',
+    identityPolicies: [POWER_USER],
+    permissionSet: permissionSetName(config, 'devops'),
+    action,
+    resource,
+    resourceAccount: prod,
+    ...extra,
+  }) as Scenario;
+const asClusterAdmin = (action: string, resource: string, extra: Partial<Scenario> = {}): Scenario =>
+  ({
+    principal: sso(prod, 'clusterAdmin'),
+    scpAccount: 'prod',
+    permissionSet: permissionSetName(config, 'clusterAdmin'),
+    action,
+    resource,
+    resourceAccount: prod,
+    ...extra,
+  }) as Scenario;
+/** Another role of the prod account that may call sts:AssumeRole on anything (what the account root trusted). */
+const anotherRole = `arn:aws:iam::${prod}:role/some-workload`;
+
+const DOORS: Scenario[] = [
+  {
+    ...asDevops('secretsmanager:PutSecretValue', dbSecret(prodNames.databaseSecretName)),
+    name: 'devops cannot put a pending database password (the next rotation would set it)',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('rds:ModifyDBInstance', prodDb),
+    name: 'devops cannot modify the database instance (a new master password)',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('eks:CreateAccessEntry', `arn:aws:eks:us-east-1:${prod}:cluster/${prodNames.clusterName}`),
+    name: 'devops cannot add an access entry to the cluster',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('ssm:SendCommand', node),
+    name: 'devops cannot run a command on a node',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('ssm:StartSession', document('SSM-SessionManagerRunShell')),
+    name: 'devops cannot open a shell on a node',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('ssm:StartSession', node),
+    name: 'devops cannot start a session on a node without the document check',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('ssm:StartSession', node, { context: { 'ssm:SessionDocumentAccessCheck': 'true' } }),
+    name: 'devops may target a node when the document is checked',
+    expected: 'Allowed',
+  },
+  {
+    ...asDevops('ssm:StartSession', document(prodNames.clusterEndpointTunnelDocumentName)),
+    name: 'devops may open the tunnel to the cluster endpoint',
+    expected: 'Allowed',
+  },
+  {
+    ...asDevops(
+      'lambda:UpdateFunctionCode',
+      `arn:aws:lambda:us-east-1:${prod}:function:${prodNames.prefix}-cluster-EksClusterKubectlProviderHandl-AbC123`,
+    ),
+    name: "devops cannot replace the kubectl provider handler's code",
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('sts:AssumeRole', role(prodNames.clusterAdminRoleName), { resourcePolicy: 'clusterAdminTrust' }),
+    identityPolicies: [assumeAnyRole],
+    name: 'devops cannot assume the cluster-admin role',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('sts:AssumeRole', role('cdk-hnb659fds-deploy-role-100000000013-us-east-1')),
+    name: 'devops cannot assume the CDK deploy role',
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('sts:AssumeRole', role('cdk-hnb659fds-lookup-role-100000000013-us-east-1')),
+    name: 'devops may assume the CDK lookup role (cdk diff)',
+    expected: 'Allowed',
+  },
+  {
+    ...asDevops('sts:AssumeRole', role(prodNames.clusterViewerRoleName), { resourcePolicy: 'clusterViewerTrust' }),
+    name: 'devops assumes the cluster-viewer role',
+    expected: 'Allowed',
+  },
+  {
+    ...asDevops('ssm:PutParameter', `arn:aws:ssm:us-east-1:${prod}:parameter${prodNames.authIssuerParameterName}`),
+    name: "devops cannot repoint the API's token issuer",
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asDevops('ssm:GetParameter', `arn:aws:ssm:us-east-1:${prod}:parameter${prodNames.authIssuerParameterName}`),
+    name: "devops can read the API's token issuer",
+    expected: 'Allowed',
+  },
+  {
+    ...asDevops('cognito-idp:AdminSetUserPassword', `arn:aws:cognito-idp:us-east-1:${prod}:userpool/us-east-1_AbC`),
+    name: "devops cannot set a user's password",
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    ...asClusterAdmin('sts:AssumeRole', role(prodNames.clusterAdminRoleName), { resourcePolicy: 'clusterAdminTrust' }),
+    name: 'the cluster-admin Identity Center role assumes the cluster-admin role',
+    expected: 'Allowed',
+  },
+  {
+    principal: anotherRole,
+    identityPolicies: [assumeAnyRole],
+    action: 'sts:AssumeRole',
+    resource: role(prodNames.clusterAdminRoleName),
+    resourceAccount: prod,
+    resourcePolicy: 'clusterAdminTrust',
+    name: 'no other role of the account assumes the cluster-admin role (the root is not trusted)',
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    principal: anotherRole,
+    identityPolicies: [assumeAnyRole],
+    action: 'sts:AssumeRole',
+    resource: role(prodNames.clusterViewerRoleName),
+    resourceAccount: prod,
+    resourcePolicy: 'clusterViewerTrust',
+    name: 'no other role of the account assumes the cluster-viewer role',
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    ...asClusterAdmin('eks:DescribeCluster', `arn:aws:eks:us-east-1:${prod}:cluster/${prodNames.clusterName}`),
+    name: 'cluster-admin finds the cluster',
+    expected: 'Allowed',
+  },
+  {
+    ...asClusterAdmin('ssm:StartSession', node, {
+      context: { 'ssm:resourceTag/eks:nodegroup-name': `${prodNames.clusterName}-system` },
+    }),
+    name: 'cluster-admin opens a session on a system node',
+    expected: 'Allowed',
+  },
+  {
+    ...asClusterAdmin('ssm:StartSession', node, {
+      context: { 'ssm:resourceTag/karpenter.sh/nodepool': 'general' },
+    }),
+    name: 'cluster-admin cannot open a session on a Karpenter node',
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    ...asClusterAdmin('ssm:TerminateSession', `arn:aws:ssm:us-east-1:${prod}:session/AROAEXAMPLE:alice-0a1b2c3d4e`, {
+      context: { 'aws:userid': 'AROAEXAMPLE:alice' },
+    }),
+    name: 'cluster-admin ends its own session',
+    expected: 'Allowed',
+  },
+  {
+    ...asClusterAdmin('ssm:TerminateSession', `arn:aws:ssm:us-east-1:${prod}:session/AROAEXAMPLE:bob-0a1b2c3d4e`, {
+      context: { 'aws:userid': 'AROAEXAMPLE:alice' },
+    }),
+    name: "cluster-admin cannot end someone else's session",
+    expected: 'ImplicitlyDenied',
+  },
+  {
+    ...asClusterAdmin('ssm:StartSession', document('SSM-SessionManagerRunShell')),
+    name: 'cluster-admin uses the shell document',
+    expected: 'Allowed',
+  },
+  {
+    ...asClusterAdmin('kms:GenerateDataKey', `arn:aws:kms:us-east-1:${prod}:key/sessions`, {
+      resourcePolicy: 'sessionKey',
+      context: { 'kms:ResourceAliases': [`alias/${prodNames.prefix}-ssm-sessions`] },
+    }),
+    name: 'cluster-admin encrypts its session with the session key',
+    expected: 'Allowed',
+  },
+  {
+    principal: sso(prod, 'breakGlass'),
+    scpAccount: 'prod',
+    identityPolicies: [ADMIN],
+    permissionSet: permissionSetName(config, 'breakGlass'),
+    action: 'ec2:TerminateInstances',
+    resource: prodInstance(),
+    resourceAccount: prod,
+    name: 'the break-glass permission set is denied in a session that carries no MFA key at all',
+    expected: 'ExplicitlyDenied',
+  },
+];
+
 export const SCENARIOS: Scenario[] = [
   // --- regions (innovate-restrict-regions) ---
   {
@@ -791,6 +989,8 @@ export const SCENARIOS: Scenario[] = [
     resourceAccount: prod,
     expected: 'Allowed',
   },
+
+  ...DOORS,
 
   // --- cost alert topic and key ---
   {

@@ -1,5 +1,6 @@
 /** Collects every policy the scenario table evaluates from the synthesized templates. */
 import { logArchiveNames } from '../../lib/foundations/log-archive-names.ts';
+import { stacksOf, templateOf } from '../helpers/environment-stacks.ts';
 import { OrganizationModel } from './organization-model.ts';
 import type { PolicyJson, PolicySet } from './policy-simulator.ts';
 import {
@@ -26,8 +27,37 @@ export function synthesizedPolicySet(): PolicySet {
       breakGlassTrust: breakGlassTrust(stacks.memberBaseline),
       costAlertsTopic: topicPolicy(stacks.costGuardrails, `${app}-cost-alerts`),
       costAlertsKey: keyPolicy(stacks.costGuardrails, `alias/${app}-cost-alerts`),
+      ...clusterRoleTrusts(),
     },
     permissionSetPolicies: permissionSetPolicies(stacks.identity),
+  };
+}
+
+/**
+ * Trust policies of the roles the EKS access entries map (cluster-admin, cluster-viewer), from prod's synthesized
+ * cluster stack: the roles people assume after Identity Center, which must trust nothing else; and the policy of
+ * the key Session Manager sessions are encrypted with.
+ */
+function clusterRoleTrusts(): Record<'clusterAdminTrust' | 'clusterViewerTrust' | 'sessionKey', PolicyJson> {
+  const prod = config.environment('prod');
+  const stack = stacksOf('prod').cluster;
+  const cluster: SynthesizedStack = {
+    stack,
+    template: templateOf('prod', 'cluster').toJSON() as CfnTemplate,
+    account: prod.account.id,
+    region: prod.region,
+  };
+  const trustOf = (roleName: string): PolicyJson => {
+    const role = resourcesOfType(cluster.template, 'AWS::IAM::Role').find(
+      ([, candidate]) => candidate.Properties?.RoleName === roleName,
+    );
+    if (!role) throw new Error(`no role ${roleName} in the prod cluster stack`);
+    return resolveIntrinsics(role[1].Properties?.AssumeRolePolicyDocument, cluster) as PolicyJson;
+  };
+  return {
+    clusterAdminTrust: trustOf(prod.names.clusterAdminRoleName),
+    clusterViewerTrust: trustOf(prod.names.clusterViewerRoleName),
+    sessionKey: keyPolicy(cluster, `alias/${prod.names.prefix}-ssm-sessions`),
   };
 }
 

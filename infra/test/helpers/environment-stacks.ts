@@ -7,7 +7,7 @@ import { type Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { testApp } from '../../lib/app-context.ts';
-import { addWorkloadStacks, type WorkloadStacks } from '../../lib/workload-app.ts';
+import { addWorkloadStacks, promotionOf, type WorkloadStacks } from '../../lib/workload-app.ts';
 
 export const config = loadPlatformConfig();
 export const ENVIRONMENTS = config.environments.map((env) => env.name);
@@ -17,7 +17,12 @@ const built = new Map<string, WorkloadStacks>();
 export function stacksOf(name: string): WorkloadStacks {
   let stacks = built.get(name);
   if (!stacks) {
-    stacks = addWorkloadStacks(testApp(), config.organization, config.environment(name));
+    stacks = addWorkloadStacks(
+      testApp(),
+      config.organization,
+      config.environment(name),
+      promotionOf(config.environments, name),
+    );
     built.set(name, stacks);
   }
   return stacks;

@@ -9,6 +9,8 @@ import {
   APPLICATION_HEALTH_KEY,
   APPLICATION_HEALTH_LUA,
   ARGO_CD_CHART,
+  ARGO_CD_PORT_FORWARD_URL,
+  IDENTITY_CENTER_SAML_SECRET,
 } from '../../lib/constructs/argo-cd-bootstrap.ts';
 import { INTERRUPTION_EVENTS } from '../../lib/constructs/karpenter-prerequisites.ts';
 import { config, ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
@@ -373,4 +375,28 @@ describe('cluster: Argo CD bootstrap with an app-of-apps on deploy/rendered/<env
       ]);
     },
   );
+});
+
+describe('cluster: Argo CD signs in through Identity Center, RBAC from its groups, UI only by port-forward', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const chart = only(templateOf(name, 'cluster'), 'Custom::AWSCDK-EKS-HelmChart').Properties;
+    const values = JSON.parse(chart.Values as string);
+    const groups = config.organization.foundations.identityCenter.groups;
+    expect(values.dex.enabled).toBe(true);
+    expect(values.configs.cm.url).toBe(ARGO_CD_PORT_FORWARD_URL);
+    const dex = values.configs.cm['dex.config'] as string;
+    expect(dex).toMatch(/type: saml/);
+    expect(dex).toContain(`ssoURL: $${IDENTITY_CENTER_SAML_SECRET}:ssoURL`);
+    expect(dex).toContain(`caData: $${IDENTITY_CENTER_SAML_SECRET}:caData`);
+    expect(dex).toContain(`redirectURI: ${ARGO_CD_PORT_FORWARD_URL}/api/dex/callback`);
+    expect(dex).toMatch(/groupsAttr: groups/);
+    expect(values.configs.rbac).toEqual({
+      'policy.default': '',
+      'policy.csv': `g, ${groups.clusterAdmin}, role:admin\ng, ${groups.devops}, role:readonly\n`,
+      scopes: '[groups]',
+    });
+    // No public way in: a ClusterIP service and no ingress.
+    expect(values.server.service).toEqual({ type: 'ClusterIP' });
+    expect(values.server.ingress).toBeUndefined();
+  });
 });

@@ -23,7 +23,7 @@ describe('delivery: ECR repository (immutable tags, scan on push, KMS, lifecycle
   });
 });
 
-describe('delivery: GitHub OIDC provider and roles pinned to the repository and branch/environment', () => {
+describe('delivery: GitHub OIDC provider and roles pinned to the repository and the environment', () => {
   const git = config.organization.git;
   const repo = `repo:${git.githubOwner}/${git.githubRepo}`;
 
@@ -32,7 +32,8 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
     only(template, 'AWS::IAM::OIDCProvider');
     const names = environment(name).names;
     const expected: Record<string, string> = {
-      [names.ciImagePushRoleName]: `${repo}:ref:refs/heads/${git.branch}`,
+      // Not the main branch's ref: every job on main would get it, the dev release job included.
+      [names.ciImagePushRoleName]: `${repo}:environment:${name}`,
       [names.ciInfraDeployRoleName]: `${repo}:environment:${name}`,
       [names.ciSpaPublishRoleName]: `${repo}:environment:${name}`,
     };
@@ -70,6 +71,7 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
         's3:ListBucket',
         's3:PutObject',
         'ssm:GetParameter',
+        'ssm:GetParameter',
       ].sort(),
     );
     const read = statements.find((s) => asArray(s.Action).includes('ssm:GetParameter'));
@@ -82,9 +84,50 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
     const statements = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcImagePush');
     const push = statements.find((s) => asArray(s.Action).includes('ecr:PutImage'));
     expect(push?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiRepository/), 'Arn'] });
-    // Promotion pulls the image from the source environment with that environment's push role (promote.yml).
+    // Notation reads the manifest it signs.
     expect(asArray(push?.Action)).toEqual(expect.arrayContaining(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']));
     const sign = statements.find((s) => asArray(s.Action).includes('signer:SignPayload'));
     expect(sign?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ImageSigningProfile/), 'Arn'] });
+  });
+
+  it.each(ENVIRONMENTS.map((name, index) => [name, ENVIRONMENTS[index - 1], ENVIRONMENTS[index + 1]] as const))(
+    '%s: promotion pulls from the previous environment with this push role, and lets the next one pull',
+    (name, from, to) => {
+      const template = templateOf(name, 'delivery');
+      const pull = policyStatements(template, 'GithubOidcImagePush').find(
+        (s) => (s as { Sid?: string }).Sid === 'PullFromThePreviousEnvironment',
+      );
+      if (from) {
+        const source = environment(from);
+        expect(pull?.Resource).toBe(
+          `arn:aws:ecr:${source.region}:${source.account.id}:repository/${source.names.apiRepositoryName}`,
+        );
+        expect(asArray(pull?.Action).sort()).toEqual(
+          ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'].sort(),
+        );
+      } else expect(pull).toBeUndefined();
+      const policy = only(template, 'AWS::ECR::Repository').Properties.RepositoryPolicyText;
+      if (to) {
+        const target = environment(to);
+        expect(policy.Statement).toEqual([
+          {
+            Sid: `PromotionTo${to}Pulls`,
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${target.account.id}:role/${target.names.ciImagePushRoleName}` },
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          },
+        ]);
+      } else expect(policy).toBeUndefined();
+    },
+  );
+
+  it('SPA publish reads the sign-in parameters it writes into config.json', () => {
+    const names = environment('prod').names;
+    const read = policyStatements(templateOf('prod', 'delivery'), 'GithubOidcSpaPublish').find(
+      (s) => (s as { Sid?: string }).Sid === 'ReadTheSignInParametersOnly',
+    );
+    const arns = JSON.stringify(read?.Resource);
+    expect(arns).toContain(`:parameter${names.authIssuerParameterName}`);
+    expect(arns).toContain(`:parameter${names.authClientIdParameterName}`);
   });
 });

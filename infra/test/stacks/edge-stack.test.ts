@@ -1,8 +1,9 @@
-import { securityHeaders } from '@innovate/config/security-headers';
+import { securityHeaders, withConnectSources } from '@innovate/config/security-headers';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { MANAGED_RULE_GROUPS, RATE_LIMIT_PER_5_MINUTES } from '../../lib/constructs/edge-web-acl.ts';
+import { signInOrigins } from '../../lib/stacks/edge-stack.ts';
 import { ENVIRONMENTS, environment, stacksOf, templateOf } from '../helpers/environment-stacks.ts';
 import { only, type Resource, resources } from '../helpers/template-queries.ts';
 
@@ -131,13 +132,28 @@ describe('edge: behaviours (hashed assets cached long, index.html not cached, SP
   });
 });
 
+describe('edge: the SPA may fetch from the sign-in origins and nowhere else beyond its own', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const csp = only(templateOf(name, 'edge'), 'AWS::CloudFront::ResponseHeadersPolicy').Properties
+      .ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy as string;
+    const { region, names } = environment(name);
+    expect(/connect-src ([^;]*)/.exec(csp)?.[1]).toBe(
+      `'self' https://cognito-idp.${region}.amazonaws.com https://${names.userPoolDomainPrefix}.auth.${region}.amazoncognito.com`,
+    );
+  });
+});
+
 describe('edge: response headers policy built from the single security-headers definition', () => {
   it.each(ENVIRONMENTS)('%s', (name) => {
     const policy = only(templateOf(name, 'edge'), 'AWS::CloudFront::ResponseHeadersPolicy').Properties
       .ResponseHeadersPolicyConfig;
     const hsts = securityHeaders.strictTransportSecurity;
     expect(policy.SecurityHeadersConfig).toEqual({
-      ContentSecurityPolicy: { ContentSecurityPolicy: securityHeaders.contentSecurityPolicy, Override: true },
+      ContentSecurityPolicy: {
+        ContentSecurityPolicy: withConnectSources(securityHeaders, signInOrigins(environment(name)))
+          .contentSecurityPolicy,
+        Override: true,
+      },
       StrictTransportSecurity: {
         AccessControlMaxAgeSec: hsts.maxAgeSeconds,
         IncludeSubdomains: hsts.includeSubdomains,

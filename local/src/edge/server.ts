@@ -3,7 +3,7 @@
  * the SPA bucket with the index.html fallback — and the response headers policy (the security headers from
  * @innovate/config) on every response, whichever side produced it.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { toHttpHeaders } from '@innovate/config/security-headers';
 import { proxyToApi, sendProblem } from './api-proxy.ts';
 import { staticFiles } from './static-files.ts';
@@ -22,7 +22,21 @@ export interface EdgeOptions {
   onAccessLog?: (line: AccessLogLine) => void;
   /** Faults to inject, for drills; none unless given. Read on every request, so a drill can change them at runtime. */
   faults?: EdgeFaults;
+  /**
+   * The SPA's runtime configuration, served at `/config.json` (in AWS a file the spa-publish workflow writes to the
+   * bucket from the environment's sign-in parameters). Undefined: `/config.json` is a file of `staticDir` like any
+   * other.
+   */
+  runtimeConfig?: SpaRuntimeConfig;
 }
+
+/** What the SPA reads from `/config.json` at start. */
+export interface SpaRuntimeConfig {
+  auth: { issuer: string; clientId: string };
+}
+
+/** The SPA's runtime configuration path. */
+export const RUNTIME_CONFIG_PATH = '/config.json';
 
 export interface EdgeFaults {
   /**
@@ -65,6 +79,8 @@ export function createEdgeServer(options: EdgeOptions): Server {
     try {
       if (urlPath === undefined) {
         sendProblem(res, 400, 'Bad Request', headers, 'The request target is not a path.');
+      } else if (urlPath === RUNTIME_CONFIG_PATH && options.runtimeConfig) {
+        sendRuntimeConfig(res, options.runtimeConfig);
       } else if (isApiPath(urlPath)) {
         const origin = typeof options.apiOrigin === 'function' ? options.apiOrigin() : options.apiOrigin;
         const dropResponse = options.faults?.dropResponse?.(req) ?? false;
@@ -96,6 +112,31 @@ export function createEdgeServer(options: EdgeOptions): Server {
   // Like CloudFront, keep client connections open between requests.
   server.keepAliveTimeout = 60_000;
   return server;
+}
+
+function sendRuntimeConfig(res: ServerResponse, config: SpaRuntimeConfig): void {
+  const body = `${JSON.stringify(config)}\n`;
+  // As the spa-publish workflow uploads it: revalidated on every load, so a changed issuer reaches every browser.
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache',
+  });
+  res.end(body);
+}
+
+/**
+ * The security headers with the identity provider's origin allowed in `connect-src`: the SPA fetches its discovery
+ * document, keys and token endpoint from there (in AWS the Cognito domain; locally the provider on loopback).
+ */
+export function allowIdentityProvider(
+  headers: Readonly<Record<string, string>>,
+  issuer: string,
+): Record<string, string> {
+  const origin = new URL(issuer).origin;
+  const csp = headers['Content-Security-Policy'];
+  if (!csp) return { ...headers };
+  return { ...headers, 'Content-Security-Policy': csp.replace(/connect-src 'self'/, `connect-src 'self' ${origin}`) };
 }
 
 function pathOf(url: string | undefined): string | undefined {

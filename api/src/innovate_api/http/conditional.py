@@ -53,6 +53,7 @@ MAX_IF_MATCH_LENGTH = 1024
 
 
 def require_if_match() -> IfMatch:
+    """The request's If-Match (428 when missing, or when ``*`` on a DELETE; 422 when too long)."""
     header = request.headers.get("If-Match")
     if header is None:
         raise ProblemError(
@@ -65,7 +66,13 @@ def require_if_match() -> IfMatch:
             kind="validation-error",
             errors=[{"field": "header.If-Match", "message": f"at most {MAX_IF_MATCH_LENGTH} characters"}],
         )
-    return parse_if_match(header)
+    parsed = parse_if_match(header)
+    # A delete that matches any version would remove what the client never saw (a project takes its tasks along).
+    if parsed.any_version and request.method == "DELETE":
+        raise ProblemError(
+            428, "a delete must name the ETag it saw: If-Match: * is not accepted here", kind="if-match-required"
+        )
+    return parsed
 
 
 def stale(kind: str) -> ProblemError:

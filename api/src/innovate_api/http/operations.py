@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
+from innovate_api.auth.bearer import authenticate
 from innovate_api.http.conditional import require_if_match
 from innovate_api.problems import ProblemError, validation_problem
 
@@ -67,11 +68,13 @@ def operation(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``path`` (relative to /api/v1, ``{name}`` parameters are UUIDs) for ``method``.
 
+    Every operation requires a bearer access token (auth.bearer); the view finds its user with ``current_owner()``.
     The view receives the path parameters (as UUIDs), then ``query=`` / ``body=`` (validated models) and
     ``if_match=`` (the parsed header) when declared.
     """
     path_params = tuple(_PATH_PARAM.findall(path))
-    statuses = set(error_statuses) | {503}
+    # Every operation needs a signed-in user (401 before anything else is looked at).
+    statuses = set(error_statuses) | {401, 503}
     if path_params:
         statuses.add(404)
     if body_model is not None:
@@ -106,6 +109,7 @@ def operation(
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def handle(**path_values: Any) -> Any:
+            authenticate()
             kwargs = dict(path_values)
             if op.query_model is not None:
                 kwargs["query"] = parse_query(op.query_model)

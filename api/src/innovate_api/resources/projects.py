@@ -1,4 +1,10 @@
-"""Projects: list, create, get, update, delete."""
+"""Projects: list, create, get, update, delete.
+
+A project belongs to the user who created it (``owner_sub``, the token's ``sub``). Every statement is scoped to the
+signed-in user, so another user's project is simply not found (404, never a 403 that would confirm it exists).
+A project without an owner (created by an image before authentication) matches no user but AUTH_LEGACY_OWNER
+(ADR 0127).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,12 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response
-from sqlalchemy import Connection, delete, exists, func, select, tuple_, update
+from sqlalchemy import Connection, and_, delete, exists, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
 from innovate_api import db
+from innovate_api.auth.bearer import current_owner, owner_condition
 from innovate_api.http import idempotency
 from innovate_api.http.conditional import IfMatch, stale
 from innovate_api.http.operations import API_PREFIX, operation
@@ -32,12 +39,21 @@ def name_taken(name: str) -> ProblemError:
     return ProblemError(409, f"a project named {name!r} already exists", kind="duplicate-name")
 
 
+# What a client sees of a project (the owner is implied by who asks).
+_COLUMNS = [column for column in projects.c if column.name != "owner_sub"]
+
+
 def _project(row: Any) -> Project:
     return Project.model_validate(row._asdict())
 
 
+def owned(project_id: Any) -> Any:
+    """The condition for "this project, and it is the signed-in user's"."""
+    return and_(projects.c.id == project_id, owner_condition(projects.c.owner_sub))
+
+
 def _exists(connection: Connection, project_id: UUID) -> bool:
-    return bool(connection.scalar(select(exists().where(projects.c.id == project_id))))
+    return bool(connection.scalar(select(exists().where(owned(project_id)))))
 
 
 @operation(
@@ -51,7 +67,12 @@ def _exists(connection: Connection, project_id: UUID) -> bool:
     query_model=PageQuery,
 )
 def list_projects(query: PageQuery) -> Response:
-    statement = select(projects).order_by(projects.c.created_at, projects.c.id).limit(query.limit + 1)
+    statement = (
+        select(*_COLUMNS)
+        .where(owner_condition(projects.c.owner_sub))
+        .order_by(projects.c.created_at, projects.c.id)
+        .limit(query.limit + 1)
+    )
     if query.cursor is not None:
         created_at, project_id = decode_cursor(query.cursor, 2)
         after = (parse_timestamp(created_at), parse_uuid(project_id))
@@ -86,9 +107,9 @@ def create_project(body: ProjectCreate) -> Response:
     def create(connection: Connection) -> Response:
         row = connection.execute(
             pg_insert(projects)
-            .values(id=uuid.uuid4(), name=body.name, description=body.description)
+            .values(id=uuid.uuid4(), name=body.name, description=body.description, owner_sub=current_owner())
             .on_conflict_do_nothing(index_elements=["name"])
-            .returning(*projects.c)
+            .returning(*_COLUMNS)
         ).first()
         if row is None:
             raise name_taken(body.name)
@@ -110,7 +131,7 @@ def create_project(body: ProjectCreate) -> Response:
 )
 def get_project(project_id: UUID) -> Response:
     with db.reader().connect() as connection:
-        row = connection.execute(select(projects).where(projects.c.id == project_id)).first()
+        row = connection.execute(select(*_COLUMNS).where(owned(project_id))).first()
     if row is None:
         raise not_found()
     return json_response(_project(row), version=row.version)
@@ -135,9 +156,9 @@ def update_project(project_id: UUID, if_match: IfMatch, body: ProjectUpdate) -> 
         try:
             row = connection.execute(
                 update(projects)
-                .where(projects.c.id == project_id, if_match.where(projects.c.version))
+                .where(owned(project_id), if_match.where(projects.c.version))
                 .values(**changes, version=projects.c.version + 1, updated_at=func.now())
-                .returning(*projects.c)
+                .returning(*_COLUMNS)
             ).first()
         except IntegrityError as error:
             if getattr(error.orig, "sqlstate", None) == "23505":
@@ -161,9 +182,7 @@ def update_project(project_id: UUID, if_match: IfMatch, body: ProjectUpdate) -> 
 def delete_project(project_id: UUID, if_match: IfMatch) -> Response:
     with db.engine().begin() as connection:
         deleted = connection.execute(
-            delete(projects)
-            .where(projects.c.id == project_id, if_match.where(projects.c.version))
-            .returning(projects.c.id)
+            delete(projects).where(owned(project_id), if_match.where(projects.c.version)).returning(projects.c.id)
         ).first()
         if deleted is None:
             raise stale("project") if _exists(connection, project_id) else not_found()

@@ -3,6 +3,9 @@
 Every operation that changes positions (create, delete, move) first locks the project row (FOR NO KEY UPDATE,
 which still lets tasks reference it), so such operations on one project run one at a time and each status column
 keeps the positions 0..n-1. Edits of title/due date do not touch positions and take no project lock.
+
+Tasks follow their project: every statement holds only when the project is the signed-in user's, so another user's
+project and its tasks are a 404 (``_OWNED_PROJECT`` in SQL, no extra round trip).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response
-from sqlalchemy import Connection, Select, and_, bindparam, delete, exists, func, select, tuple_, update
+from sqlalchemy import Boolean, Connection, Select, and_, bindparam, delete, exists, func, or_, select, tuple_, update
 
 from innovate_api import db
+from innovate_api.auth.bearer import current_owner, owner_condition, sees_ownerless
 from innovate_api.http import idempotency
 from innovate_api.http.conditional import IfMatch, stale
 from innovate_api.http.operations import API_PREFIX, operation
@@ -44,8 +48,20 @@ def _location(row: Any) -> str:
 # The hot statements are built once with bind parameters: building a Core statement and its cache key per request
 # costs more CPU than the round trip it makes (measured in docs/benchmarks.md). Create-task's two (the lock is every
 # position change's) are DriverStatements: compiled once and run on the DBAPI cursor (ADR 0096).
+# The project's owner is :owner, or it has none and :ownerless says this user is the legacy owner (ADR 0127).
+_OWNER_IS_CALLER = or_(
+    projects.c.owner_sub == bindparam("owner"),
+    and_(projects.c.owner_sub.is_(None), bindparam("ownerless", type_=Boolean)),
+)
 _LOCK_PROJECT = db.DriverStatement(
-    select(projects.c.id).where(projects.c.id == bindparam("project_id")).with_for_update(key_share=True)
+    select(projects.c.id)
+    .where(projects.c.id == bindparam("project_id"), _OWNER_IS_CALLER)
+    .with_for_update(key_share=True)
+)
+# "The project :owned_project_id, if it is :owner's": compared with tasks.project_id, no row matches otherwise.
+# (Not named project_id: in an UPDATE of tasks, a parameter named after a column would also set that column.)
+_OWNED_PROJECT = (
+    select(projects.c.id).where(projects.c.id == bindparam("owned_project_id"), _OWNER_IS_CALLER).scalar_subquery()
 )
 _INSERT_AT_END_OF_COLUMN = db.DriverStatement(
     tasks.insert()
@@ -65,14 +81,14 @@ _INSERT_AT_END_OF_COLUMN = db.DriverStatement(
     )
     .returning(*tasks.c)
 )
-_GET_TASK = select(tasks).where(tasks.c.id == bindparam("task_id"), tasks.c.project_id == bindparam("project_id"))
+_GET_TASK = select(tasks).where(tasks.c.id == bindparam("task_id"), tasks.c.project_id == _OWNED_PROJECT)
 
 
 @functools.cache
 def _list_statement(by_status: bool, after_cursor: bool) -> Select[Any]:
     statement = (
         select(tasks)
-        .where(tasks.c.project_id == bindparam("project_id"))
+        .where(tasks.c.project_id == _OWNED_PROJECT)
         .order_by(tasks.c.status, tasks.c.position, tasks.c.id)
         .limit(bindparam("limit"))
     )
@@ -89,17 +105,25 @@ def _list_statement(by_status: bool, after_cursor: bool) -> Select[Any]:
 
 
 def _lock_project(connection: Connection, project_id: UUID) -> None:
-    locked = _LOCK_PROJECT.first(connection, {"project_id": project_id})
+    locked = _LOCK_PROJECT.first(
+        connection, {"project_id": project_id, "owner": current_owner(), "ownerless": sees_ownerless()}
+    )
     if locked is None:
         raise project_not_found()
 
 
+def _owned(project_id: UUID) -> dict[str, Any]:
+    return {"owned_project_id": project_id, "owner": current_owner(), "ownerless": sees_ownerless()}
+
+
 def _task_exists(connection: Connection, project_id: UUID, task_id: UUID) -> bool:
-    return bool(connection.scalar(select(exists().where(tasks.c.id == task_id, tasks.c.project_id == project_id))))
+    statement = select(exists().where(tasks.c.id == task_id, tasks.c.project_id == _OWNED_PROJECT))
+    return bool(connection.scalar(statement, _owned(project_id)))
 
 
 def _project_exists(connection: Connection, project_id: UUID) -> bool:
-    return bool(connection.scalar(select(exists().where(projects.c.id == project_id))))
+    statement = select(exists().where(projects.c.id == project_id, owner_condition(projects.c.owner_sub)))
+    return bool(connection.scalar(statement))
 
 
 def _shift(connection: Connection, project_id: UUID, status: str, from_position: int, delta: int) -> None:
@@ -122,7 +146,7 @@ def _shift(connection: Connection, project_id: UUID, status: str, from_position:
     query_model=TaskPageQuery,
 )
 def list_tasks(project_id: UUID, query: TaskPageQuery) -> Response:
-    parameters: dict[str, Any] = {"project_id": project_id, "limit": query.limit + 1, "status": query.status}
+    parameters: dict[str, Any] = {**_owned(project_id), "limit": query.limit + 1, "status": query.status}
     if query.cursor is not None:
         status, position, task_id = decode_cursor(query.cursor, 3)
         if status not in TASK_STATUSES:
@@ -189,7 +213,7 @@ def create_task(project_id: UUID, body: TaskCreate) -> Response:
 )
 def get_task(project_id: UUID, task_id: UUID) -> Response:
     with db.reader().connect() as connection:
-        row = connection.execute(_GET_TASK, {"task_id": task_id, "project_id": project_id}).first()
+        row = connection.execute(_GET_TASK, {"task_id": task_id, **_owned(project_id)}).first()
     if row is None:
         raise task_not_found()
     return json_response(_task(row), version=row.version)
@@ -212,9 +236,10 @@ def update_task(project_id: UUID, task_id: UUID, if_match: IfMatch, body: TaskUp
     with db.engine().begin() as connection:
         row = connection.execute(
             update(tasks)
-            .where(tasks.c.id == task_id, tasks.c.project_id == project_id, if_match.where(tasks.c.version))
+            .where(tasks.c.id == task_id, tasks.c.project_id == _OWNED_PROJECT, if_match.where(tasks.c.version))
             .values(**changes, version=tasks.c.version + 1, updated_at=func.now())
-            .returning(*tasks.c)
+            .returning(*tasks.c),
+            _owned(project_id),
         ).first()
         if row is None:
             raise stale("task") if _task_exists(connection, project_id, task_id) else task_not_found()

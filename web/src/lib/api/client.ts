@@ -10,13 +10,30 @@ export type ApiClient = Client<paths>;
 export function createApiClient(options: {
   baseUrl: string;
   fetch?: (request: Request) => Promise<Response>;
+  /** The signed-in user's access token, sent as `Authorization: Bearer` on every request. */
+  accessToken?: () => string | undefined;
+  /** Called when the API answers 401 (the token expired or was refused): sign in again. */
+  onUnauthorized?: () => void;
 }): ApiClient {
-  return createClient<paths>({
+  const client = createClient<paths>({
     baseUrl: options.baseUrl,
     // Read the global at call time (tests replace it); bind keeps `this` right in browsers.
     fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
     headers: { Accept: 'application/json' },
   });
+  const { accessToken, onUnauthorized } = options;
+  client.use({
+    onRequest({ request }) {
+      const token = accessToken?.();
+      if (token) request.headers.set('Authorization', `Bearer ${token}`);
+      return request;
+    },
+    onResponse({ response }) {
+      if (response.status === 401) onUnauthorized?.();
+      return response;
+    },
+  });
+  return client;
 }
 
 type JsonBody<R> = R extends { content: { 'application/json': infer B } } ? B : never;

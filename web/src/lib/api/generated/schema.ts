@@ -308,6 +308,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Content */
             422: {
                 headers: {
@@ -370,6 +383,19 @@ export interface operations {
                 headers: {
                     /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -459,6 +485,19 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -489,7 +528,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
+                /** @description The ETag from the last read, e.g. `"3"`; `*` is refused (428). */
                 "If-Match": string;
             };
             path: {
@@ -507,6 +546,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -603,6 +655,19 @@ export interface operations {
                 headers: {
                     /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -739,6 +804,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -814,6 +892,19 @@ export interface operations {
                 headers: {
                     /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -915,6 +1006,19 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -945,7 +1049,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from the last read, e.g. `"3"`; `*` matches any version. */
+                /** @description The ETag from the last read, e.g. `"3"`; `*` is refused (428). */
                 "If-Match": string;
             };
             path: {
@@ -964,6 +1068,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -1061,6 +1178,19 @@ export interface operations {
                 headers: {
                     /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1185,6 +1315,19 @@ export interface operations {
                 headers: {
                     /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's X-Request-Id if valid, else generated); also in the logs. */
+                    "X-Request-Id": string;
+                    /** @description The bearer challenge (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
