@@ -1,4 +1,4 @@
-/** Debian's Chromium driven by playwright-core, launched as web/e2e launches it (see PITFALLS: headless, as root, offline). */
+/** Debian's Chromium driven by playwright-core, launched as web/e2e launches it (headless, as root, no network: the flags keep it from calling home). */
 import { type Browser, chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
