@@ -74,3 +74,17 @@ bench-infra: synth $(INFRA_TOOLS)/cfn-lint/.installed $(INFRA_TOOLS)/checkov/.in
 	cd infra && npx tsx scripts/bench-gates.ts
 
 BENCH_TARGETS += bench-infra
+
+# ---- A person's front door to AWS (needs AWS credentials for the environment's account; nothing in CI runs these). ----
+# ENV names the environment; STACKS narrows to some of its stacks (default: all of them, in dependency order).
+.PHONY: diff deploy
+INFRA_ENVS := dev staging prod
+infra-env-check:
+	@case " $(INFRA_ENVS) " in *" $(ENV) "*) ;; *) echo "make $(MAKECMDGOALS): set ENV to one of: $(INFRA_ENVS)" >&2; exit 2;; esac
+.PHONY: infra-env-check
+
+diff: deps-node infra-env-check ## cdk diff of one environment against its AWS account (ENV=dev|staging|prod [STACKS=...])
+	cd infra && $(CDK) diff --no-lookups $(or $(STACKS),"innovate-$(ENV)-*")
+
+deploy: deps-node infra-env-check ## cdk deploy of one environment (ENV=dev|staging|prod [STACKS=...]); asks before IAM changes
+	cd infra && $(CDK) deploy --no-lookups $(or $(STACKS),"innovate-$(ENV)-*")
