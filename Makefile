@@ -22,16 +22,19 @@ include mk/tools.mk
 include $(filter-out mk/tools.mk,$(sort $(wildcard mk/*.mk)))
 
 .PHONY: help deps check test lint bench
-help: ## list the targets
-	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+help: ## list the targets, grouped
+	@awk -f mk/help.awk $(MAKEFILE_LIST)
 
 deps: deps-node deps-python ## install every dependency that is missing
 
-check: $(CHECK_TARGETS) ## every static gate (synth, cdk-nag, cfn-lint, checkov, schemas, policies)
+# check, lint and test run their targets as numbered, timed stages (mk/stages.sh) and end with a timing table.
+check: ## every static gate (synth, cdk-nag, cfn-lint, checkov, schemas, policies)
+	@bash mk/stages.sh check $(CHECK_TARGETS)
 
-test: lint check $(TEST_TARGETS) ## every lint, gate and test (what CI runs)
-	@echo "make test: all gates and tests passed"
+test: ## every lint, gate and test (what CI runs)
+	@bash mk/stages.sh test $(LINT_TARGETS) $(CHECK_TARGETS) $(TEST_TARGETS)
 
-lint: $(LINT_TARGETS) ## linters and formatters in check mode
+lint: ## linters and formatters in check mode
+	@bash mk/stages.sh lint $(LINT_TARGETS)
 
 bench: $(BENCH_TARGETS) ## benchmarks; results go to docs/benchmarks.md

@@ -8,6 +8,7 @@ ACTIONLINT_STAMP := $(TOOLS)/bin/.actionlint-$(ACTIONLINT_VERSION)
 .PHONY: check-workflows test-ci deps-actionlint deps-shellcheck
 deps-actionlint: $(ACTIONLINT_STAMP)
 $(ACTIONLINT_STAMP):
+	$(call first_build,actionlint $(ACTIONLINT_VERSION),10 s)
 	GOBIN=$(TOOLS)/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	@touch $@
 

@@ -17,6 +17,7 @@ ANALYSIS_EVAL := $(TOOLS)/bin/analysis-eval
 	deps-analysis-eval
 deps-opa: $(OPA_STAMP)
 $(OPA_STAMP):
+	$(call first_build,OPA $(OPA_VERSION),1 min)
 	GOBIN=$(TOOLS)/bin go install github.com/open-policy-agent/opa@$(OPA_VERSION)
 	@touch $@
 
@@ -27,6 +28,7 @@ $(HELM_STAMP):
 
 deps-analysis-eval: $(ANALYSIS_EVAL)
 $(ANALYSIS_EVAL): $(ANALYSIS_EVAL_SRC)/main.go $(ANALYSIS_EVAL_SRC)/go.mod $(ANALYSIS_EVAL_SRC)/go.sum
+	$(call first_build,analysis-eval (Argo Rollouts evaluator),40 s)
 	cd $(ANALYSIS_EVAL_SRC) && go build -mod=readonly -trimpath -o $@ .
 
 deps-chart-sources: deps-node

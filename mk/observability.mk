@@ -8,7 +8,7 @@ PROMTOOL_STAMP := $(TOOLS)/bin/.promtool-$(PROMETHEUS_VERSION)
 .PHONY: deps-promtool alert-rules check-alert-rules test-alert-rules
 deps-promtool: $(PROMTOOL_STAMP)
 $(PROMTOOL_STAMP):
-	@echo "promtool: building Prometheus $(PROMETHEUS_VERSION)'s promtool from its Go module (several minutes on a cold cache, once)" >&2
+	$(call first_build,promtool from Prometheus $(PROMETHEUS_VERSION),6 min)
 	GOBIN=$(TOOLS)/bin go install github.com/prometheus/prometheus/cmd/promtool@$(PROMETHEUS_VERSION)
 	@touch $@
 

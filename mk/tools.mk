@@ -3,6 +3,10 @@ UV_VERSION := 0.13.9
 UV := $(TOOLS)/bin/uv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# A Go tool's first build takes minutes on 2 cores and prints nothing meanwhile: say so before it starts.
+# $(call first_build,<what>,<how long cold>) — later runs use the cached binary in .tools/ and skip the rule.
+first_build = @echo "building $(1) from source: first time only, about $(2) on 2 cores (cached in .tools/)"
+
 .PHONY: deps-node deps-python deps-chromium
 deps-node: node_modules/.installed
 # A fresh clone and CI get `npm ci` (exactly the lock file). An existing tree gets `npm install`, which updates
