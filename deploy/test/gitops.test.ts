@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../src/chart.ts';
+import { DEFAULT_PROJECT } from '../src/charts/gitops.ts';
 import { deployContext, renderObjects } from '../src/render.ts';
 import { config, type Json } from './helpers.ts';
 
@@ -78,6 +79,35 @@ describe.each(config.environments.map((env) => env.name))(
           project.destinations.map((d: Json) => d.namespace),
           app.metadata.name,
         ).toContain(app.spec.destination.namespace);
+      }
+    });
+  },
+);
+
+describe.each(config.environments.map((env) => env.name))(
+  '%s: Argo CD built-in default project is emptied',
+  (envName) => {
+    const all = [...renderObjects(deployContext(config, envName)).values()].flat() as Json[];
+    const projects = all.filter((o) => o.kind === 'AppProject');
+
+    it('renders `default` explicitly, overriding what Argo CD creates: no source, no destination, no resource', () => {
+      const defaults = projects.filter((p) => p.metadata.name === DEFAULT_PROJECT);
+      expect(defaults).toHaveLength(1);
+      const spec = defaults[0].spec;
+      expect(spec.sourceRepos).toEqual([]);
+      expect(spec.sourceNamespaces).toEqual([]);
+      expect(spec.destinations).toEqual([]);
+      expect(spec.clusterResourceWhitelist).toEqual([]);
+      expect(spec.namespaceResourceBlacklist).toEqual([{ group: '*', kind: '*' }]);
+      expect(spec.namespaceResourceWhitelist).toBeUndefined();
+    });
+
+    it('gives every Application a rendered project other than `default`', () => {
+      const named = new Set(projects.map((p) => p.metadata.name));
+      for (const app of all.filter((o) => o.kind === 'Application')) {
+        expect(app.spec.project, app.metadata.name).toBeTypeOf('string');
+        expect(app.spec.project, app.metadata.name).not.toBe(DEFAULT_PROJECT);
+        expect(named.has(app.spec.project), `${app.metadata.name} → ${app.spec.project}`).toBe(true);
       }
     });
   },

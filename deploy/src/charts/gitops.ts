@@ -30,6 +30,9 @@ export const WAVES = {
 
 type ResourceKind = { group: string; kind: string };
 
+/** Argo CD's built-in project: rendered empty, and no Application may use it. */
+export const DEFAULT_PROJECT = 'default';
+
 export class GitOpsChart extends RenderedChart {
   constructor(scope: Construct, ctx: DeployContext) {
     super(scope, 'gitops', rootFile(ctx, 'argocd.yaml'));
@@ -47,6 +50,23 @@ export class GitOpsChart extends RenderedChart {
     this.add<IAppProject>({
       ...bootstrap.project,
       metadata: { ...bootstrap.project.metadata, labels, annotations: wave(WAVES.projects) },
+    });
+
+    // Argo CD creates a `default` project that may deploy anything from anywhere to anywhere, cluster-scoped
+    // objects included; an Application naming it (or none) would bypass every project below. Rendered explicitly
+    // so Git, not Argo CD's built-in default, decides what it allows: nothing.
+    this.add<IAppProject>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: DEFAULT_PROJECT, namespace, labels, annotations: wave(WAVES.projects) },
+      spec: {
+        description: 'Argo CD built-in project, emptied: no sources, no destinations, no resources',
+        sourceRepos: [],
+        sourceNamespaces: [],
+        destinations: [],
+        clusterResourceWhitelist: [],
+        namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
+      },
     });
 
     // OCI Helm repositories (Karpenter's charts) must be declared to Argo CD; they are public, so no credentials.
