@@ -5,6 +5,14 @@ export {
   type RootApplication,
   syncPolicy,
 } from './argocd-bootstrap.ts';
+export {
+  type CostPolicy,
+  INTERFACE_ENDPOINT_SERVICES,
+  type InterfaceEndpointService,
+  type OffHours,
+  WEEKDAYS,
+  weeklyOnHours,
+} from './cost-policy-schema.ts';
 export type { AccountKey, FoundationsConfig, PermissionSetKey } from './foundations-schema.ts';
 export {
   COST_TAG_KEYS,

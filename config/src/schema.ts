@@ -6,6 +6,7 @@
  * they are derived from these values in `names.ts`, so AWS and Kubernetes can never disagree about them.
  */
 import { z } from 'zod';
+import { costPolicySchema } from './cost-policy-schema.ts';
 import { foundationsSchema } from './foundations-schema.ts';
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
@@ -355,6 +356,8 @@ export const environmentSchema = z
     auth: authSchema,
     /** Monthly usage assumptions of the cost model (see the block above). */
     usage: usageSchema,
+    /** Endpoints, off-hours schedule and the reasons for every costlier choice (cost-policy-schema.ts). */
+    costPolicy: costPolicySchema,
   })
   .superRefine((env, ctx) => {
     if (env.region === env.drRegion) {
@@ -386,6 +389,19 @@ export const environmentSchema = z
         path: ['database', 'restore', 'snapshot', 'snapshotArn'],
         message: `must be in the environment's region ${env.region} (copy the snapshot there first)`,
       });
+    }
+    // A choice that costs more than the cheaper option must say why (the cost report prints the reason).
+    const reasons = env.costPolicy.reasons;
+    const costlier: [boolean, keyof typeof reasons, string][] = [
+      [env.network.natGateways > 1, 'natPerAz', 'network.natGateways is one per AZ'],
+      [env.database.multiAz, 'multiAzDatabase', 'database.multiAz is true'],
+      [env.costPolicy.interfaceEndpoints.azCount > 1, 'endpointsInEveryAz', 'interface endpoints span several AZs'],
+      [!env.costPolicy.offHours.enabled, 'alwaysOn', 'costPolicy.offHours.enabled is false'],
+    ];
+    for (const [costsMore, key, what] of costlier) {
+      if (costsMore && !reasons[key]) {
+        ctx.addIssue({ code: 'custom', path: ['costPolicy', 'reasons', key], message: `required: ${what}, say why` });
+      }
     }
     // Production users hold real data: a stolen password alone must not be enough.
     if (env.name === 'prod' && env.auth.mfa !== 'required') {

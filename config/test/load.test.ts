@@ -65,6 +65,30 @@ describe('invalid configuration fails with the file and field named', () => {
       /dev\.yaml: network\.natGateways/,
     ],
     [
+      'NAT per AZ without a reason',
+      'environments/prod.yaml',
+      (t) => t.replace(/ {4}natPerAz: .*\n/, ''),
+      /prod\.yaml: costPolicy\.reasons\.natPerAz: required: network\.natGateways is one per AZ/,
+    ],
+    [
+      'schedule off without a reason',
+      'environments/staging.yaml',
+      (t) => t.replace(/ {4}alwaysOn: .*\n/, ''),
+      /staging\.yaml: costPolicy\.reasons\.alwaysOn: required/,
+    ],
+    [
+      'unknown interface endpoint service',
+      'environments/dev.yaml',
+      (t) => t.replace('services: [ecr.api,', 'services: [ecr,'),
+      /dev\.yaml: costPolicy\.interfaceEndpoints\.services\.0: /,
+    ],
+    [
+      'schedule stops before it starts',
+      'environments/dev.yaml',
+      (t) => t.replace('stop: "20:00"', 'stop: "06:00"'),
+      /dev\.yaml: costPolicy\.offHours\.stop: must be later than start/,
+    ],
+    [
       'prod without required MFA',
       'environments/prod.yaml',
       (t) => t.replace('  mfa: required', '  mfa: optional'),

@@ -1,8 +1,9 @@
 /**
- * VPC endpoints (spec §3): S3 gateway, and interface endpoints so nodes pull images, read secrets and reach STS,
- * CloudWatch Logs, Session Manager and the Cognito user pool's keys without leaving the VPC. Interface endpoints
- * admit HTTPS from the VPC only.
+ * VPC endpoints (spec §3): S3 gateway, and the interface endpoints the environment's cost policy keeps (config
+ * `costPolicy.interfaceEndpoints`), so nodes pull images, read secrets and reach STS, CloudWatch Logs, Session
+ * Manager and the Cognito user pool's keys without leaving the VPC. Interface endpoints admit HTTPS from the VPC only.
  */
+import type { InterfaceEndpointService } from '@innovate/config';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
@@ -21,12 +22,29 @@ export const INTERFACE_ENDPOINTS = {
   CognitoIdp: ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP,
 } as const;
 
+/** Config's service name → the construct id of its endpoint (ids predate the policy: kept so nothing is replaced). */
+export const ENDPOINT_ID_BY_SERVICE: Readonly<Record<InterfaceEndpointService, keyof typeof INTERFACE_ENDPOINTS>> = {
+  'ecr.api': 'EcrApi',
+  'ecr.dkr': 'EcrDkr',
+  sts: 'Sts',
+  logs: 'Logs',
+  secretsmanager: 'SecretsManager',
+  ssm: 'Ssm',
+  ssmmessages: 'SsmMessages',
+  ec2messages: 'Ec2Messages',
+  'cognito-idp': 'CognitoIdp',
+};
+
 export interface VpcEndpointsProps {
   vpc: ec2.IVpc;
   /** The VPC's CIDR as configured (a literal, so reviewers and cdk-nag see exactly what is admitted). */
   vpcCidr: string;
-  /** Where the interface endpoints' network interfaces live (the private-app subnets). */
-  subnets: ec2.SubnetSelection;
+  /** The private-app subnet tier's name: the endpoints' network interfaces live in its first `azCount` AZs. */
+  subnetGroupName: string;
+  /** Interface endpoints to create (config `costPolicy.interfaceEndpoints.services`). */
+  services: readonly InterfaceEndpointService[];
+  /** AZs each interface endpoint spans (config `costPolicy.interfaceEndpoints.azCount`). */
+  azCount: number;
 }
 
 export class VpcEndpoints extends Construct {
@@ -44,10 +62,15 @@ export class VpcEndpoints extends Construct {
     });
     this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
 
-    for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
+    const subnets: ec2.SubnetSelection = {
+      subnetGroupName: props.subnetGroupName,
+      availabilityZones: vpc.availabilityZones.slice(0, props.azCount),
+    };
+    for (const service of props.services) {
+      const name = ENDPOINT_ID_BY_SERVICE[service];
       vpc.addInterfaceEndpoint(name, {
-        service,
-        subnets: props.subnets,
+        service: INTERFACE_ENDPOINTS[name],
+        subnets,
         securityGroups: [this.securityGroup],
         privateDnsEnabled: true,
         open: false,

@@ -4,7 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { DatabaseSubnetAcl } from '../constructs/database-subnet-acl.ts';
 import { VpcEndpoints } from '../constructs/vpc-endpoints.ts';
-import { WorkloadVpc } from '../constructs/workload-vpc.ts';
+import { SUBNET_TIERS, WorkloadVpc } from '../constructs/workload-vpc.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 
 export class NetworkStack extends Stack {
@@ -21,7 +21,9 @@ export class NetworkStack extends Stack {
     new VpcEndpoints(this, 'Endpoints', {
       vpc: this.network.vpc,
       vpcCidr: env.network.vpcCidr,
-      subnets: this.network.subnets('app'),
+      subnetGroupName: SUBNET_TIERS.app,
+      services: env.costPolicy.interfaceEndpoints.services,
+      azCount: env.costPolicy.interfaceEndpoints.azCount,
     });
     new DatabaseSubnetAcl(this, 'DatabaseAcl', {
       vpc: this.network.vpc,

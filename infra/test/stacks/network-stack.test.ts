@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { INTERFACE_ENDPOINTS } from '../../lib/constructs/vpc-endpoints.ts';
+import { ENDPOINT_ID_BY_SERVICE, INTERFACE_ENDPOINTS } from '../../lib/constructs/vpc-endpoints.ts';
 import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
 
 describe('network: VPC across 3 AZs with public, private-app and private-db subnets', () => {
@@ -23,11 +23,27 @@ describe('network: VPC across 3 AZs with public, private-app and private-db subn
   });
 });
 
-describe('network: NAT gateways per config (one per AZ in staging/prod, one in dev)', () => {
-  it('dev has 1 NAT gateway, staging and prod 3', () => {
+describe('network: NAT gateways per config (one per AZ in prod, one in dev and staging)', () => {
+  it('dev and staging have 1 NAT gateway, prod 3', () => {
     expect(Object.keys(templateOf('dev', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(1);
-    expect(Object.keys(templateOf('staging', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(3);
+    expect(Object.keys(templateOf('staging', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(1);
     expect(Object.keys(templateOf('prod', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(3);
+  });
+});
+
+describe('network: interface endpoints follow the cost policy (which services, in how many AZs)', () => {
+  it.each(ENVIRONMENTS)('%s has exactly the configured endpoints, each in the configured number of AZs', (name) => {
+    const policy = environment(name).costPolicy.interfaceEndpoints;
+    const endpoints = Object.values(
+      templateOf(name, 'network').findResources('AWS::EC2::VPCEndpoint', {
+        Properties: { VpcEndpointType: 'Interface' },
+      }),
+    );
+    const services = endpoints.map((e) => serviceOf(e.Properties.ServiceName));
+    expect(services.sort()).toEqual(
+      policy.services.map((service) => INTERFACE_ENDPOINTS[ENDPOINT_ID_BY_SERVICE[service]].shortName).sort(),
+    );
+    for (const endpoint of endpoints) expect(endpoint.Properties.SubnetIds).toHaveLength(policy.azCount);
   });
 });
 
@@ -106,3 +122,10 @@ describe('network: the VPC carries the Name tag the Load Balancer Controller fin
     expect(vpc?.Properties.Tags).toContainEqual({ Key: 'Name', Value: environment(name).names.vpcName });
   });
 });
+
+/** `com.amazonaws.us-east-1.ecr.api` (literal) or `Fn::Join` [..., '.ecr.api'] → `ecr.api`. */
+function serviceOf(name: unknown): string {
+  if (typeof name === 'string') return name.replace(/^com\.amazonaws\.[a-z0-9-]+\./, '');
+  const parts = (name as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  return String(parts.at(-1)).replace(/^\./, '');
+}
