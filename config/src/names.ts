@@ -127,6 +127,11 @@ export interface EnvironmentNames {
   ciInfraDeployRoleName: string;
   ciSpaPublishRoleName: string;
   /**
+   * GitHub Actions OIDC role of the infrastructure plan and drift jobs: read-only, trusted by pull requests and by
+   * main (the drift schedule), never by a GitHub environment.
+   */
+  ciInfraPlanRoleName: string;
+  /**
    * Ratify's IAM role, assumed through IRSA (web identity), not Pod Identity: Ratify's ECR auth provider refuses to
    * run without AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (ADR 0066). The cdk8s side annotates its service account.
    */
@@ -233,6 +238,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     ciImagePushRoleName: `${prefix}-ci-image-push`,
     ciInfraDeployRoleName: `${prefix}-ci-infra-deploy`,
     ciSpaPublishRoleName: `${prefix}-ci-spa-publish`,
+    ciInfraPlanRoleName: `${prefix}-ci-infra-plan`,
     ratifyIrsaRoleName: `${prefix}-ratify`,
     clusterViewerRoleName: `${prefix}-cluster-viewer`,
     clusterEndpointTunnelDocumentName: `${prefix}-cluster-endpoint-tunnel`,

@@ -15,6 +15,42 @@ export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
 /** The CI roles of an environment, by the key ci-env.ts prints their ARN under (`<key>_role_arn`). */
 export type CiRole = 'imagePush' | 'infraDeploy' | 'spaPublish';
 
+/** AWS's read-only managed policy: drift detection reads every resource type with the caller's own permissions. */
+export const INFRA_PLAN_MANAGED_POLICY = 'ReadOnlyAccess';
+
+/**
+ * Reads ReadOnlyAccess allows that return data rather than configuration: the plan role is reachable from any pull
+ * request's code, so it may describe the account but never read objects, secrets, logs, users or images.
+ */
+export const INFRA_PLAN_DENIED_DATA_READS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  'secretsmanager:GetSecretValue',
+  'kms:Decrypt',
+  'logs:GetLogEvents',
+  'logs:FilterLogEvents',
+  'logs:StartQuery',
+  'logs:StartLiveTail',
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminGetUser',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'rds:DownloadDBLogFilePortion',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+] as const;
+
+/**
+ * The OIDC subjects the read-only plan role trusts: pull requests of the repository (the infra-plan workflow's
+ * `cdk diff`) and workflows on the main branch (the drift schedule, which runs there and must not wait for prod's
+ * reviewers). No environment subject: GitHub environments are the deploy roles' pin.
+ */
+export function githubOidcPlanSubjects(owner: string, repo: string, branch: string): string[] {
+  return [`repo:${owner}/${repo}:pull_request`, `repo:${owner}/${repo}:ref:refs/heads/${branch}`];
+}
+
 /**
  * The OIDC subject each CI role trusts: the GitHub environment of the AWS environment, for every role. One
  * function for the construct and for the workflow test (.github/tests), so neither can drift from the other.
@@ -29,7 +65,9 @@ export interface GithubOidcRolesProps {
   repo: string;
   /** GitHub environment whose jobs may deploy here (the environment's name: dev, staging, prod). */
   githubEnvironment: string;
-  roleNames: { imagePush: string; infraDeploy: string; spaPublish: string };
+  roleNames: { imagePush: string; infraDeploy: string; spaPublish: string; infraPlan: string };
+  /** The branch the drift schedule runs on (the repository's default branch); the plan role trusts it. */
+  defaultBranch: string;
   /** Repository the image-push role may push to. */
   repositoryArn: string;
   /** Signer profile the image-push role signs with. */
@@ -58,6 +96,7 @@ export class GithubOidcRoles extends Construct {
   readonly imagePush: iam.Role;
   readonly infraDeploy: iam.Role;
   readonly spaPublish: iam.Role;
+  readonly infraPlan: iam.Role;
 
   constructor(scope: Construct, id: string, props: GithubOidcRolesProps) {
     super(scope, id);
@@ -133,6 +172,40 @@ export class GithubOidcRoles extends Construct {
         sid: 'AssumeTheCdkBootstrapRolesOnly',
         actions: ['sts:AssumeRole', 'sts:TagSession'],
         resources: bootstrapRoles,
+      }),
+    );
+
+    // cdk diff reads the deployed templates through the bootstrap lookup role (read-only by CDK's bootstrap);
+    // drift detection calls each resource's read APIs with this role's own permissions, hence ReadOnlyAccess (which
+    // also holds cloudformation:Detect* and Describe*).
+    this.infraPlan = new iam.Role(this, 'InfraPlan', {
+      roleName: props.roleNames.infraPlan,
+      description: 'GitHub Actions pull requests and drift schedule: cdk diff and drift detection, read-only',
+      assumedBy: new iam.OpenIdConnectPrincipal(this.provider, {
+        // A list under StringEquals matches any one of its values (sub is single-valued).
+        StringEquals: {
+          [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com',
+          [`${GITHUB_OIDC_ISSUER}:sub`]: githubOidcPlanSubjects(props.owner, props.repo, props.defaultBranch),
+        },
+      }),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(INFRA_PLAN_MANAGED_POLICY)],
+    });
+    this.infraPlan.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeTheCdkLookupRolesOnly',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: props.bootstrapRegions.map(
+          (region) =>
+            `arn:${partition}:iam::${account}:role/cdk-${props.bootstrapQualifier}-lookup-role-${account}-${region}`,
+        ),
+      }),
+    );
+    this.infraPlan.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoDataReads',
+        effect: iam.Effect.DENY,
+        actions: [...INFRA_PLAN_DENIED_DATA_READS],
+        resources: ['*'],
       }),
     );
 

@@ -315,6 +315,15 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     ],
     reason: 'The SPA publish job replaces the build under the SPA bucket (objects only, that one bucket).',
   },
+  {
+    stack: 'delivery',
+    path: 'GithubOidc/InfraPlan',
+    ids: [managed('ReadOnlyAccess')],
+    reason:
+      'CloudFormation drift detection reads every resource type with the caller’s own permissions; AWS keeps ' +
+      'ReadOnlyAccess current as services change. Data reads (objects, secrets, decrypt, logs, users, images) are ' +
+      'denied on the role itself.',
+  },
 ];
 
 /** Organization foundations stacks (issue 4): appended by the foundations engineer. */
