@@ -138,7 +138,7 @@ export class ApiChart extends RenderedChart {
 
     // CloudFront sends `/api/*` here. HTTPS only; the certificate is discovered in ACM by the TLS host; the ALB
     // admits only CloudFront (security group by name) and the origin-verify WAF blocks requests without the
-    // secret header (names.originVerifyWebAclName, ADR 0064).
+    // secret header (names.originVerifyWebAclName, ADR 0024).
     const host = env.dns.originHost;
     this.add<IIngress>({
       apiVersion: 'networking.k8s.io/v1',
