@@ -3,6 +3,7 @@
  * default deny both ways, then only what the API needs. CIDRs come from the config, never from literals.
  */
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { subnetCidrs } from '../subnets.ts';
 import { API } from './api-workload.ts';
@@ -11,11 +12,30 @@ import { ADOT_COLLECTOR } from './observability.ts';
 /** EKS Pod Identity agent: a link-local address on every node (credentials for the AWS SDK). */
 export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
+/** Where the interface endpoints and the EKS control plane's network interfaces live: the private-app subnets. */
+export function endpointSubnets(ctx: DeployContext): { ipBlock: { cidr: string } }[] {
+  return subnetCidrs(ctx.env.network).app.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** CoreDNS (EKS managed add-on) on 53, UDP and TCP. */
+export const DNS_EGRESS: INetworkPolicyEgressRule = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    },
+  ],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
+
 export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
   const namespace = ctx.env.names.apiNamespace;
   const labels = commonLabels(ctx, API.name);
   const apiPods = { matchLabels: { app: API.name } };
-  const vpc = ctx.env.network.vpcCidr;
+  const subnets = subnetCidrs(ctx.env.network);
   const observability = ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace;
   const policy = (name: string, spec: INetworkPolicy['spec']): INetworkPolicy => ({
     apiVersion: 'networking.k8s.io/v1',
@@ -25,12 +45,18 @@ export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
   });
   return [
     policy('default-deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-    // target-type ip: the ALB's nodes in the public subnets connect straight to the pod port; kubelet probes come
-    // from the node's address. Both are inside the VPC CIDR, nothing outside it is.
+    // target-type ip: the internet-facing ALB's nodes live in the public subnets and connect straight to the pod
+    // port. Kubelet probes come from the pod's own node, which the VPC CNI's agent always admits, so no node or
+    // pod subnet is listed here.
     policy('allow-alb-to-api', {
       podSelector: apiPods,
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ ipBlock: { cidr: vpc } }], ports: [{ protocol: 'TCP', port: API.containerPort }] }],
+      ingress: [
+        {
+          from: subnets.public.map((cidr) => ({ ipBlock: { cidr } })),
+          ports: [{ protocol: 'TCP', port: API.containerPort }],
+        },
+      ],
     }),
     policy('allow-metrics-scrape', {
       podSelector: apiPods,
@@ -50,27 +76,14 @@ export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
     policy('allow-dns', {
       podSelector: apiPods,
       policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-            },
-          ],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-      ],
+      egress: [DNS_EGRESS],
     }),
     policy('allow-postgres', {
       podSelector: apiPods,
       policyTypes: ['Egress'],
       egress: [
         {
-          to: subnetCidrs(ctx.env.network).db.map((cidr) => ({ ipBlock: { cidr } })),
+          to: subnets.db.map((cidr) => ({ ipBlock: { cidr } })),
           ports: [{ protocol: 'TCP', port: 5432 }],
         },
       ],
@@ -93,12 +106,13 @@ export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
         },
       ],
     }),
-    // AWS APIs through the VPC's interface endpoints (443 inside the VPC), and the Pod Identity agent.
+    // AWS APIs through the interface endpoints, whose network interfaces live in the private-app subnets (CDK
+    // VpcEndpoints), and the Pod Identity agent. Not the whole VPC: the public and db subnets have nothing on 443.
     policy('allow-aws-endpoints', {
       podSelector: apiPods,
       policyTypes: ['Egress'],
       egress: [
-        { to: [{ ipBlock: { cidr: vpc } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        { to: endpointSubnets(ctx), ports: [{ protocol: 'TCP', port: 443 }] },
         { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: 80 }] },
       ],
     }),

@@ -14,6 +14,7 @@ import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentFile } from '../layout.ts';
 import { AWS_SIGNER_PLUGIN, type IVerifier } from '../models/ratify.ts';
+import { addonNetworkPolicies } from './addon-network-policies.ts';
 import { API } from './api-workload.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
@@ -137,6 +138,9 @@ export class PlatformChart extends RenderedChart {
         data: [{ secretKey: 'endpoint', remoteRef: { key: names.ampEndpointSecretName } }],
       },
     });
+
+    // Default deny in every add-on namespace we own, with the allows its add-ons need.
+    for (const policy of addonNetworkPolicies(ctx)) this.add(policy);
 
     // Ratify v1 has no other way to load a Notation plugin than a Verifier with a `source` (ADR 0066; Ratify's
     // AWS Signer guide): it downloads the artifact to its plugin folder under the Verifier's name, which is the
