@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { DatabaseAppUser } from '../constructs/database-app-user.ts';
 import { DatabaseBackupPlan } from '../constructs/database-backup-plan.ts';
+import { DatabaseOffHours } from '../constructs/database-off-hours.ts';
 import { PostgresDatabase } from '../constructs/postgres-database.ts';
 import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
@@ -66,7 +67,16 @@ export class DataStack extends Stack {
       secretName: env.names.databaseAppSecretName,
       key: this.key,
       rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
+      rotationSecurityGroup: this.database.rotationSecurityGroup,
     });
+
+    if (env.costPolicy.offHours.enabled) {
+      new DatabaseOffHours(this, 'OffHours', {
+        instance: this.database.instance,
+        instanceIdentifier: env.names.databaseInstanceIdentifier,
+        offHours: env.costPolicy.offHours,
+      });
+    }
 
     const copy = env.database.crossRegionCopy;
     new DatabaseBackupPlan(this, 'Backup', {
