@@ -75,16 +75,32 @@ bench-infra: synth $(INFRA_TOOLS)/cfn-lint/.installed $(INFRA_TOOLS)/checkov/.in
 
 BENCH_TARGETS += bench-infra
 
-# ---- A person's front door to AWS (needs AWS credentials for the environment's account; nothing in CI runs these). ----
-# ENV names the environment; STACKS narrows to some of its stacks (default: all of them, in dependency order).
-.PHONY: diff deploy
+# ---- The front door to AWS: people run these with the environment's credentials; the infra-plan and infra-deploy
+# workflows run the same targets with their OIDC roles (docs/deployment.md, "Day-2"). ----
+# ENV names the environment; STACKS narrows to some of its stack ids (default: all of them). The preflight
+# (infra/scripts/preflight.ts) refuses placeholder config, missing AZ context or another account's credentials before
+# anything runs; one synth writes cdk.out and cdk reads it (--app cdk.out); stacks go one at a time in the order of
+# infra/scripts/deploy-order.ts, and the first failure stops the rest.
+# DIFF_FLAGS: extra `cdk diff` flags (CI's read-only role passes --no-change-set). DEPLOY_APPROVAL: cdk's
+# --require-approval (people: broadening, asks before IAM or security-group widening; CI: never, the PR showed it).
+.PHONY: diff deploy infra-env-check infra-preflight
 INFRA_ENVS := dev staging prod
+DIFF_FLAGS ?=
+DEPLOY_APPROVAL ?= broadening
+INFRA_STACK_ORDER = npx tsx scripts/deploy-order.ts $(ENV) $(STACKS)
 infra-env-check:
 	@case " $(INFRA_ENVS) " in *" $(ENV) "*) ;; *) echo "make $(MAKECMDGOALS): set ENV to one of: $(INFRA_ENVS)" >&2; exit 2;; esac
-.PHONY: infra-env-check
 
-diff: deps-node infra-env-check ## cdk diff of one environment against its AWS account (ENV=dev|staging|prod [STACKS=...])
-	cd infra && $(CDK) diff --no-lookups $(or $(STACKS),"innovate-$(ENV)-*")
+infra-preflight: deps-node infra-env-check
+	@cd infra && npx tsx scripts/preflight.ts $(ENV)
 
-deploy: deps-node infra-env-check ## cdk deploy of one environment (ENV=dev|staging|prod [STACKS=...]); asks before IAM changes
-	cd infra && $(CDK) deploy --no-lookups $(or $(STACKS),"innovate-$(ENV)-*")
+diff: infra-preflight ## cdk diff of one environment against its AWS account (ENV=dev|staging|prod [STACKS=...])
+	@$(MAKE) --no-print-directory synth
+	cd infra && stacks=$$($(INFRA_STACK_ORDER)) && $(CDK) diff --app cdk.out $(DIFF_FLAGS) $$stacks
+
+deploy: infra-preflight ## cdk deploy of one environment, stack by stack in deploy order (ENV=dev|staging|prod [STACKS=...])
+	@$(MAKE) --no-print-directory synth
+	cd infra && stacks=$$($(INFRA_STACK_ORDER)) && for stack in $$stacks; do \
+	  echo "deploy: $$stack"; \
+	  $(CDK) deploy --app cdk.out --exclusively --require-approval $(DEPLOY_APPROVAL) "$$stack" || exit 1; \
+	done
