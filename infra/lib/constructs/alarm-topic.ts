@@ -2,7 +2,7 @@
  * The SNS topic every alarm of the environment notifies (spec §8), encrypted with a CMK CloudWatch may use, TLS-only,
  * with the configured e-mail subscribed. Paging (prod) is a subscription the on-call tool adds; see docs/deployment.md.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -28,13 +28,15 @@ export class AlarmTopic extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.key = key;
-    // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch encrypt for it.
+    // CloudWatch alarms publish to an encrypted topic only if the key lets CloudWatch encrypt for it; only alarms of
+    // this account (aws:SourceAccount), so another account's alarm cannot use the key through the service.
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', { topicName: props.topicName, masterKey: key, enforceSSL: true });

@@ -35,6 +35,8 @@ export interface DatabaseAppUserProps {
   key: kms.IKey;
   /** The subnets the rotation function runs in (private-app: it needs the Secrets Manager endpoint). */
   rotationSubnets: ec2.SubnetSelection;
+  /** The group the rotation function runs in (the database's rotation group: no all-egress rule). */
+  rotationSecurityGroup: ec2.ISecurityGroup;
 }
 
 export class DatabaseAppUser extends Construct {
@@ -63,6 +65,7 @@ export class DatabaseAppUser extends Construct {
       secret: this.attachedSecret,
       automaticallyAfter: Duration.days(APP_USER_ROTATION_DAYS),
       vpcSubnets: props.rotationSubnets,
+      securityGroup: props.rotationSecurityGroup,
       // The rotation logs in as the current user before it changes anything, and that role exists only after the
       // first `migrate` (PreSync of the first API sync, after this stack): rotating on creation would fail. The
       // first rotation runs one period later.

@@ -114,6 +114,20 @@ export class EksCluster extends Construct {
       outputConfigCommand: false,
     });
 
+    // CDK creates the control plane's additional security group with an all-egress rule. The control plane opens
+    // connections only into the VPC: to kubelets (10250) and, over HTTPS, to admission webhooks and extension API
+    // servers. Webhooks serving on other ports are reached through the cluster security group EKS creates and
+    // attaches to the same network interfaces (EKS owns its rules), so nothing here needs more than these two.
+    const controlPlaneGroup = this.cluster.node.findChild('ControlPlaneSecurityGroup').node
+      .defaultChild as ec2.CfnSecurityGroup;
+    controlPlaneGroup.securityGroupEgress = [443, 10250].map((port) => ({
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      cidrIp: props.vpc.vpcCidrBlock,
+      description: `Control plane to the VPC on ${port}`,
+    }));
+
     for (const [name, configuration] of Object.entries(MANAGED_ADDONS)) {
       new eks.Addon(this, `Addon-${name}`, {
         cluster: this.cluster,

@@ -56,6 +56,8 @@ export interface PostgresDatabaseProps {
 export class PostgresDatabase extends Construct {
   readonly instance: rds.DatabaseInstance;
   readonly securityGroup: ec2.SecurityGroup;
+  /** The group every secret-rotation function of this database runs in (no all-egress rule). */
+  readonly rotationSecurityGroup: ec2.SecurityGroup;
   readonly secret: rds.DatabaseSecret;
   readonly replica?: rds.DatabaseInstanceReadReplica;
   readonly proxy?: rds.DatabaseProxy;
@@ -148,9 +150,23 @@ export class PostgresDatabase extends Construct {
       cfnInstance.addMetadata('checkov', { skip: [{ id: checkovId, comment: reason }] });
     }
 
+    // Both rotation functions (this one and the application user's) reach only the Secrets Manager endpoint (HTTPS
+    // inside the VPC) and this database (5432: CDK adds that egress and the matching ingress when the rotation is
+    // wired to the instance). CDK's default group for them allows all egress.
+    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: props.vpc,
+      description: `Secret rotation for ${props.instanceIdentifier}: HTTPS to the VPC endpoints, 5432 to the database`,
+      allowAllOutbound: false,
+    });
+    this.rotationSecurityGroup.addEgressRule(
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(443),
+      'Secrets Manager interface endpoint',
+    );
     this.instance.addRotationSingleUser({
       automaticallyAfter: Duration.days(30),
       vpcSubnets: props.rotationSubnets,
+      securityGroup: this.rotationSecurityGroup,
     });
 
     if (database.readReplica) {

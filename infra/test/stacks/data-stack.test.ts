@@ -167,7 +167,7 @@ describe('data: Performance Insights, enhanced monitoring, log exports', () => {
 
 describe('data: the database security group admits nobody by itself', () => {
   it.each(ENVIRONMENTS)(
-    '%s: no inline ingress; only the two rotation functions and the cluster (cluster stack) get rules',
+    '%s: no inline ingress; only the rotation functions (one group) and the cluster (cluster stack) get rules',
     (name) => {
       const template = templateOf(name, 'data');
       const groups = resources(template, 'AWS::EC2::SecurityGroup').filter(([id]) =>
@@ -176,8 +176,9 @@ describe('data: the database security group admits nobody by itself', () => {
       expect(groups).toHaveLength(1);
       expect(groups[0]?.[1].Properties.SecurityGroupIngress).toBeUndefined();
       const ingress = resources(template, 'AWS::EC2::SecurityGroupIngress');
-      // The secret-rotation Lambdas (master, application user) need 5432; nothing else in this stack opens it.
-      expect(ingress).toHaveLength(2);
+      // The secret-rotation Lambdas (master, application user) share one group and need 5432; nothing else in this
+      // stack opens it.
+      expect(ingress).toHaveLength(1);
       const port = { 'Fn::GetAtt': ['PostgresInstanceEC667DB9', 'Endpoint.Port'] };
       for (const [, rule] of ingress) {
         expect(rule.Properties).toMatchObject({ FromPort: port, ToPort: port, IpProtocol: 'tcp' });
