@@ -26,6 +26,9 @@ export function ciEnvironment(envName: string): Record<string, string> {
     image: `${registry}/${names.apiRepositoryName}`,
     signing_profile_arn: `arn:aws:signer:${env.region}:${account}:/signing-profiles/${names.imageSigningProfileName}`,
     spa_bucket: names.spaBucketName,
+    // Where users and the smoke tests reach the environment (CloudFront): the SPA, and the API under /api/*.
+    app_url: `https://${env.dns.appHost}`,
+    api_url: `https://${env.dns.apiHost}`,
     // The edge stack (CloudFront, its WAF and certificate, and this parameter) always lives in us-east-1.
     edge_region: 'us-east-1',
     distribution_id_parameter: names.spaDistributionIdParameterName,

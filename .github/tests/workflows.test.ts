@@ -201,8 +201,9 @@ describe('supply chain and least privilege', () => {
     const promote = all.find((w) => w.file === 'promote.yml')?.doc;
     expect(promote.on.workflow_dispatch).toBeDefined();
     expect(promote.jobs.approve.environment).toMatch(/'staging-to-prod' && 'prod'/);
-    for (const [name, job] of Object.entries(promote.jobs as Record<string, Json>))
-      if (name !== 'approve') expect(JSON.stringify(job.needs ?? []), name).toContain('approve');
+    // The prepare half (dispatch): every job after approve waits for it; the delivery half has its own gate below.
+    for (const name of ['copy-and-sign', 'promotion-pr'])
+      expect(JSON.stringify(promote.jobs[name].needs ?? []), name).toContain('approve');
   });
 });
 
