@@ -1,4 +1,4 @@
-# Organization foundations (infra/lib/foundations, issue 4). The synth / cdk-nag / cfn-lint / checkov gates of
+# Organization foundations (infra/lib/foundations). The synth / cdk-nag / cfn-lint / checkov gates of
 # mk/infra.mk cover the foundations stacks too (they are in the same CDK app); this adds what is specific to them:
 # SCP limits, the policy scenario table evaluated with iam-simulate, the one-guardrail-removed mutations, and the
 # per-requirement assertions.

@@ -1,5 +1,5 @@
 /**
- * Per-environment cost policy (spec §10, "small baseline + autoscale"): which interface endpoints an environment keeps
+ * Per-environment cost policy (requirement COST-3, "small baseline + autoscale"): which interface endpoints an environment keeps
  * and in how many AZs, when it is switched off, and why each choice that costs more than the cheaper one is made.
  * The infra stacks apply it; the cost model (cost/) prices it and prints the reasons.
  */

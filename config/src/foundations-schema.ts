@@ -1,5 +1,5 @@
 /**
- * Organization foundations (issue 4): the values the management-account and security-account stacks need.
+ * Organization foundations: the values the management-account and security-account stacks need.
  *
  * Owned by the foundations part (infra/lib/foundations). Everything here is something AWS gives you once
  * (organization id, root id, Identity Center instance, group ids) or a decision of the security team (Object Lock
@@ -25,7 +25,7 @@ const identityStoreGroupId = z
 export const accountKey = z.enum(['foundations', 'security', 'dev', 'staging', 'prod', 'network', 'analytics']);
 
 /**
- * The permission sets the foundations create in IAM Identity Center (spec §1, §9). `clusterAdmin` is the only one
+ * The permission sets the foundations create in IAM Identity Center (requirement ORG-5). `clusterAdmin` is the only one
  * whose Identity Center role the workload accounts' cluster-admin role trusts.
  */
 export const permissionSetKey = z.enum([
@@ -47,7 +47,7 @@ export const foundationsSchema = z
     organizationalUnits: z.array(z.strictObject({ name: ouName, parent: ouName.optional() })).min(1),
     /** The OU each member account lives in (the management account lives at the root). */
     accountOus: z.partialRecord(accountKey, ouName),
-    /** Optional member accounts of spec §1 (network, analytics); the environments' accounts are in their files. */
+    /** Optional member accounts of requirement ORG-1 (network, analytics); the environments' accounts are in their files. */
     optionalAccounts: z
       .strictObject({
         network: z.strictObject({ id: accountId, email: z.email() }).optional(),

@@ -18,7 +18,7 @@ import {
   organizationSchema,
 } from './schema.ts';
 
-/** The cost-allocation tag keys of spec §10, as they appear on AWS resources and in the tag policy. */
+/** The cost-allocation tag keys of requirement COST-1, as they appear on AWS resources and in the tag policy. */
 export const COST_TAG_KEYS = ['env', 'app', 'owner', 'cost-center'] as const;
 export type CostTags = Record<(typeof COST_TAG_KEYS)[number], string>;
 

@@ -43,13 +43,13 @@ export interface EnvironmentNames {
   renderedManifestsPath: string;
 
   // -------------------------------------------------------------------------------------------------------------
-  // Kubernetes delivery (deploy/, issue 5). The CDK side creates what these name; the cdk8s side refers to them.
+  // Kubernetes delivery (deploy/). The CDK side creates what these name; the cdk8s side refers to them.
   // -------------------------------------------------------------------------------------------------------------
   /** Namespace Argo CD runs in; the rendered Applications and AppProjects live there. */
   argocdNamespace: string;
   /**
    * Namespace and service account of every add-on that calls AWS. The CDK side makes one EKS Pod Identity
-   * association per entry (least privilege, see issue 3); the cdk8s side renders the service accounts with exactly
+   * association per entry (least privilege, requirement EKS-4); the cdk8s side renders the service accounts with exactly
    * these names, so an association can never point at a service account that does not exist.
    */
   podIdentityServiceAccounts: Record<PodIdentityWorkload, { namespace: string; serviceAccount: string }>;
@@ -102,7 +102,7 @@ export interface EnvironmentNames {
   };
 
   // -------------------------------------------------------------------------------------------------------------
-  // AWS-side names (infra/, issue 3) that runbooks, the cost model or CI refer to.
+  // AWS-side names (infra/) that runbooks, the cost model or CI refer to.
   // -------------------------------------------------------------------------------------------------------------
   /**
    * RDS instance identifier; also names its log groups `/aws/rds/instance/<id>/postgresql`. `<prefix>-postgres`, or
@@ -200,7 +200,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     originVerifyHeader: 'X-Origin-Verify',
     renderedManifestsPath: `deploy/rendered/${env.name}`,
 
-    // Kubernetes delivery (deploy/, issue 5).
+    // Kubernetes delivery (deploy/).
     argocdNamespace: 'argocd',
     podIdentityServiceAccounts: {
       karpenter: { namespace: 'kube-system', serviceAccount: 'karpenter' },
@@ -228,7 +228,7 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
       taint: { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' },
     },
 
-    // AWS-side names (infra/, issue 3).
+    // AWS-side names (infra/).
     databaseInstanceIdentifier: databaseInstanceIdentifier(prefix, env.database.restore),
     backupVaultName: `${prefix}-backup`,
     drBackupVaultName: `${prefix}-dr`,

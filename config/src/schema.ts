@@ -31,7 +31,7 @@ const logRetentionDays = z.union(
 );
 
 export const tagsSchema = z.strictObject({
-  /** Cost-allocation tags (spec §10); every taggable resource carries all four. */
+  /** Cost-allocation tags (requirement COST-1); every taggable resource carries all four. */
   app: dnsLabel,
   owner: z.string().min(1),
   costCenter: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected letters, digits and dashes'),
@@ -59,7 +59,7 @@ export const dnsSchema = z.strictObject({
   zoneName: hostname,
   /** Where users reach the SPA (CloudFront). */
   appHost: hostname,
-  /** The API host name of spec §5 (CloudFront, `/api/*`). */
+  /** The API host name of requirement EDGE-1 (CloudFront, `/api/*`). */
   apiHost: hostname,
   /** The ALB's origin host name that ExternalDNS publishes and CloudFront uses as the `/api/*` origin. */
   originHost: hostname,
@@ -84,7 +84,7 @@ export const clusterSchema = z.strictObject({
     memoryLimitGiB: positiveInt,
     /** How long an empty or underutilised node may live before consolidation. */
     consolidateAfter: z.string().regex(/^\d+[smh]$/, 'expected a duration such as 60s or 5m'),
-    /** Maximum node age (weekly rotation of AMIs, spec §9). */
+    /** Maximum node age (weekly rotation of AMIs, requirement EKS-6). */
     expireAfter: z.string().regex(/^\d+h$/, 'expected hours such as 168h'),
   }),
 });
@@ -173,12 +173,12 @@ export const databaseSchema = z.strictObject({
   multiAz: z.boolean(),
   allocatedStorageGiB: z.number().int().min(20),
   maxAllocatedStorageGiB: z.number().int().min(20),
-  /** Automated backup retention = the PITR window (spec §6: 7–30 days by env). */
+  /** Automated backup retention = the PITR window (requirement DB-2: 7–30 days by env). */
   backupRetentionDays: z.number().int().min(1).max(35),
   performanceInsightsRetentionDays: z.union([z.literal(7), z.literal(31), z.literal(93), z.literal(731)]),
   readReplica: z.boolean(),
   rdsProxy: z.boolean(),
-  /** Nightly cross-region copies to the DR region (spec §6). */
+  /** Nightly cross-region copies to the DR region (requirement DB-2). */
   crossRegionCopy: z.strictObject({
     enabled: z.boolean(),
     retentionDays: z.number().int().min(1).max(35),
@@ -188,7 +188,7 @@ export const databaseSchema = z.strictObject({
 });
 
 /**
- * SLO alerting on the API's own metrics (AMP alerting rules, infra observability stack; spec §8). Read by the rule
+ * SLO alerting on the API's own metrics (AMP alerting rules, infra observability stack; requirement OBS-4). Read by the rule
  * builder in infra/lib/constructs/api-slo-rules.ts; each rule's runbook is docs/runbooks/<alert>.md.
  */
 export const sloSchema = z.strictObject({
@@ -202,7 +202,7 @@ export const sloSchema = z.strictObject({
 
 export const observabilitySchema = z.strictObject({
   logRetentionDays,
-  /** Where alarms notify; prod pages, other environments only notify (spec §8). */
+  /** Where alarms notify; prod pages, other environments only notify (requirement OBS-4). */
   alarmEmail: z.email(),
   paging: z.boolean(),
   slo: sloSchema,
@@ -298,7 +298,7 @@ export const usageSchema = z.strictObject({
   alb: z.strictObject({ count: z.number().int().nonnegative(), averageLcu: usageAmount }),
   /** RDS automated backup storage in total, GB; the amount up to the allocated storage is free. */
   backupGB: usageAmount,
-  /** Snapshot copies kept in the DR region, GB (spec §6). */
+  /** Snapshot copies kept in the DR region, GB (requirement DB-2). */
   drSnapshotGB: usageAmount,
   /** GB copied to the DR region per month (cross-region transfer). */
   drCopyGB: usageAmount,
@@ -435,7 +435,7 @@ export const organizationSchema = z.strictObject({
   }),
   /** Settings of the cost model (cost/): budget margin and the central accounts' usage. */
   costModel: costModelSchema,
-  /** Organization foundations (issue 4): OUs, guardrail settings, log archive, Identity Center, budgets. */
+  /** Organization foundations: OUs, guardrail settings, log archive, Identity Center, budgets. */
   foundations: foundationsSchema,
 });
 

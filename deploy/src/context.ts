@@ -18,7 +18,7 @@ export interface DeployContext {
 
 /**
  * Labels every rendered object carries. `app`, `team` and `cost-center` are the ones the Gatekeeper
- * `required-labels` constraint demands on workloads (spec §9, §10); they mirror the AWS cost tags.
+ * `required-labels` constraint demands on workloads (requirements EKS-5, COST-1); they mirror the AWS cost tags.
  */
 export function commonLabels(ctx: DeployContext, app: string): Record<string, string> {
   return {

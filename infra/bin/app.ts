@@ -17,7 +17,7 @@ function main(): void {
     addWorkloadStacks(app, config.organization, environment, promotionOf(config.environments, environment.name));
   }
 
-  // ---- Organization foundations (issue 4): the one call into lib/foundations. ----
+  // ---- Organization foundations: the one call into lib/foundations. ----
   addFoundationStacks(app, config);
 
   addNagChecks(app);

@@ -1,4 +1,4 @@
-/** The four cost-allocation tags of spec §10 on every taggable resource below `scope`. */
+/** The four cost-allocation tags of requirement COST-1 on every taggable resource below `scope`. */
 import type { CostTags } from '@innovate/config';
 import { Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';

@@ -15,7 +15,7 @@ import { freePort, REPO_ROOT, type RunningStack, startStack } from './stack';
 
 const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// See PITFALLS: Debian's Chromium headless, as root, offline.
+// Debian's Chromium headless, as root, offline (ADR 0014).
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

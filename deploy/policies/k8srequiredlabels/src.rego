@@ -1,4 +1,4 @@
-# Objects and their pod templates carry the ownership and cost labels (spec §9, §10).
+# Objects and their pod templates carry the ownership and cost labels (requirements EKS-5, COST-1).
 package k8srequiredlabels
 
 import data.lib.workload

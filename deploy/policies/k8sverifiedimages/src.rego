@@ -1,4 +1,4 @@
-# Deny unsigned images (spec §9): every image must carry a valid Notation signature from the environment's AWS
+# Deny unsigned images (requirement EKS-5): every image must carry a valid Notation signature from the environment's AWS
 # Signer profile. Verification happens in Ratify, which Gatekeeper calls through its external data provider.
 package k8sverifiedimages
 

@@ -17,7 +17,7 @@ import { API } from './api-workload.ts';
 import { apiNetworkPolicies } from './network-policies.ts';
 import { CLUSTER_SECRET_STORE } from './platform.ts';
 
-/** Labels that make a namespace enforce Pod Security Standards `restricted` (spec §4). */
+/** Labels that make a namespace enforce Pod Security Standards `restricted` (requirement EKS-5). */
 export function restrictedNamespaceLabels(ctx: DeployContext): Record<string, string> {
   const version = `v${ctx.env.cluster.kubernetesVersion}`;
   return {

@@ -30,7 +30,7 @@ export const API = {
 } as const;
 
 /**
- * Shutdown timing (spec §4/§7: no dropped requests on deploys and node drains). A terminating pod leaves the
+ * Shutdown timing (requirements EKS-3, DEL-3: no dropped requests on deploys and node drains). A terminating pod leaves the
  * Service endpoints at once, and the Load Balancer Controller deregisters it from the ALB; during the preStop sleep
  * the pod keeps serving while that propagates. Then SIGTERM: the API answers /readyz with 503 but still serves for
  * API_DRAIN_SECONDS, closes its listener, and gunicorn finishes in-flight requests within

@@ -1,5 +1,5 @@
 /**
- * NetworkPolicies of the API namespace (spec §4, enforced by the VPC CNI's network policy agent, ADR 0061):
+ * NetworkPolicies of the API namespace (requirement NET-3, enforced by the VPC CNI's network policy agent, ADR 0061):
  * default deny both ways, then only what the API needs. CIDRs come from the config, never from literals.
  */
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';

@@ -21,7 +21,7 @@ export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
 /**
  * Pinned EKS-optimized AL2023 AMI release (Karpenter `alias`): nodes change only when this line changes in a PR,
- * and `expireAfter` rotates them onto it (spec §9: weekly patched AMIs).
+ * and `expireAfter` rotates them onto it (requirement EKS-6: weekly patched AMIs).
  */
 export const NODE_AMI_ALIAS = 'al2023@v20260903';
 

@@ -1,5 +1,5 @@
 /**
- * What keeps the API's ALB reachable only through CloudFront (spec §5, ADR 0024): a security group that admits
+ * What keeps the API's ALB reachable only through CloudFront (requirement EDGE-2, ADR 0024): a security group that admits
  * HTTPS only from CloudFront's origin-facing managed prefix list, and a regional WAF web ACL that blocks every
  * request without the secret origin-verify header. The ALB itself is made by the Load Balancer Controller; the
  * Ingress attaches both by name (config `names.albSecurityGroupName`, `names.originVerifyWebAclName`).

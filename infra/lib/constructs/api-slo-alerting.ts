@@ -1,5 +1,5 @@
 /**
- * SLO alerting in Amazon Managed Service for Prometheus (spec §8): the API's alerting rules as a rule groups
+ * SLO alerting in Amazon Managed Service for Prometheus (requirement OBS-4): the API's alerting rules as a rule groups
  * namespace on the environment's workspace, and the workspace's alert manager routing every alert to the alarm
  * topic and, where paging is on (prod), `critical` ones to the paging topic too.
  */

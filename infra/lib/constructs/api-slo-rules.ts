@@ -1,5 +1,5 @@
 /**
- * The API's SLO alerting rules for Amazon Managed Service for Prometheus (spec §8: latency, error rate, saturation),
+ * The API's SLO alerting rules for Amazon Managed Service for Prometheus (requirement OBS-4: latency, error rate, saturation),
  * built from config as plain data so tests can parse every expression and check every metric it names.
  *
  * The series are the API's own (api/src/innovate_api/observability/metrics.py), scraped by the ADOT collector and

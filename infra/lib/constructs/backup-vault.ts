@@ -1,6 +1,6 @@
 /**
  * An AWS Backup vault encrypted with its own CMK. Used twice: the primary vault beside the database, and the DR
- * vault in the DR region (us-west-2) that nightly copies land in (spec §6).
+ * vault in the DR region (us-west-2) that nightly copies land in (requirement DB-3).
  *
  * The vault name is deterministic so the primary region's copy rule can name the DR vault's ARN without a
  * cross-region stack reference.

@@ -1,5 +1,5 @@
 /**
- * Nightly AWS Backup of the database with a copy to the DR region's vault (spec §6). In-region point-in-time
+ * Nightly AWS Backup of the database with a copy to the DR region's vault (requirement DB-3). In-region point-in-time
  * recovery comes from RDS automated backups (`backupRetentionDays`); this plan adds the cross-region copy.
  *
  * RPO in the DR region: up to 24 h (one nightly copy). RTO: restoring a snapshot in us-west-2, about 1 h for the

@@ -1,5 +1,5 @@
 /**
- * Stateless guardrail for the database tier (spec §3): the private-db subnets accept PostgreSQL (5432) from the
+ * Stateless guardrail for the database tier (requirement NET-3): the private-db subnets accept PostgreSQL (5432) from the
  * private-app subnets only, and answer on ephemeral ports. Security groups remain the primary control; this NACL makes
  * a mistaken security group rule unable to expose the database to the public tier.
  *

@@ -1,5 +1,5 @@
 /**
- * The CloudFront WAF (spec §5): WAFv2 web ACL in CLOUDFRONT scope (which exists only in us-east-1) with the AWS
+ * The CloudFront WAF (requirement EDGE-3): WAFv2 web ACL in CLOUDFRONT scope (which exists only in us-east-1) with the AWS
  * managed rule groups the spec names and a per-IP rate limit, logged to CloudWatch Logs.
  */
 import type * as kms from 'aws-cdk-lib/aws-kms';

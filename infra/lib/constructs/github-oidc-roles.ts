@@ -1,5 +1,5 @@
 /**
- * GitHub Actions' identity in the environment's account (spec §7): the OIDC provider and one least-privilege role
+ * GitHub Actions' identity in the environment's account (requirement DEL-1): the OIDC provider and one least-privilege role
  * per CI job. Every trust is pinned to the repository and to the GitHub environment named after this environment
  * (`repo:<owner>/<repo>:environment:<env>`), so only a job that runs in that environment gets in: a job on main in
  * another environment (dev's release job, which runs npm ci, docker build and go install) cannot push or sign an

@@ -1,5 +1,5 @@
 /**
- * What Karpenter needs from AWS before its Helm chart (installed by Argo CD) can run (spec §4):
+ * What Karpenter needs from AWS before its Helm chart (installed by Argo CD) can run (requirement EKS-2):
  * - the node role its nodes use, admitted to the cluster by an EC2_LINUX access entry (no aws-auth);
  * - the SQS interruption queue with EventBridge rules for spot interruption, rebalance, instance state change and
  *   scheduled (AWS Health) changes, so Karpenter drains nodes before AWS takes them away;

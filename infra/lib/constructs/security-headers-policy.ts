@@ -1,6 +1,6 @@
 /**
  * The CloudFront response headers policy, built from the single definition of the security headers in
- * `@innovate/config/security-headers` that the local edge also serves (spec §5). Nothing here restates a value.
+ * `@innovate/config/security-headers` that the local edge also serves (requirement EDGE-4). Nothing here restates a value.
  */
 import { securityHeaders as defaultHeaders, type SecurityHeaders } from '@innovate/config/security-headers';
 import { Duration } from 'aws-cdk-lib';

@@ -1,5 +1,5 @@
 /**
- * The environment's CloudWatch alarms (spec §8): database CPU, free storage, connections and replica lag; the API
+ * The environment's CloudWatch alarms (requirement OBS-4): database CPU, free storage, connections and replica lag; the API
  * ALB's 5xx responses and target response time. All notify one SNS topic.
  *
  * The ALB is created by the AWS Load Balancer Controller after this stack exists, so its `LoadBalancer` dimension
@@ -36,7 +36,7 @@ export interface ServiceAlarmsProps {
 
 export { ALARM_THRESHOLDS } from './alarm-thresholds.ts';
 
-/** Alarms that mean users are hurting now (or will be within hours): these page where paging is on (spec §8). */
+/** Alarms that mean users are hurting now (or will be within hours): these page where paging is on (requirement OBS-4). */
 export const PAGING_ALARMS = ['Alb5xx', 'AlbLatency', 'DatabaseFreeStorage'] as const;
 
 export class ServiceAlarms extends Construct {

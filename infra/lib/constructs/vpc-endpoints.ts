@@ -1,5 +1,5 @@
 /**
- * VPC endpoints (spec §3): S3 gateway, and the interface endpoints the environment's cost policy keeps (config
+ * VPC endpoints (requirement NET-2): S3 gateway, and the interface endpoints the environment's cost policy keeps (config
  * `costPolicy.interfaceEndpoints`), so nodes pull images, read secrets and reach STS, CloudWatch Logs, Session
  * Manager and the Cognito user pool's keys without leaving the VPC. Interface endpoints admit HTTPS from the VPC only.
  */

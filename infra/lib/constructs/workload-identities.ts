@@ -1,5 +1,5 @@
 /**
- * EKS Pod Identity associations for every in-cluster workload that calls AWS (spec §4, ADR 0022), each with only
+ * EKS Pod Identity associations for every in-cluster workload that calls AWS (requirement EKS-4, ADR 0022), each with only
  * what it needs. One exception: Ratify gets an IRSA role instead (its ECR login reads only web-identity variables,
  * deploy ADR 0066), named `names.ratifyIrsaRoleName`. Namespaces and service accounts come from config (`names.podIdentityServiceAccounts`), which the
  * cdk8s side renders, so an association never points at a service account that does not exist.

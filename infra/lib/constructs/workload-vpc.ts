@@ -1,5 +1,5 @@
 /**
- * The environment's VPC (spec §3): three AZs, public / private-app / private-db subnets, NAT per config, flow logs.
+ * The environment's VPC (requirement NET-1): three AZs, public / private-app / private-db subnets, NAT per config, flow logs.
  *
  * Subnet tiers are named so other stacks select them by name, never by index. The app subnets carry the tags the AWS
  * Load Balancer Controller and Karpenter discover subnets by, so no subnet id is copied into Kubernetes manifests.

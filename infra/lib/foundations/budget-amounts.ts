@@ -1,5 +1,5 @@
 /**
- * THE seam for budget amounts (issue 4 → issue 6).
+ * THE seam for budget amounts (the foundations read what the cost model computes).
  *
  * Each account's monthly budget is the cost model's committed estimate (`cost/estimates.json`, generated from the
  * synthesized templates by `make cost-estimates` and checked against a fresh computation by `make test-cost`) plus

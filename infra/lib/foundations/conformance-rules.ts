@@ -1,5 +1,5 @@
 /**
- * The AWS Config managed rules of the organization conformance pack (issue 4: drift and compliance): encryption of
+ * The AWS Config managed rules of the organization conformance pack (requirement ORG-3: drift and compliance): encryption of
  * EBS/RDS/S3, no public buckets, root MFA, CloudTrail on, IMDSv2, private database and cluster endpoints.
  * Account-level rules run in the primary region only (they would report the same thing twice).
  */

@@ -1,5 +1,5 @@
 /**
- * Organization foundations (issue 4): the management-account (`foundations`) and security-account stacks.
+ * Organization foundations: the management-account (`foundations`) and security-account stacks.
  *
  * `bin/app.ts` calls `addFoundationStacks` exactly once. Stack ids are `<app>-foundations-<part>` for the
  * management account and `<app>-security-<part>` for the security account, so their templates sit in cdk.out beside

@@ -27,7 +27,7 @@ const resource = (arn: string) => `AwsSolutions-IAM5[Resource::${arn}]`;
 const ec2 = (type: string) => resource(`arn:aws:ec2:{region}:{account}:${type}/*`);
 const elb = (path: string) => resource(`arn:aws:elasticloadbalancing:{region}:{account}:${path}`);
 
-/** Workload environment stacks (issue 3). */
+/** Workload environment stacks. */
 export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   // ---- network -------------------------------------------------------------------------------------------------
   {
@@ -35,7 +35,7 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     path: 'DatabaseAcl',
     ids: ['AwsSolutions-VPC3'],
     reason:
-      'The database-tier NACL is deliberate (issue 3, spec §3): a stateless guardrail that admits 5432 only from the ' +
+      'The database-tier NACL is deliberate (requirement NET-3): a stateless guardrail that admits 5432 only from the ' +
       'app and db subnets, so a wrong security group rule cannot expose PostgreSQL to the public tier.',
   },
 
@@ -64,7 +64,7 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     path: 'Postgres/Instance',
     ids: ['AwsSolutions-RDS3'],
     reason:
-      'Multi-AZ is a per-environment decision in config (spec §6): dev runs single-AZ to save cost; staging and prod ' +
+      'Multi-AZ is a per-environment decision in config (requirement DB-1): dev runs single-AZ to save cost; staging and prod ' +
       'are Multi-AZ, which a test asserts.',
   },
   {
@@ -294,7 +294,7 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     path: 'Distribution',
     ids: ['AwsSolutions-CFR1'],
     reason:
-      'The product serves a global audience with no legal restriction per country (spec §5); abuse is handled by ' +
+      'The product serves a global audience with no legal restriction per country (requirement EDGE-3); abuse is handled by ' +
       'the WAF (IP reputation, managed rules, rate limit), not by geography.',
   },
 
@@ -326,7 +326,7 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
 ];
 
-/** Organization foundations stacks (issue 4): appended by the foundations engineer. */
+/** Organization foundations stacks: appended by the foundations engineer. */
 // ---- foundations (infra/lib/foundations; stacks innovate-security-<region>-services) -----------------------------
 export const FOUNDATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   {

@@ -1,5 +1,5 @@
 /**
- * delivery: the API's ECR repository and GitHub Actions' OIDC identities (spec §7). The repository holds every
+ * delivery: the API's ECR repository and GitHub Actions' OIDC identities (requirement DEL-1). The repository holds every
  * released image, so the stack is termination-protected and the repository's logical id is pinned by tests.
  */
 import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';

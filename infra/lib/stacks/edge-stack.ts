@@ -1,6 +1,6 @@
 /**
  * edge: the SPA bucket, CloudFront (OAC to S3, `/api/*` to the ALB origin host), the CloudFront WAF, the viewer
- * certificate and the DNS records (spec §5). Always in us-east-1, where CloudFront's certificate and WAF must live.
+ * certificate and the DNS records (requirement EDGE-1). Always in us-east-1, where CloudFront's certificate and WAF must live.
  * Holds the SPA and log buckets, so it is termination-protected and their logical ids are pinned by tests.
  */
 

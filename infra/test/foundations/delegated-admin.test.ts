@@ -1,5 +1,5 @@
 /**
- * Issue 4: "Security Hub and GuardDuty with the security account as delegated admin and auto-enable for members".
+ * Requirement ORG-4: "Security Hub and GuardDuty with the security account as delegated admin and auto-enable for members".
  * The delegated-admin stacks (management account) and the GuardDuty auto-enable custom resource (security account)
  * are asserted on the synthesized templates; the custom resources' IAM policies are evaluated with the offline
  * evaluator (the security account's one also under the organization's SCPs, which apply there).

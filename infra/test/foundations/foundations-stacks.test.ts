@@ -1,5 +1,5 @@
 /**
- * Fine-grained assertions on the synthesized foundations stacks, one `describe` per requirement of issue 4.
+ * Fine-grained assertions on the synthesized foundations stacks, one `describe` per requirement (docs/requirements.md, ORG).
  * Expected values come from config (or from the one function that owns them), never from a copy of the output.
  */
 import { COST_TAG_KEYS } from '@innovate/config';

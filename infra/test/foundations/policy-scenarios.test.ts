@@ -1,5 +1,5 @@
 /**
- * Guardrails evaluated, not grepped (issue 4): every scenario of the table runs through an offline IAM evaluator
+ * Guardrails evaluated, not grepped: every scenario of the table runs through an offline IAM evaluator
  * over the synthesized SCPs, key policies and bucket policies. Then each guardrail is removed in turn (each SCP
  * statement, each resource-policy statement, each whole SCP) and at least one scenario must flip: a guardrail no
  * scenario depends on is either dead or untested.

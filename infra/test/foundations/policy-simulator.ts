@@ -2,7 +2,7 @@
  * Runs one scenario of the policy table through @cloud-copilot/iam-simulate (test-only, AGPL; ADR 0042) over the
  * synthesized policies: the SCP levels of the principal's account, its identity policies, and the resource policy.
  *
- * The simulator fills in no context keys (PITFALLS), so this fills the ones AWS always sets (aws:PrincipalArn,
+ * The simulator fills in no context keys (measured), so this fills the ones AWS always sets (aws:PrincipalArn,
  * aws:PrincipalAccount, aws:RequestedRegion, aws:SecureTransport) unless the scenario overrides them. SCPs are not
  * applied to service principals, as in AWS.
  */

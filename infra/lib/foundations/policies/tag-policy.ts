@@ -1,5 +1,5 @@
 /**
- * The organization's tag policy (spec §10): the four cost-allocation tags with their exact key casing and, where
+ * The organization's tag policy (requirement COST-1): the four cost-allocation tags with their exact key casing and, where
  * the config knows them, their allowed values. It standardises; the require-cost-tags SCP enforces presence.
  */
 import { COST_TAG_KEYS, type PlatformConfig } from '@innovate/config';

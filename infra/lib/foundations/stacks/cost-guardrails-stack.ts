@@ -1,5 +1,5 @@
 /**
- * Cost guardrails (spec §10), management account in us-east-1 (where Budgets and Cost Explorer live): one monthly
+ * Cost guardrails (requirement COST-2), management account in us-east-1 (where Budgets and Cost Explorer live): one monthly
  * budget per account with alerts at 80 % and 100 % of actual spend and 100 % of forecast, and Cost Anomaly
  * Detection, all notifying one encrypted SNS topic (and the finance address for budgets).
  *
@@ -22,7 +22,7 @@ export interface CostGuardrailsStackProps extends StackProps {
   accounts: AccountDirectory;
 }
 
-/** The budget alerts of issue 4: [notification type, threshold % of the budget]. */
+/** The budget alerts (requirement COST-2): [notification type, threshold % of the budget]. */
 export const BUDGET_ALERTS: ReadonlyArray<readonly ['ACTUAL' | 'FORECASTED', number]> = [
   ['ACTUAL', 80],
   ['ACTUAL', 100],

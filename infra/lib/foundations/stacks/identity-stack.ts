@@ -1,5 +1,5 @@
 /**
- * IAM Identity Center (spec §1, §9), management account: the permission sets and their group assignments, and the
+ * IAM Identity Center (requirement ORG-5), management account: the permission sets and their group assignments, and the
  * alerts on the management account's root and break-glass sign-ins.
  *
  * Short sessions everywhere (config), least privilege per job:

@@ -1,5 +1,5 @@
 /**
- * Central logging (spec §1, management account): the organization CloudTrail into a WORM log-archive bucket, and
+ * Central logging (requirement ORG-3, management account): the organization CloudTrail into a WORM log-archive bucket, and
  * the separate buckets that cannot live under Object Lock (AWS Config delivery, S3 server access logs; ADR 0041).
  *
  * Stateful and termination-protected. Every policy here is evaluated by the scenario table in

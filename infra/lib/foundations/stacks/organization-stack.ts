@@ -65,7 +65,7 @@ export class OrganizationStack extends Stack {
 
     new CfnPolicy(this, 'CostTagPolicy', {
       name: `${app}-cost-tags`,
-      description: 'Cost-allocation tags (spec §10): env, app, owner, cost-center',
+      description: 'Cost-allocation tags: env, app, owner, cost-center',
       type: 'TAG_POLICY',
       content: costTagPolicy(config),
       targetIds: [f.rootId],

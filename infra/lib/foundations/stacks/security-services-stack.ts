@@ -1,5 +1,5 @@
 /**
- * Security services (spec §1), in the security account = delegated administrator, one stack per allowed region:
+ * Security services (requirement ORG-4), in the security account = delegated administrator, one stack per allowed region:
  * the GuardDuty detector of the administrator, Security Hub with auto-enable and default standards, an
  * organization Access Analyzer, and the organization conformance pack; in the primary region also the Config
  * aggregator over all accounts and the Security Hub cross-region finding aggregator.
