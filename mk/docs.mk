@@ -5,9 +5,10 @@ docs: deps-node ## regenerate docs/requirements.md and the ADR index from their 
 	node --import tsx docs/tools/requirements.ts write
 	node --import tsx docs/tools/adr-index.ts write
 
-check-docs: deps-node ## every requirement's proof exists; docs/requirements.md and the ADR index are current
+check-docs: deps-node ## requirements' proofs exist, generated docs current, no citation of a document outside the repository
 	node --import tsx docs/tools/requirements.ts check
 	node --import tsx docs/tools/adr-index.ts check
+	node --import tsx docs/tools/outside-references.ts
 
 test-docs: deps-node ## the docs tools' type check and tests
 	npx tsc -p docs/tools/tsconfig.json
