@@ -21,6 +21,7 @@ from innovate_api.app import create_app
 from innovate_api.app_role import AppRoleError, ensure_app_role
 from innovate_api.db import create_db_engine
 from innovate_api.http.idempotency import purge_expired
+from innovate_api.owner_role import act_as_owner
 from innovate_api.secret_file import Credentials
 from innovate_api.settings import Settings
 from tests.auth_tokens import TEST_AUTH, TestIssuer
@@ -146,6 +147,7 @@ def test_tables_created_by_later_migrations_are_granted_by_default(
 ) -> None:
     ensure_app_role(migrator, app_user)
     with migrator.begin() as connection:
+        act_as_owner(connection)  # what `migrate` does before every migration
         connection.exec_driver_sql("CREATE TABLE later (id serial PRIMARY KEY, note text)")
     try:
         with login(migrated_url, app_user) as connection:
@@ -173,7 +175,7 @@ def test_the_rotations_clone_inherits_the_grants(migrator: Engine, migrated_url:
 def test_the_migrating_user_itself_is_refused(migrator: Engine, migrated_url: str) -> None:
     migrating_user = make_url(migrated_url).username
     assert migrating_user is not None
-    with pytest.raises(AppRoleError, match="DB_APP_SECRET_FILE: names the migrating user"):
+    with pytest.raises(AppRoleError, match="DB_APP_SECRET_FILE: names the migrating user or the owner role"):
         ensure_app_role(migrator, Credentials(migrating_user, "x"))
 
 

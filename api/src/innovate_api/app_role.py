@@ -1,15 +1,17 @@
 """The application's own database role: what the API and its jobs log in as, instead of the master user (ADR 0103).
 
-``innovate-api migrate`` runs as the master user and, given the application user's secret (DB_APP_SECRET_FILE),
-ensures after migrating that:
+Given the application user's secret (DB_APP_SECRET_FILE), ``innovate-api bootstrap-roles`` (as the master user) and
+``innovate-api migrate`` (after migrating) ensure that:
 
-- the role exists: it is created with LOGIN and the secret's password only when missing. An existing role's password
-  is never set here: after creation, Secrets Manager's alternating-users rotation owns it, and a migration that
-  reset it from a secret file synced a little late would lock the API out;
+- the role exists: it is created with LOGIN and the secret's password only when missing, by a login that may create
+  roles (the master user, a local superuser; the migrator may not, and never needs to once the role exists). An
+  existing role's password is never set here: after creation, Secrets Manager's alternating-users rotation owns it,
+  and a migration that reset it from a secret file synced a little late would lock the API out;
 - it may read and write the rows of the app's tables and use their sequences, and nothing more: no DDL (it owns
   nothing, and PostgreSQL 15+ lets no one but the owner create in ``public``), and only SELECT on the migrations'
   bookkeeping (the readiness check reads it; only ``migrate`` writes it);
-- tables and sequences the migrating role creates later get the same grants by default.
+- tables and sequences later migrations create get the same grants by default. The grants are made as the owner
+  role (owner_role.py), so the defaults are recorded for the role that creates those objects.
 
 The rotation creates ``<user>_clone`` as a member of ``<user>`` (``GRANT <user> TO <user>_clone``), so the clone
 inherits these grants; after a rotation the secret may name the clone, which then already exists and gets the
@@ -21,6 +23,8 @@ from __future__ import annotations
 from psycopg import sql
 from sqlalchemy import Connection, Engine, text
 
+from innovate_api.owner_role import OWNER, act_as_owner
+from innovate_api.role_sql import create_login_role, run_statement
 from innovate_api.secret_file import Credentials
 from innovate_api.tables import schema_compatibility
 
@@ -41,36 +45,17 @@ def ensure_app_role(engine: Engine, credentials: Credentials) -> bool:
     with engine.begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         migrator = connection.execute(text("SELECT current_user")).scalar_one()
-        if credentials.username == migrator:
-            raise AppRoleError(f"DB_APP_SECRET_FILE: names the migrating user {migrator!r} itself")
+        if credentials.username in (migrator, OWNER):
+            name = credentials.username
+            raise AppRoleError(f"DB_APP_SECRET_FILE: names the migrating user or the owner role, {name!r}")
         exists = connection.execute(
             text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :name)"), {"name": credentials.username}
         ).scalar_one()
         if not exists:
-            _create(connection, credentials)
+            create_login_role(connection, credentials)
+        act_as_owner(connection)
         _grant(connection, credentials.username)
     return not exists
-
-
-def run_statement(connection: Connection, statement: sql.Composable) -> None:
-    """Run a statement composed with psycopg's sql module (identifiers quoted by the driver)."""
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    connection.exec_driver_sql(statement.as_string(driver))
-
-
-def _create(connection: Connection, credentials: Credentials) -> None:
-    # Hashed here (SCRAM, or whatever the server's password_encryption asks for), so the plain password never
-    # reaches the server: not its log, not pg_stat_statements.
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    verifier = driver.pgconn.encrypt_password(credentials.password.encode(), credentials.username.encode())
-    run_statement(
-        connection,
-        sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-            sql.Identifier(credentials.username), sql.Literal(verifier.decode())
-        ),
-    )
 
 
 def _grant(connection: Connection, role_name: str) -> None:

@@ -1,4 +1,4 @@
-"""``innovate-api``: migrate | openapi | serve | purge-idempotency-keys.
+"""``innovate-api``: bootstrap-roles | migrate | openapi | serve | purge-idempotency-keys.
 
 Bad settings → one line on stderr naming the variable, exit 2.
 """
@@ -50,6 +50,33 @@ def _migrate(args: argparse.Namespace) -> int:
             _ensure_data_reader(engine)
     except Exception as error:  # a failed migration must say why in one line, not a stack trace
         print(f"innovate-api migrate: {_one_line(error)}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _bootstrap_roles(_: argparse.Namespace) -> int:
+    from innovate_api.db import create_db_engine
+    from innovate_api.observability.logging import configure_logging
+    from innovate_api.owner_role import OWNER, ensure_migrator, ensure_owner
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    log = logging.getLogger("innovate_api.bootstrap")
+    engine = create_db_engine(settings)
+    try:
+        with engine.begin() as connection:
+            changed = ensure_owner(connection)
+        log.info("owner role %s: %s", OWNER, "; ".join(changed) if changed else "already in place")
+        migrator = settings.migrator_secret_file_credentials()
+        if migrator is not None:
+            created = ensure_migrator(engine, migrator)
+            log.info("migrator %s %s", migrator.username, "created" if created else "already there")
+        _ensure_app_role(settings, engine)
+        _ensure_data_reader(engine)
+    except Exception as error:  # one line, as migrate
+        print(f"innovate-api bootstrap-roles: {_one_line(error)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
@@ -125,6 +152,11 @@ def _serve(_: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="innovate-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "bootstrap-roles",
+        help="as the master user: the owner role owns the schema and its objects; with DB_MIGRATOR_SECRET_FILE and "
+        "DB_APP_SECRET_FILE, the migrator and application logins exist; data_reader exists (idempotent)",
+    ).set_defaults(run=_bootstrap_roles)
     migrate = commands.add_parser(
         "migrate",
         help="apply the database migrations (alembic upgrade head); with DB_APP_SECRET_FILE, then the app's role",

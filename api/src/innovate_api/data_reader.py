@@ -16,7 +16,8 @@ import logging
 from psycopg import sql
 from sqlalchemy import Engine, text
 
-from innovate_api.app_role import run_statement
+from innovate_api.owner_role import act_as_owner
+from innovate_api.role_sql import run_statement
 
 ROLE = "data_reader"
 log = logging.getLogger(__name__)
@@ -37,15 +38,30 @@ def ensure_data_reader(engine: Engine) -> bool:
         created = not role_exists(ROLE)
         if created:
             run_statement(connection, sql.SQL("CREATE ROLE {} LOGIN").format(role))
+        # Role changes need the master (or a superuser): made only when missing, so the migrator passes with reads.
+        read_only = connection.execute(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setrole = CAST(:name AS regrole)"
+                " AND setdatabase = 0 AND 'default_transaction_read_only=on' = ANY (setconfig))"
+            ),
+            {"name": ROLE},
+        ).scalar_one()
+        if not read_only:
+            run_statement(connection, sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on").format(role))
+        if role_exists("rds_iam"):
+            member = connection.execute(
+                text("SELECT pg_has_role(CAST(:name AS regrole), 'rds_iam', 'MEMBER')"), {"name": ROLE}
+            ).scalar_one()
+            if not member:
+                run_statement(connection, sql.SQL("GRANT rds_iam TO {}").format(role))
+        else:
+            log.info("no rds_iam role here (not RDS): %s can read but cannot log in", ROLE)
+        # The grants are the owner's to give; made as it, the defaults apply to what later migrations create.
+        act_as_owner(connection)
         for statement in (
-            sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on"),
             sql.SQL("GRANT USAGE ON SCHEMA public TO {}"),
             sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}"),
             sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {}"),
         ):
             run_statement(connection, statement.format(role))
-        if role_exists("rds_iam"):
-            run_statement(connection, sql.SQL("GRANT rds_iam TO {}").format(role))
-        else:
-            log.info("no rds_iam role here (not RDS): %s can read but cannot log in", ROLE)
     return created

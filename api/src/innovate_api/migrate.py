@@ -1,4 +1,8 @@
-"""Alembic, driven from code: ``innovate-api migrate`` and the revision the readiness check compares."""
+"""Alembic, driven from code: ``innovate-api migrate`` and the revision the readiness check compares.
+
+Migrations run as the owner role (owner_role.py), whoever logged in: the owner is made ready first (a no-op of reads
+once it is), then the transaction switches to it, so every object a migration creates is the owner's.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+
+from innovate_api.owner_role import act_as_owner, ensure_owner
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,6 +38,8 @@ def current_revision(connection: Connection) -> str | None:
 def upgrade(engine: Engine, target: str = "head") -> None:
     config = alembic_config()
     with engine.begin() as connection:
+        ensure_owner(connection)
+        act_as_owner(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, target)
         _record_compatibility(connection)
@@ -40,6 +48,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 def downgrade(engine: Engine, target: str) -> None:
     config = alembic_config()
     with engine.begin() as connection:
+        ensure_owner(connection)
+        act_as_owner(connection)
         config.attributes["connection"] = connection
         command.downgrade(config, target)
         _record_compatibility(connection)

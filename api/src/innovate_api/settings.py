@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     db_secret_file: Path | None = None
     # The application user's secret file: `innovate-api migrate` creates that role and grants it the app's tables.
     db_app_secret_file: Path | None = None
+    # The migrator login's secret file: `innovate-api bootstrap-roles` creates that login as a member of the owner role.
+    db_migrator_secret_file: Path | None = None
     db_sslmode: SslMode = "verify-full"
     db_sslrootcert: Path | None = None
     db_pool_size: int = Field(4, ge=1, le=100)
@@ -113,6 +115,8 @@ class Settings(BaseSettings):
             self.secret_file_credentials()
         if self.db_app_secret_file is not None:
             _checked_file("DB_APP_SECRET_FILE", self.db_app_secret_file)
+        if self.db_migrator_secret_file is not None:
+            _checked_file("DB_MIGRATOR_SECRET_FILE", self.db_migrator_secret_file)
         if self.database_url is not None:
             return self
         missing = [n.upper() for n in ("db_host", "db_name") if getattr(self, n) is None]
@@ -143,6 +147,12 @@ class Settings(BaseSettings):
         if self.db_app_secret_file is None:
             return None
         return _checked_file("DB_APP_SECRET_FILE", self.db_app_secret_file)
+
+    def migrator_secret_file_credentials(self) -> Credentials | None:
+        """The migrator login's credentials in DB_MIGRATOR_SECRET_FILE, or None when it is not set."""
+        if self.db_migrator_secret_file is None:
+            return None
+        return _checked_file("DB_MIGRATOR_SECRET_FILE", self.db_migrator_secret_file)
 
     def _secret_credentials(self) -> tuple[str, str]:
         assert self.db_secret is not None
