@@ -1,11 +1,12 @@
 /**
- * The entry: configuration, then sign-in, then the app. Only what the first step needs is in this chunk; React, the
- * router and the pages load after sign-in (`app/render.tsx`), so a visitor who is sent to sign in first downloads
- * little (web/scripts/check-bundle-size.ts measures it in make test).
+ * The entry: configuration, then sign-in, then the app. This chunk holds configuration only. The sign-in code
+ * (`lib/auth/auth.ts`, oidc-client-ts) and the app (`app/render.tsx`: React, the router, the pages) are chunks of
+ * their own, fetched in parallel: a visitor sent to sign in never downloads React, and the signed-in app carries no
+ * sign-in library (web/scripts/check-bundle-size.ts measures each path in make test).
  */
 import { ConfigError, parseWebConfig, type WebConfig } from './config/env';
 import { loadRuntimeConfig, RuntimeConfigError } from './config/runtime-config';
-import { CALLBACK_PATH, startSession } from './lib/auth/auth';
+import { CALLBACK_PATH } from './lib/auth/callback-path';
 import './app/styles.css';
 
 const root = document.getElementById('root');
@@ -26,18 +27,21 @@ try {
 }
 
 async function start(): Promise<void> {
+  // Both fetched alongside /config.json, so splitting them out of the entry adds no round trip. The app only when
+  // back from signing in: otherwise the page is about to leave for the identity provider and needs none of it.
+  const signIn = import('./lib/auth/auth');
+  const app = window.location.pathname === CALLBACK_PATH ? import('./app/render') : undefined;
   const runtime = await loadRuntimeConfig().catch((error: unknown) =>
     fail(
       error instanceof RuntimeConfigError ? `This deployment is misconfigured: ${error.message}` : String(error),
       error,
     ),
   );
-  // Back from signing in: fetch the app while the code is exchanged for tokens (otherwise the page is about to
-  // leave for the identity provider and needs none of it).
-  const app = window.location.pathname === CALLBACK_PATH ? import('./app/render') : undefined;
-  const session = await startSession(runtime).catch((error: unknown) =>
-    fail(`Signing in failed: ${(error as Error).message}. Reload the page to try again.`, error),
-  );
+  const session = await signIn
+    .then(({ startSession }) => startSession(runtime))
+    .catch((error: unknown) =>
+      fail(`Signing in failed: ${(error as Error).message}. Reload the page to try again.`, error),
+    );
   (await (app ?? import('./app/render'))).renderApp(mount, config, session);
 }
 

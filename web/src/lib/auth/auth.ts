@@ -7,8 +7,7 @@
  */
 import { InMemoryWebStorage, type User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import type { RuntimeConfig } from '../../config/runtime-config';
-
-export const CALLBACK_PATH = '/auth/callback';
+import { CALLBACK_PATH } from './callback-path';
 
 export interface Auth {
   /** The current access token, or undefined before sign-in or after it expired. */
