@@ -275,6 +275,10 @@ export const usageSchema = z.strictObject({
   requestsMillions: usageAmount,
   /** Share of those requests that go to `/api/*` and so reach the ALB and its regional WAF (0..1). */
   apiRequestShare: z.number().min(0).max(1),
+  /** Share of the `/api/*` requests that write (POST/PATCH/DELETE); the capacity model costs reads and writes apart. */
+  apiWriteShare: z.number().min(0).max(1),
+  /** Users who sign in at least once a month (Cognito bills per monthly active user). */
+  monthlyActiveUsers: usageAmount,
   /** GB CloudFront sends to viewers. */
   cdnGB: usageAmount,
   /** GB processed by the NAT gateways (internet egress and AWS APIs without an endpoint). */
@@ -320,7 +324,7 @@ export const usageSchema = z.strictObject({
   accountServices: accountServicesUsageSchema,
 });
 
-/** Usage of the central accounts (foundations, security): logs, storage and the per-account services. */
+/** Usage of the central accounts (foundations, security, logArchive): logs, storage and the per-account services. */
 export const centralAccountUsageSchema = z.strictObject({
   logGB: usageAmount,
   /** How long the central accounts keep CloudWatch Logs (their stored volume is priced over this period). */
@@ -336,6 +340,7 @@ export const costModelSchema = z.strictObject({
   centralAccounts: z.strictObject({
     foundations: centralAccountUsageSchema,
     security: centralAccountUsageSchema,
+    logArchive: centralAccountUsageSchema,
   }),
 });
 
@@ -421,10 +426,14 @@ export const organizationSchema = z.strictObject({
   drRegion: awsRegion,
   /** Default cost-allocation tags; an environment may override `owner`/`costCenter`. */
   tags: tagsSchema,
-  /** The management account (spec: "foundations") and the security account (delegated admin). */
+  /**
+   * The management account (spec: "foundations"), the security account (delegated admin) and the log-archive account
+   * (the organization trail's bucket and key, Config delivery, access logs: a member account, so the SCPs protect it).
+   */
   accounts: z.strictObject({
     foundations: z.strictObject({ id: accountId, email: z.email() }),
     security: z.strictObject({ id: accountId, email: z.email() }),
+    logArchive: z.strictObject({ id: accountId, email: z.email() }),
   }),
   /** Where the code lives: Argo CD syncs from it, GitHub OIDC trusts it. */
   git: z.strictObject({

@@ -25,6 +25,8 @@ export class AccountError extends Error {
 const NO_USAGE: Omit<Usage, 'logGB' | 's3StorageGB' | 'accountServices'> = {
   requestsMillions: 0,
   apiRequestShare: 0,
+  apiWriteShare: 0,
+  monthlyActiveUsers: 0,
   cdnGB: 0,
   natGB: 0,
   endpointGB: 0,
@@ -56,7 +58,7 @@ export function accountContexts(config: PlatformConfig): AccountContext[] {
       logRetentionDays: env.observability.logRetentionDays,
     }),
   );
-  const central = (['foundations', 'security'] as const).map((label): AccountContext => {
+  const central = (['foundations', 'security', 'logArchive'] as const).map((label): AccountContext => {
     const usage = org.costModel.centralAccounts[label];
     return {
       label,

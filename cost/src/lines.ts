@@ -11,6 +11,8 @@ export interface CostLine {
   stack: string;
   logicalId: string;
   type: string;
+  /** The construct path (`aws:cdk:path` metadata) without the stack, e.g. `Network/Vpc/NatGateway1`; absent for usage lines. */
+  path?: string;
   /** What is being paid for, e.g. "NAT gateway hours". */
   item: string;
   /** `fixed`: paid because the resource exists; `usage`: driven by the usage assumptions in config. */
@@ -31,6 +33,7 @@ export interface LineOwner {
   stack: string;
   logicalId: string;
   type: string;
+  path?: string;
 }
 
 /** A line of `quantity` units of the price `priceId`. */

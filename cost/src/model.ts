@@ -15,6 +15,7 @@ import type { Pricer } from './pricers/context.ts';
 import { UnpricedError } from './pricers/context.ts';
 import { dbInstance, dbProxy } from './pricers/database.ts';
 import { alarm, compositeAlarm, hostedZone, kmsKey, secret, wafWebAcl } from './pricers/edge-security.ts';
+import { cognitoUserPool } from './pricers/identity.ts';
 import { elasticIp, natGateway, vpcEndpoint } from './pricers/network.ts';
 import type { SynthStack } from './synth.ts';
 import { type AccountResource, usageLines } from './usage-lines.ts';
@@ -34,6 +35,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
   'AWS::SecretsManager::Secret': secret,
   'AWS::CloudWatch::Alarm': alarm,
   'AWS::CloudWatch::CompositeAlarm': compositeAlarm,
+  'AWS::Cognito::UserPool': cognitoUserPool,
 };
 const BUDGET = 'AWS::Budgets::Budget';
 
@@ -95,6 +97,7 @@ export function estimate(stacks: readonly SynthStack[], config: PlatformConfig, 
         stack: item.stack,
         logicalId: item.logicalId,
         type,
+        ...constructPath(item),
       };
       if (type === BUDGET) {
         const ordinal = budgets.findIndex((b) => b.r === item);
@@ -110,7 +113,13 @@ export function estimate(stacks: readonly SynthStack[], config: PlatformConfig, 
       if (pricer) {
         try {
           lines.push(
-            ...pricer({ prices, owner, resource: item.resource, template: templateOf(resources, item.stack) }),
+            ...pricer({
+              prices,
+              owner,
+              resource: item.resource,
+              template: templateOf(resources, item.stack),
+              usage: account.usage,
+            }),
           );
           counts.add('priced', type);
         } catch (error) {
@@ -152,6 +161,13 @@ export function estimate(stacks: readonly SynthStack[], config: PlatformConfig, 
     totalUsd: accounts.reduce((total, account) => total + account.totalUsd, 0),
     coverage: counts.result(),
   };
+}
+
+/** `innovate-dev-network/Network/Vpc/publicSubnet1/NATGateway` → `Network/Vpc/publicSubnet1/NATGateway`. */
+function constructPath(item: AccountResource): { path?: string } {
+  const path = (item.resource as { Metadata?: Record<string, unknown> }).Metadata?.['aws:cdk:path'];
+  if (typeof path !== 'string') return {};
+  return { path: path.replace(`${item.stack}/`, '').replace(/\/(Resource|Default)$/, '') };
 }
 
 function checkRegion(stack: SynthStack): Region {

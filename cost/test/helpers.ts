@@ -29,6 +29,8 @@ export function stackOf(
 export const ZERO_USAGE: Usage = {
   requestsMillions: 0,
   apiRequestShare: 0,
+  apiWriteShare: 0,
+  monthlyActiveUsers: 0,
   cdnGB: 0,
   natGB: 0,
   endpointGB: 0,

@@ -1,4 +1,5 @@
 /** What a resource pricer sees, and helpers to read literal properties out of a synthesized template. */
+import type { Usage } from '@innovate/config';
 import type { CostLine, LineOwner } from '../lines.ts';
 import type { PriceTable } from '../price-table.ts';
 import type { CfnResource } from '../synth.ts';
@@ -9,6 +10,8 @@ export interface ResourceContext {
   resource: CfnResource;
   /** Every resource of the same template, for references (a node group's launch template, a proxy's database). */
   template: Record<string, CfnResource>;
+  /** The account's usage assumptions, for the few fixed resources billed per user (a Cognito pool). */
+  usage?: Usage;
 }
 
 /** Prices one resource's fixed cost. Throws UnpricedError when it cannot, so the resource is listed as unpriced. */

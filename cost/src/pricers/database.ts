@@ -21,14 +21,16 @@ export const dbInstance: Pricer = ({ prices, owner, resource, template }) => {
   const multiAz = booleanProp(resource, 'MultiAZ') === true;
   const deployment = multiAz ? 'multi-az' : 'single-az';
   const hours = prices.hoursPerMonth;
+  // A stopped instance bills only its storage: the instance hours follow the off-hours schedule, if the template has one.
+  const running = runningShare(resource, template);
   const lines: CostLine[] = [
     priced(
       prices,
       owner,
-      `${instanceClass} ${deployment}`,
+      `${instanceClass} ${deployment}${running < 1 ? ` (runs ${Math.round(running * 100)}% of hours, off-hours schedule)` : ''}`,
       'fixed',
       `rds.postgres.${instanceClass}.${deployment}`,
-      hours,
+      hours * running,
     ),
   ];
   // A read replica inherits its source's storage; CloudFormation then leaves AllocatedStorage unset on it.
@@ -74,3 +76,26 @@ export const dbProxy: Pricer = ({ prices, owner, template }) => {
     priced(prices, owner, `RDS Proxy (${billed} vCPU)`, 'fixed', 'rds.proxy.vcpu-hour', billed * prices.hoursPerMonth),
   ];
 };
+
+/**
+ * Share of the week the instance runs under the EventBridge Scheduler schedules that start and stop it in the same
+ * template (database-off-hours.ts): weekdays named by the start × hours from start to stop, over 168. 1 without both.
+ */
+export function runningShare(resource: CfnResource, template: Record<string, CfnResource>): number {
+  const identifier = stringProp(resource, 'DBInstanceIdentifier');
+  if (!identifier) return 1;
+  const times: Record<string, { minutes: number; days: string } | undefined> = {};
+  for (const candidate of Object.values(template)) {
+    if (candidate.Type !== 'AWS::Scheduler::Schedule') continue;
+    const target = prop(candidate, 'Target') as { Arn?: unknown; Input?: string } | undefined;
+    const action = /rds:(start|stop)DBInstance/.exec(JSON.stringify(target?.Arn ?? ''))?.[1];
+    if (!action || !target?.Input?.includes(`"${identifier}"`)) continue;
+    const fields = /^cron\((\S+) (\S+) \S+ \S+ (\S+) \S+\)$/.exec(stringProp(candidate, 'ScheduleExpression') ?? '');
+    if (!fields) continue;
+    times[action] = { minutes: Number(fields[2]) * 60 + Number(fields[1]), days: fields[3] as string };
+  }
+  const { start, stop } = times;
+  if (!start || !stop || stop.minutes <= start.minutes) return 1;
+  const days = start.days === '*' || start.days === '?' ? 7 : start.days.split(',').length;
+  return Math.min(1, (days * (stop.minutes - start.minutes)) / 60 / 168);
+}
