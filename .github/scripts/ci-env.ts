@@ -40,6 +40,8 @@ export function ciEnvironment(envName: string): Record<string, string> {
     image_push_role_arn: role(names.ciImagePushRoleName),
     infra_deploy_role_arn: role(names.ciInfraDeployRoleName),
     spa_publish_role_arn: role(names.ciSpaPublishRoleName),
+    // Read-only (cdk diff, drift detection); trusted by pull requests and main, never by a GitHub environment.
+    infra_plan_role_arn: role(names.ciInfraPlanRoleName),
     pinned_digest: pinnedDigest(readFileSync(IMAGES_FILE, 'utf8'), env.name),
   };
 }
