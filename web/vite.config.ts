@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  * CloudFront) can cache `/assets/*` for a year as immutable, while `index.html` — the only unhashed entry — is never
  * cached. The dev server proxies `/api` to a running API the same way the local edge does.
  */
+const SIGN_IN_LIBRARIES = /[\\/]node_modules[\\/](oidc-client-ts|jwt-decode)[\\/]/;
+const isAppLibrary = (id: string) => /[\\/]node_modules[\\/]/.test(id) && !SIGN_IN_LIBRARIES.test(id);
+
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -19,6 +22,16 @@ export default defineConfig({
     // dist/.vite/manifest.json: which chunk each module landed in and what it imports; make web-size reads it (the
     // upload leaves it out).
     manifest: true,
+    // Every browser the build targets preloads modules itself; the polyfill would be bytes on every first screen.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      output: {
+        // The libraries the signed-in app runs on (React, React Query, the router, the API client) in one chunk:
+        // it compresses better than the same code spread over the shell and the pages, and a release that changes
+        // only our code leaves it cached. The sign-in library stays out, in the sign-in chunk main.tsx loads.
+        codeSplitting: { groups: [{ name: 'vendor', test: (id: string) => isAppLibrary(id) }] },
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

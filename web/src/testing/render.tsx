@@ -1,7 +1,8 @@
 /** Renders UI inside the app's providers, with an API client over a fake fetch the test controls. */
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { MemoryRouter } from 'react-router';
+import { Router } from 'wouter';
+import { memoryLocation } from 'wouter/memory-location';
 import { AppProvider } from '../app/provider';
 import { Announcements } from '../components/announcer';
 import { ErrorBanner } from '../components/error-banner';
@@ -16,11 +17,11 @@ export function renderWithApi(ui: ReactNode, fetch: FakeFetch) {
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
   return render(
     <AppProvider api={api} queryClient={queryClient}>
-      <MemoryRouter>
+      <Router hook={memoryLocation({ path: '/' }).hook}>
         <ErrorBanner />
         <Announcements />
         {ui}
-      </MemoryRouter>
+      </Router>
     </AppProvider>,
   );
 }

@@ -1,4 +1,4 @@
-import { Link, useParams } from 'react-router';
+import { Link, useParams } from 'wouter';
 import { LoadError, Loading } from '../../components/status';
 import { useProject } from '../../features/projects/api/get-project';
 import { Board } from '../../features/tasks/components/board';
@@ -10,7 +10,7 @@ export function BoardRoute() {
   return (
     <section aria-labelledby="board-heading">
       <nav>
-        <Link to="/">← All projects</Link>
+        <Link href="/">← All projects</Link>
       </nav>
       {project.isPending ? (
         <Loading label="Loading project…" />

@@ -1,10 +1,10 @@
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 
 export function NotFoundRoute() {
   return (
     <section>
       <h1>Page not found</h1>
-      <Link to="/">Go to the projects</Link>
+      <Link href="/">Go to the projects</Link>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import { ConfirmButton } from '../../../components/confirm-button';
 import type { Project } from '../../../lib/api/client';
 import { useDeleteProject } from '../api/delete-project';
@@ -45,7 +45,7 @@ export function ProjectRow({ project }: { project: Project }) {
 
   return (
     <li className="project-row">
-      <Link to={`/projects/${project.id}`}>{project.name}</Link>
+      <Link href={`/projects/${project.id}`}>{project.name}</Link>
       <span className="actions">
         <button
           type="button"
