@@ -1,7 +1,9 @@
 /**
  * `npm run cost -w @innovate/cost -- <command>` (what `make cost` calls):
- *   report    [--synth DIR] [--out DIR] [--brief] print totals by account, stack and line (--brief: no lines),
- *                                                write report.md / report.json / chart.svg
+ *   report    [--synth DIR] [--out DIR] [--detail] [--traffic 10x,100x|50rps]
+ *                                                per-account table, biggest levers, reasons, traffic answers, unpriced
+ *                                                (--detail: every line by construct path); writes report.md /
+ *                                                report.json / chart.svg / capacity.svg
  *   compare   --base DIR --head DIR [--out DIR]  difference per line between two synth outputs (PR comment)
  *   questions [--synth DIR]                      per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
  *   estimates [--synth DIR] --write | --check    cost/estimates.json (the budgets read it) + docs/cost.md figures
@@ -11,15 +13,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadPlatformConfig } from '@innovate/config';
 import { AccountError } from './accounts.ts';
+import { CapacityError, CURVE_MULTIPLES, capacityInputs, capacityPoint, parseTraffic } from './capacity.ts';
+import { commitments } from './commitments.ts';
 import { compare, comparisonMarkdown } from './compare.ts';
 import { checkEstimates, ESTIMATES_FILE, estimatesFile, writeEstimates } from './estimates.ts';
 import { COST_DOC, checkFigures, FiguresDriftError, figuresMarkdown, writeFigures } from './figures.ts';
 import { type Estimate, estimate } from './model.ts';
 import { loadPriceTable, PriceError } from './price-table.ts';
+import { curveSvg } from './report/curve-svg.ts';
 import { usd } from './report/format.ts';
 import { jsonReport } from './report/json.ts';
 import { byStack, markdownReport } from './report/markdown.ts';
+import { levers, summaryLines } from './report/summary.ts';
 import { svgChart } from './report/svg.ts';
+import { naiveVsChosen } from './scenarios.ts';
+import { scheduleFigures } from './schedule-scenarios.ts';
 import { readSynth, SynthError } from './synth.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -48,29 +56,19 @@ function path(opts: Map<string, string | true>, name: string, fallback?: string)
   return resolve(value);
 }
 
-function printSummary(result: Estimate, withLines: boolean): void {
+function printLines(result: Estimate): void {
   for (const account of result.accounts) {
-    console.log(
-      `${account.account.padEnd(12)} ${usd(account.totalUsd).padStart(12)}   (fixed ${usd(account.fixedUsd)}, usage ${usd(account.usageUsd)})`,
-    );
+    console.log(`${account.account} ${usd(account.totalUsd)}`);
     for (const stack of byStack(account.lines)) {
       console.log(`    ${stack.stack.padEnd(44)} ${stack.region.padEnd(10)} ${usd(stack.usd).padStart(12)}`);
-      if (!withLines) continue;
       const lines = account.lines
         .filter((line) => line.stack === stack.stack && line.region === stack.region && line.monthlyUsd >= 0.005)
         .sort((a, b) => b.monthlyUsd - a.monthlyUsd);
       for (const line of lines) {
-        const what = `${line.logicalId === '-' ? line.type : line.logicalId}: ${line.item}`;
-        console.log(`        ${what.padEnd(76)} ${usd(line.monthlyUsd).padStart(12)}`);
+        const what = `${line.path ?? line.type}: ${line.item}`;
+        console.log(`        ${what.padEnd(90)} ${usd(line.monthlyUsd).padStart(12)}`);
       }
     }
-  }
-  console.log(
-    `${'TOTAL'.padEnd(12)} ${usd(result.totalUsd).padStart(12)}   per month, list prices as of ${result.pricesAsOf}`,
-  );
-  const unpriced = result.coverage.unpriced;
-  if (unpriced.length > 0) {
-    console.log(`UNPRICED (not in the totals): ${unpriced.map((row) => `${row.type} × ${row.count}`).join(', ')}`);
   }
 }
 
@@ -81,14 +79,42 @@ function main(argv: string[]): void {
   const prices = loadPriceTable();
   switch (command) {
     case 'report': {
-      const result = estimate(readSynth(path(opts, 'synth', DEFAULT_SYNTH)), config, prices);
+      const stacks = readSynth(path(opts, 'synth', DEFAULT_SYNTH));
+      const result = estimate(stacks, config, prices);
+      const schedule = scheduleFigures(stacks, config, prices);
+      const commitmentFigures = commitments(result, prices);
+      const inputs = capacityInputs(config);
+      const traffic = opts.get('traffic');
+      const curve = config.environments.flatMap((env) =>
+        CURVE_MULTIPLES.map((m) => capacityPoint(stacks, config, prices, inputs, env.name, m)),
+      );
+      const answers = config.environments.flatMap((env) =>
+        (typeof traffic === 'string' ? parseTraffic(traffic, env, prices.hoursPerMonth) : [1, 10, 100]).map(
+          (m) =>
+            curve.find((p) => p.account === env.name && p.multiple === m) ??
+            capacityPoint(stacks, config, prices, inputs, env.name, m),
+        ),
+      );
       const out = path(opts, 'out', DEFAULT_OUT);
       mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'report.md'), markdownReport(result));
+      const summary = summaryLines({
+        result,
+        config,
+        levers: levers(naiveVsChosen(stacks, config, prices), schedule, commitmentFigures),
+        schedule,
+        commitments: commitmentFigures,
+        capacity: answers,
+        today: new Date(),
+      });
+      writeFileSync(join(out, 'report.md'), markdownReport(result, { summary, curve }));
       writeFileSync(join(out, 'report.json'), jsonReport(result));
       writeFileSync(join(out, 'chart.svg'), svgChart(result));
-      printSummary(result, !opts.has('brief'));
-      console.log(`reports: ${join(out, 'report.md')}, report.json, chart.svg`);
+      writeFileSync(join(out, 'capacity.svg'), curveSvg(curve));
+      if (opts.has('detail')) printLines(result);
+      for (const line of summary) console.log(line);
+      console.log(
+        `line items: make cost DETAIL=1, or ${join(out, 'report.md')} (also report.json, chart.svg, capacity.svg)`,
+      );
       return;
     }
     case 'compare': {
@@ -128,7 +154,7 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (error) {
-  const known = [UsageError, ConfigError, PriceError, SynthError, AccountError, FiguresDriftError];
+  const known = [UsageError, ConfigError, PriceError, SynthError, AccountError, FiguresDriftError, CapacityError];
   if (known.some((kind) => error instanceof kind) || (error as Error).name === 'EstimatesDriftError') {
     console.error(`cost: ${(error as Error).message}`);
     process.exit(1);

@@ -17,19 +17,26 @@ export interface NodeVolume {
   from: string;
 }
 
-interface ManifestDoc {
+export interface ManifestDoc {
   kind?: string;
+  metadata?: { name?: string };
   spec?: {
     blockDeviceMappings?: Array<{ rootVolume?: boolean; ebs?: { volumeSize?: string; volumeType?: string } }>;
     source?: { path?: string };
     sources?: Array<{ path?: string }>;
+    [key: string]: unknown;
   };
 }
 
-/** The root volume of the first EC2NodeClass Argo CD would apply from `renderedPath`, if any. */
-export function karpenterRootVolume(renderedPath: string, root = REPO_ROOT): NodeVolume | undefined {
+/** Every manifest Argo CD would apply from `renderedPath`, following Applications into `deploy/` paths. */
+export function renderedManifests(renderedPath: string, root = REPO_ROOT): Array<{ doc: ManifestDoc; file: string }> {
+  // One read per run: every estimate (scenarios, capacity points) asks again, and the render does not change meanwhile.
+  const key = `${root}\0${renderedPath}`;
+  const cached = CACHE.get(key);
+  if (cached) return cached;
   const queue = [renderedPath];
   const seen = new Set<string>();
+  const found: Array<{ doc: ManifestDoc; file: string }> = [];
   while (queue.length > 0) {
     const path = queue.shift() as string;
     if (seen.has(path) || !existsSync(join(root, path))) continue;
@@ -37,18 +44,30 @@ export function karpenterRootVolume(renderedPath: string, root = REPO_ROOT): Nod
     for (const file of yamlFiles(join(root, path))) {
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const manifest = doc.toJSON() as ManifestDoc | null;
-        if (manifest?.kind === 'Application') {
+        if (!manifest) continue;
+        if (manifest.kind === 'Application') {
           const sources = [manifest.spec?.source, ...(manifest.spec?.sources ?? [])];
           for (const source of sources) if (source?.path?.startsWith('deploy/')) queue.push(source.path);
         }
-        if (manifest?.kind !== 'EC2NodeClass') continue;
-        const mappings = manifest.spec?.blockDeviceMappings ?? [];
-        const ebs = (mappings.find((m) => m.rootVolume) ?? mappings[0])?.ebs;
-        const size = /^(\d+)Gi$/.exec(ebs?.volumeSize ?? '');
-        if (!size) continue;
-        return { gib: Number(size[1]), volumeType: ebs?.volumeType ?? 'gp3', from: file.slice(root.length + 1) };
+        found.push({ doc: manifest, file: file.slice(root.length + 1) });
       }
     }
+  }
+  CACHE.set(key, found);
+  return found;
+}
+
+const CACHE = new Map<string, Array<{ doc: ManifestDoc; file: string }>>();
+
+/** The root volume of the first EC2NodeClass Argo CD would apply from `renderedPath`, if any. */
+export function karpenterRootVolume(renderedPath: string, root = REPO_ROOT): NodeVolume | undefined {
+  for (const { doc, file } of renderedManifests(renderedPath, root)) {
+    if (doc.kind !== 'EC2NodeClass') continue;
+    const mappings = doc.spec?.blockDeviceMappings ?? [];
+    const ebs = (mappings.find((m) => m.rootVolume) ?? mappings[0])?.ebs;
+    const size = /^(\d+)Gi$/.exec(ebs?.volumeSize ?? '');
+    if (!size) continue;
+    return { gib: Number(size[1]), volumeType: ebs?.volumeType ?? 'gp3', from: file };
   }
   return undefined;
 }
