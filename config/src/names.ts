@@ -34,6 +34,13 @@ export interface EnvironmentNames {
   databaseAppSecretName: string;
   /** PostgreSQL role of the application user; its rotation alternates it with `<name>_clone`. */
   databaseAppUsername: string;
+  /**
+   * Secrets Manager name of the migrator login's secret (alternating-users rotation): the migration Job logs in
+   * with it and acts as the owner role that owns the schema (ADR 0129).
+   */
+  databaseMigratorSecretName: string;
+  /** PostgreSQL login the migrations run as (a member of the owner role); its rotation alternates it with `<name>_clone`. */
+  databaseMigratorUsername: string;
   /** Secrets Manager prefix External Secrets may read, and nothing outside it. */
   secretsPathPrefix: string;
   /** The secret CloudFront sends as an origin header and the ALB requires. */
@@ -195,6 +202,8 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     databaseSecretName: `${prefix}/database/app`,
     databaseAppSecretName: `${prefix}/database/app-user`,
     databaseAppUsername: `${org.tags.app}_app`,
+    databaseMigratorSecretName: `${prefix}/database/migrator`,
+    databaseMigratorUsername: `${org.tags.app}_migrator`,
     secretsPathPrefix: `${prefix}/`,
     originVerifySecretName: `${prefix}/edge/origin-verify`,
     originVerifyHeader: 'X-Origin-Verify',

@@ -15,7 +15,12 @@ function databasePods(objects: Json[]) {
   return [
     { owner: 'Rollout api', spec: rollout.spec.template.spec, user: 'database-app' },
     { owner: 'CronJob purge', spec: cron.spec.jobTemplate.spec.template.spec, user: 'database-app' },
-    { owner: 'Job migrate', spec: migrate.spec.template.spec, user: 'database' },
+    { owner: 'Job migrate', spec: migrate.spec.template.spec, user: 'database-migrator' },
+    {
+      owner: 'Job migrate, its bootstrap-roles init container',
+      spec: { ...migrate.spec.template.spec, containers: migrate.spec.template.spec.initContainers },
+      user: 'database',
+    },
   ];
 }
 
@@ -54,14 +59,34 @@ describe.each(config.environments.map((env) => env.name))('%s: database credenti
     }
   });
 
-  it('the migration logs in as the master and sets up the application user from its own file', () => {
+  it('the migration logs in as the migrator and grants the application user named in its own file', () => {
     const migrate = databasePods(objects).find((pod) => pod.owner === 'Job migrate');
+    expect(migrate?.spec.containers[0].command).toEqual(['innovate-api', 'migrate']);
     expect(secretBehind(migrate?.spec, 'DB_APP_SECRET_FILE').secretName).toBe('database-app');
   });
 
-  it('refreshes the application user’s Secret hourly and the master’s every 5 minutes', () => {
+  it('only the bootstrap-roles init container mounts the master’s Secret, and it runs before the migration', () => {
+    const job = (find(objects, 'Job', 'api-migrate') as Json[])[0].spec.template.spec;
+    const [bootstrap] = job.initContainers;
+    expect(bootstrap.command).toEqual(['innovate-api', 'bootstrap-roles']);
+    const bootstrapSpec = { ...job, containers: [bootstrap] };
+    expect(secretBehind(bootstrapSpec, 'DB_MIGRATOR_SECRET_FILE').secretName).toBe('database-migrator');
+    expect(secretBehind(bootstrapSpec, 'DB_APP_SECRET_FILE').secretName).toBe('database-app');
+    const masterVolumes = job.volumes
+      .filter((v: Json) => v.secret?.secretName === 'database')
+      .map((v: Json) => v.name as string);
+    for (const pod of databasePods(objects)) {
+      for (const container of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) {
+        const mountsMaster = container.volumeMounts.some((m: Json) => masterVolumes.includes(m.name));
+        expect(mountsMaster, `${pod.owner}: ${container.name}`).toBe(container.name === 'bootstrap-roles');
+      }
+    }
+  });
+
+  it('refreshes the application user’s and the migrator’s Secrets hourly and the master’s every 5 minutes', () => {
     const interval = (secret: string) => (find(objects, 'ExternalSecret', secret) as Json[])[0].spec.refreshInterval;
     expect(interval('database-app')).toBe('1h');
+    expect(interval('database-migrator')).toBe('1h');
     expect(interval('database')).toBe('5m');
   });
 });

@@ -57,6 +57,7 @@ describe('database settings', () => {
   const credentials = '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}';
   it.each([
     ['database-app', env.names.databaseAppSecretName, {}],
+    ['database-migrator', env.names.databaseMigratorSecretName, {}],
     // DB_SECRET only for the previous image's pods during the transition (no container of this render reads it).
     ['database', env.names.databaseSecretName, { DB_SECRET: credentials }],
   ])('%s: from the RDS secret’s fields, with only the credentials in the file', (name, remoteKey, transition) => {
@@ -72,7 +73,7 @@ describe('database settings', () => {
   it('verify the server’s certificate and name in the Rollout, the migration Job and the purge CronJob', () => {
     for (const [kind, name, secretName] of [
       ['Rollout', 'api', 'database-app'],
-      ['Job', 'api-migrate', 'database'],
+      ['Job', 'api-migrate', 'database-migrator'],
       ['CronJob', 'api-purge-idempotency-keys', 'database-app'],
     ] as const) {
       const workload = (find(objects, kind, name) as Json[])[0];

@@ -4,11 +4,14 @@
  * volume's files when the Secret changes, so a rotation reaches running pods without a restart. A volume mounted
  * with `subPath` is never updated by the kubelet: none is used here, and a test keeps it so.
  *
- * Two secrets, both brought from Secrets Manager by External Secrets:
+ * Three secrets, all brought from Secrets Manager by External Secrets:
  * - `database-app`: the application user (alternating-users rotation). The Rollout's pods and the purge CronJob
  *   log in with it.
- * - `database`: the master user (single-user rotation). Only the migration Job logs in with it; it also mounts the
- *   application user's file, to create that role on the first migration (DB_APP_SECRET_FILE).
+ * - `database-migrator`: the migrator login (alternating-users rotation), a member of the owner role that owns the
+ *   schema. The migration Job's `migrate` container logs in with it and migrates as the owner (ADR 0129).
+ * - `database`: the master user (single-user rotation). Only the migration Job's `bootstrap-roles` init container
+ *   mounts it: it creates the owner, the migrator and the application user from their files and moves objects the
+ *   master still owns to the owner. Once done it only reads the catalog.
  */
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
@@ -26,6 +29,11 @@ export const DATABASE_CREDENTIALS = {
     secret: 'database-app',
     volume: 'database-app-credentials',
     mountPath: '/var/run/secrets/innovate/database-app',
+  },
+  migrator: {
+    secret: 'database-migrator',
+    volume: 'database-migrator-credentials',
+    mountPath: '/var/run/secrets/innovate/database-migrator',
   },
   master: {
     secret: 'database',
@@ -58,17 +66,35 @@ export function appDatabaseAccess(): DatabaseAccess {
   };
 }
 
-/** The PreSync migration Job: logs in as the master user, and sets up the application user's role. */
+/** The PreSync migration Job's `migrate` container: logs in as the migrator, grants the application user. */
 export function migrationDatabaseAccess(): DatabaseAccess {
-  const { app, master } = DATABASE_CREDENTIALS;
+  const { app, migrator } = DATABASE_CREDENTIALS;
+  return {
+    env: [
+      ...endpointEnv(migrator.secret),
+      { name: 'DB_SECRET_FILE', value: credentialsPath(migrator) },
+      { name: 'DB_APP_SECRET_FILE', value: credentialsPath(app) },
+    ],
+    volumes: [credentialsVolume(migrator), credentialsVolume(app)],
+    volumeMounts: [credentialsMount(migrator), credentialsMount(app)],
+  };
+}
+
+/**
+ * The migration Job's `bootstrap-roles` init container: the only one that logs in as the master. It reads the
+ * migrator's and the application user's files for the passwords of logins it creates (only when missing).
+ */
+export function bootstrapDatabaseAccess(): DatabaseAccess {
+  const { app, migrator, master } = DATABASE_CREDENTIALS;
   return {
     env: [
       ...endpointEnv(master.secret),
       { name: 'DB_SECRET_FILE', value: credentialsPath(master) },
+      { name: 'DB_MIGRATOR_SECRET_FILE', value: credentialsPath(migrator) },
       { name: 'DB_APP_SECRET_FILE', value: credentialsPath(app) },
     ],
-    volumes: [credentialsVolume(master), credentialsVolume(app)],
-    volumeMounts: [credentialsMount(master), credentialsMount(app)],
+    volumes: [credentialsVolume(master), credentialsVolume(migrator), credentialsVolume(app)],
+    volumeMounts: [credentialsMount(master), credentialsMount(migrator), credentialsMount(app)],
   };
 }
 
@@ -140,8 +166,10 @@ export function databaseExternalSecrets(ctx: DeployContext, labels: Record<strin
     // Alternating users: the credentials the pods hold stay valid for a whole rotation period (30 days) after the
     // secret moves on, so an hour until the Secret follows (plus the kubelet's sync of the volume) is harmless.
     secret(DATABASE_CREDENTIALS.app, names.databaseAppSecretName, '1h'),
-    // Single-user rotation: the old master password stops working at once. Only the migration Job uses it, at the
-    // start of a sync; 5 minutes bounds how long a just-rotated password can make a migration fail its login
+    // Alternating users too: the migrator's previous password stays valid for a rotation period.
+    secret(DATABASE_CREDENTIALS.migrator, names.databaseMigratorSecretName, '1h'),
+    // Single-user rotation: the old master password stops working at once. Only the migration Job's bootstrap uses
+    // it, at the start of a sync; 5 minutes bounds how long a just-rotated password can make it fail its login
     // (the Job's retry or the next sync then logs in).
     secret(DATABASE_CREDENTIALS.master, names.databaseSecretName, '5m', {
       // Transition, remove in the release after this one: pods of the previous image (the stable ReplicaSet during

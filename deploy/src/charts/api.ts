@@ -17,7 +17,12 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
 import { componentFile } from '../layout.ts';
-import { appDatabaseAccess, type DatabaseAccess, migrationDatabaseAccess } from './api-database-credentials.ts';
+import {
+  appDatabaseAccess,
+  bootstrapDatabaseAccess,
+  type DatabaseAccess,
+  migrationDatabaseAccess,
+} from './api-database-credentials.ts';
 import { API, API_METRICS, SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from './api-workload.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 
@@ -219,6 +224,7 @@ export class ApiChart extends RenderedChart {
     });
 
     const migrationDatabase = migrationDatabaseAccess();
+    const bootstrapDatabase = bootstrapDatabaseAccess();
     this.add<IJob>({
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -238,8 +244,13 @@ export class ApiChart extends RenderedChart {
         activeDeadlineSeconds: 600,
         template: {
           metadata: { labels: { ...labels, 'app.kubernetes.io/component': 'migrate' } },
-          spec: apiPodSpec(ctx, migrationDatabase, {
+          // The master's credentials reach the init container alone; migrations run as the migrator, acting as the
+          // owner role (ADR 0129). The pod's volumes are the bootstrap's, a superset of the migration's.
+          spec: apiPodSpec(ctx, bootstrapDatabase, {
             restartPolicy: 'Never',
+            initContainers: [
+              { ...apiContainer(ctx, ['innovate-api', 'bootstrap-roles'], bootstrapDatabase), name: 'bootstrap-roles' },
+            ],
             containers: [apiContainer(ctx, ['innovate-api', 'migrate'], migrationDatabase)],
           }),
         },

@@ -1,6 +1,6 @@
 /**
- * The database user the API logs in as, and its rotation (ADR 0103). The master user stays for migrations and for
- * the rotations themselves.
+ * A database login of the app's and its rotation: the user the API logs in as (ADR 0103), and the migrator the
+ * migration Job logs in as (ADR 0129). The master user stays for the rotations themselves and the roles' bootstrap.
  *
  * Rotation is Secrets Manager's alternating-users scheme: its first run clones `<user>` into `<user>_clone` (a
  * member of `<user>`, so it holds the same grants) and from then on each run sets a new password on the user the
@@ -9,8 +9,8 @@
  * the mounted file harmless. (Single-user rotation changes the password the pods are using: every new connection
  * fails until the new secret reaches every pod.)
  *
- * The role itself is created by `innovate-api migrate` (DB_APP_SECRET_FILE) with this secret's first password;
- * rotation owns the password from then on.
+ * The role itself is created by `innovate-api bootstrap-roles` (DB_APP_SECRET_FILE, DB_MIGRATOR_SECRET_FILE) with
+ * this secret's first password; rotation owns the password from then on.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -61,7 +61,8 @@ export class DatabaseAppUser extends Construct {
     this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.attachedSecret = this.secret.attach(props.instance);
 
-    props.instance.addRotationMultiUser('AppUserRotation', {
+    // Named after this construct (`AppUserRotation`, `MigratorUserRotation`): the instance holds one per login.
+    props.instance.addRotationMultiUser(`${id}Rotation`, {
       secret: this.attachedSecret,
       automaticallyAfter: Duration.days(APP_USER_ROTATION_DAYS),
       vpcSubnets: props.rotationSubnets,

@@ -22,6 +22,7 @@ export class DataStack extends Stack {
   readonly key: kms.Key;
   readonly database: PostgresDatabase;
   readonly appUser: DatabaseAppUser;
+  readonly migratorUser: DatabaseAppUser;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -65,6 +66,18 @@ export class DataStack extends Stack {
       username: env.names.databaseAppUsername,
       databaseName: env.names.databaseName,
       secretName: env.names.databaseAppSecretName,
+      key: this.key,
+      rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
+      rotationSecurityGroup: this.database.rotationSecurityGroup,
+    });
+
+    // The migrations' login (a member of the owner role that owns the schema, ADR 0129), rotated the same way: the
+    // master is then used by the rotations and by the migration Job's one-time bootstrap of the roles alone.
+    this.migratorUser = new DatabaseAppUser(this, 'MigratorUser', {
+      instance: this.database.instance,
+      username: env.names.databaseMigratorUsername,
+      databaseName: env.names.databaseName,
+      secretName: env.names.databaseMigratorSecretName,
       key: this.key,
       rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
       rotationSecurityGroup: this.database.rotationSecurityGroup,

@@ -99,43 +99,65 @@ describe('data: master secret in Secrets Manager with rotation', () => {
   });
 });
 
-describe('data: the API logs in as an application user rotated with alternating users (ADR 0103)', () => {
-  it.each(ENVIRONMENTS)('%s: its own secret (config name, CMK, retained) with multi-user rotation', (name) => {
-    const template = templateOf(name, 'data');
-    const { names } = environment(name);
-    const secrets = resources(template, 'AWS::SecretsManager::Secret').filter(
-      ([, r]) => r.Properties.Name === names.databaseAppSecretName,
-    );
-    expect(secrets.map(([id]) => id)).toEqual(['AppUserSecretE5620901']);
-    const secret = (secrets[0] as [string, Resource])[1];
-    expect(secret.DeletionPolicy).toBe('Retain');
-    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] });
-    // The username, the database the rotation tests against, and the master secret that sets the passwords.
-    const [separator, parts] = secret.Properties.GenerateSecretString.SecretStringTemplate['Fn::Join'];
-    const rendered = (parts as unknown[])
-      .map((part) => (typeof part === 'string' ? part : `Ref:${(part as { Ref: string }).Ref}`))
-      .join(separator);
-    expect(JSON.parse(rendered)).toEqual({
-      username: names.databaseAppUsername,
-      dbname: names.databaseName,
-      masterarn: 'Ref:PostgresMasterSecretAttachment8A29B1D6',
-    });
+// The API's login (ADR 0103) and the migrations' (ADR 0129): each its own secret, rotated with alternating users.
+const LOGINS = [
+  {
+    login: 'the API’s application user',
+    construct: 'AppUser',
+    secretId: /^AppUserSecretE5620901$/,
+    secretName: 'databaseAppSecretName',
+    username: 'databaseAppUsername',
+  },
+  {
+    login: 'the migrator',
+    construct: 'MigratorUser',
+    secretId: /^MigratorUserSecret[0-9A-F]{8}$/,
+    secretName: 'databaseMigratorSecretName',
+    username: 'databaseMigratorUsername',
+  },
+] as const;
 
-    const schedules = resources(template, 'AWS::SecretsManager::RotationSchedule').filter(([, r]) =>
-      JSON.stringify(r.Properties.SecretId).includes('AppUserSecretAttachment'),
-    );
-    expect(schedules).toHaveLength(1);
-    const schedule = schedules[0]?.[1].Properties;
-    expect(schedule.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
-    // The role exists only after the first migrate: no rotation at creation.
-    expect(schedule.RotateImmediatelyOnUpdate).toBe(false);
-    const [application] = schedule.RotationLambdaARN['Fn::GetAtt'];
-    const mapping = template.toJSON().Resources[application].Properties.Location.ApplicationId['Fn::FindInMap'][0];
-    expect(JSON.stringify(template.toJSON().Mappings[mapping])).toContain(
-      'SecretsManagerRDSPostgreSQLRotationMultiUser',
-    );
-  });
-});
+describe.each(LOGINS)(
+  'data: $login logs in with a secret rotated with alternating users',
+  ({ construct, secretId, secretName, username }) => {
+    it.each(ENVIRONMENTS)('%s: its own secret (config name, CMK, retained) with multi-user rotation', (name) => {
+      const template = templateOf(name, 'data');
+      const { names } = environment(name);
+      const secrets = resources(template, 'AWS::SecretsManager::Secret').filter(
+        ([, r]) => r.Properties.Name === names[secretName],
+      );
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]?.[0]).toMatch(secretId);
+      const secret = (secrets[0] as [string, Resource])[1];
+      expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] });
+      // The username, the database the rotation tests against, and the master secret that sets the passwords.
+      const [separator, parts] = secret.Properties.GenerateSecretString.SecretStringTemplate['Fn::Join'];
+      const rendered = (parts as unknown[])
+        .map((part) => (typeof part === 'string' ? part : `Ref:${(part as { Ref: string }).Ref}`))
+        .join(separator);
+      expect(JSON.parse(rendered)).toEqual({
+        username: names[username],
+        dbname: names.databaseName,
+        masterarn: 'Ref:PostgresMasterSecretAttachment8A29B1D6',
+      });
+
+      const schedules = resources(template, 'AWS::SecretsManager::RotationSchedule').filter(([, r]) =>
+        JSON.stringify(r.Properties.SecretId).includes(`${construct}SecretAttachment`),
+      );
+      expect(schedules).toHaveLength(1);
+      const schedule = schedules[0]?.[1].Properties;
+      expect(schedule.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+      // The role exists only after the first bootstrap-roles: no rotation at creation.
+      expect(schedule.RotateImmediatelyOnUpdate).toBe(false);
+      const [application] = schedule.RotationLambdaARN['Fn::GetAtt'];
+      const mapping = template.toJSON().Resources[application].Properties.Location.ApplicationId['Fn::FindInMap'][0];
+      expect(JSON.stringify(template.toJSON().Mappings[mapping])).toContain(
+        'SecretsManagerRDSPostgreSQLRotationMultiUser',
+      );
+    });
+  },
+);
 
 describe('data: deletion protection and snapshot on removal', () => {
   it.each(ENVIRONMENTS)('%s', (name) => {
@@ -176,7 +198,7 @@ describe('data: the database security group admits nobody by itself', () => {
       expect(groups).toHaveLength(1);
       expect(groups[0]?.[1].Properties.SecurityGroupIngress).toBeUndefined();
       const ingress = resources(template, 'AWS::EC2::SecurityGroupIngress');
-      // The secret-rotation Lambdas (master, application user) share one group and need 5432; nothing else in this
+      // The secret-rotation Lambdas (master, application user, migrator) share one group and need 5432; nothing else in this
       // stack opens it.
       expect(ingress).toHaveLength(1);
       const port = { 'Fn::GetAtt': ['PostgresInstanceEC667DB9', 'Endpoint.Port'] };
