@@ -4,6 +4,7 @@
  * repeat a name the CDK side also knows.
  */
 import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
+import type { AddonImagePin } from './addon-images.ts';
 import type { ImagePin } from './images.ts';
 import type { SignatureTrust } from './signature-trust.ts';
 
@@ -14,6 +15,8 @@ export interface DeployContext {
   apiImage: ImagePin;
   /** AWS Signer root and Notation plugin pins (deploy/signature-trust.yaml, ADR 0066). */
   signatureTrust: SignatureTrust;
+  /** Tag and digest of each add-on image (deploy/addon-images.yaml, ADR 0072). */
+  addonImages: Record<string, AddonImagePin>;
 }
 
 /**

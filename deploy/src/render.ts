@@ -5,6 +5,7 @@
 import { loadPlatformConfig, type PlatformConfig } from '@innovate/config';
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
+import { loadAddonImages } from './addon-images.ts';
 import type { KubeObject, RenderedChart } from './chart.ts';
 import { ApiChart } from './charts/api.ts';
 import { ApiBaseChart } from './charts/api-base.ts';
@@ -25,7 +26,13 @@ export function deployContext(
   signatureTrust: SignatureTrust = loadSignatureTrust(),
 ): DeployContext {
   const env = config.environment(envName);
-  return { organization: config.organization, env, apiImage: loadApiImage(env), signatureTrust };
+  return {
+    organization: config.organization,
+    env,
+    apiImage: loadApiImage(env),
+    signatureTrust,
+    addonImages: loadAddonImages(),
+  };
 }
 
 /** All charts of an environment, in the order Argo CD applies their Applications. */

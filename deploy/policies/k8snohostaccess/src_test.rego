@@ -27,3 +27,27 @@ test_allows_empty_dir if {
 	obj := fixtures.rollout(fixtures.good_container, {"volumes": [{"name": "tmp", "emptyDir": {}}]})
 	count(k8snohostaccess.violation) == 0 with input as fixtures.review(obj)
 }
+
+logs := {"readOnlyHostPaths": ["/var/log"]}
+
+mounted(read_only) := fixtures.container_with("/volumeMounts", [{"name": "logs", "mountPath": "/var/log", "readOnly": read_only}])
+
+test_allows_listed_host_path_read_only if {
+	obj := fixtures.rollout(mounted(true), {"volumes": [{"name": "logs", "hostPath": {"path": "/var/log"}}]})
+	count(k8snohostaccess.violation) == 0 with input as fixtures.review_with(obj, logs)
+}
+
+test_denies_listed_host_path_writable if {
+	obj := fixtures.rollout(mounted(false), {"volumes": [{"name": "logs", "hostPath": {"path": "/var/log"}}]})
+	count(k8snohostaccess.violation) == 1 with input as fixtures.review_with(obj, logs)
+}
+
+test_denies_unlisted_host_path_where_one_is_listed if {
+	obj := fixtures.rollout(mounted(true), {"volumes": [{"name": "logs", "hostPath": {"path": "/var/lib"}}]})
+	count(k8snohostaccess.violation) == 1 with input as fixtures.review_with(obj, logs)
+}
+
+test_listed_host_path_still_denies_host_network if {
+	obj := fixtures.rollout(mounted(true), {"hostNetwork": true, "volumes": [{"name": "logs", "hostPath": {"path": "/var/log"}}]})
+	count(k8snohostaccess.violation) == 1 with input as fixtures.review_with(obj, logs)
+}

@@ -4,11 +4,12 @@
  * Every service account name comes from `names.podIdentityServiceAccounts`, so the CDK side's Pod Identity
  * associations bind to exactly these; no role annotation is needed. Versions: ADR 0067 says where each was checked.
  */
+import { addonImageValues, mergeValues } from '../addon-images.ts';
 import type { DeployContext } from '../context.ts';
 import { ecrRegistry } from '../images.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 import { AMP_ENDPOINT_SECRET } from './platform.ts';
-import { clusterPolicyExemptions } from './policies.ts';
+import { SYSTEM_NAMESPACES } from './policies.ts';
 
 export interface AddonSpec {
   name: string;
@@ -21,9 +22,12 @@ export interface AddonSpec {
   values: (ctx: DeployContext) => Record<string, unknown>;
 }
 
-/** Namespaces Gatekeeper's webhook ignores (labelled `admission.gatekeeper.sh/ignore`); its own is handled by the chart. */
-function webhookExemptions(ctx: DeployContext): string[] {
-  return clusterPolicyExemptions(ctx).filter((namespace) => namespace !== 'gatekeeper-system');
+/**
+ * Namespaces Gatekeeper's webhook ignores (labelled `admission.gatekeeper.sh/ignore`): the system ones only; its own
+ * is handled by the chart. The log shipper's namespace is checked like any other (ADR 0065).
+ */
+function webhookExemptions(): string[] {
+  return SYSTEM_NAMESPACES.filter((namespace) => namespace !== 'gatekeeper-system');
 }
 
 /** Karpenter controller and CRD chart move together (CRDs are coupled to the controller version). */
@@ -43,7 +47,7 @@ const identity = (ctx: DeployContext, workload: keyof DeployContext['env']['name
   ctx.env.names.podIdentityServiceAccounts[workload];
 const serviceAccount = (name: string) => ({ create: true, name, annotations: {} });
 
-export const ADDONS: AddonSpec[] = [
+const CHARTS: AddonSpec[] = [
   {
     name: 'karpenter-crd',
     repoURL: 'public.ecr.aws/karpenter',
@@ -156,8 +160,8 @@ export const ADDONS: AddonSpec[] = [
       auditInterval: 300,
       // The same namespaces the constraints exempt are skipped by the webhook itself, so a Gatekeeper outage with
       // failurePolicy Fail can never block the control plane's own pods (CoreDNS, the CNI) from restarting.
-      controllerManager: { tolerations: systemTolerations(ctx), exemptNamespaces: webhookExemptions(ctx) },
-      postInstall: { labelNamespace: { enabled: true, extraNamespaces: webhookExemptions(ctx) } },
+      controllerManager: { tolerations: systemTolerations(ctx), exemptNamespaces: webhookExemptions() },
+      postInstall: { labelNamespace: { enabled: true, extraNamespaces: webhookExemptions() } },
       audit: { tolerations: systemTolerations(ctx) },
     }),
   },
@@ -204,7 +208,31 @@ export const ADDONS: AddonSpec[] = [
     values: (ctx) => ({
       serviceAccount: serviceAccount(identity(ctx, 'fluentBit').serviceAccount),
       tolerations: [{ operator: 'Exists' }],
+      // What its exemptions allow and no more (ADR 0065): root, to read the root-owned logs under /var/log/pods
+      // (the chart's default user); /var/log read-only, the only host path (containerd on AL2023 writes no
+      // /var/lib/docker/containers, and the tail input keeps no offset database there); otherwise restricted.
+      podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      },
+      daemonSetVolumes: [{ name: 'varlog', hostPath: { path: '/var/log' } }],
+      daemonSetVolumeMounts: [{ name: 'varlog', mountPath: '/var/log', readOnly: true }],
+      // The chart's `helm test` pod (busybox by tag): Argo CD never runs it, and no image outside the table runs.
+      testFramework: { enabled: false },
       config: {
+        // Container logs only (the one output ships `kube.*`): every file it reads is under /var/log.
+        inputs: [
+          '[INPUT]',
+          '    Name tail',
+          '    Path /var/log/containers/*.log',
+          '    multiline.parser docker, cri',
+          '    Tag kube.*',
+          '    Mem_Buf_Limit 5MB',
+          '    Skip_Long_Lines On',
+        ].join('\n'),
         outputs: [
           '[OUTPUT]',
           '    Name cloudwatch_logs',
@@ -218,6 +246,12 @@ export const ADDONS: AddonSpec[] = [
     }),
   },
 ];
+
+/** Every add-on, its values with its images pinned from deploy/addon-images.yaml (src/addon-images.ts). */
+export const ADDONS: AddonSpec[] = CHARTS.map((addon) => ({
+  ...addon,
+  values: (ctx: DeployContext) => mergeValues(addon.values(ctx), addonImageValues(addon.name, ctx.addonImages)),
+}));
 
 /** The IAM role Ratify assumes through IRSA (ADR 0066: its ECR auth provider needs web identity, not Pod Identity). */
 export function ratifyRoleArn(ctx: DeployContext): string {
@@ -303,7 +337,6 @@ function adotValues(ctx: DeployContext): Record<string, unknown> {
         { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
       ],
     },
-    image: { repository: 'public.ecr.aws/aws-observability/aws-otel-collector', tag: 'v0.43.2' },
     command: { name: 'awscollector' },
     serviceAccount: serviceAccount(identity(ctx, 'adotCollector').serviceAccount),
     tolerations: systemTolerations(ctx),

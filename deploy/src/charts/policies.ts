@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Construct } from 'constructs';
+import { ADDON_IMAGES } from '../addon-images.ts';
 import { RenderedChart } from '../chart.ts';
 import { commonLabels, type DeployContext } from '../context.ts';
-import { ecrRegistry } from '../images.ts';
 import { componentFile } from '../layout.ts';
 import {
   CONSTRAINT_API_VERSION,
@@ -20,17 +20,60 @@ import {
   type IParameterSchema,
 } from '../models/gatekeeper.ts';
 import { POLICIES_DIR } from '../policy/opa.ts';
+import { ownedAddonNamespaces } from './addon-network-policies.ts';
+import { ADDONS } from './addons.ts';
 
 /** Never checked: the control plane's own pods, and Gatekeeper itself (it must be able to start to enforce). */
 export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system'];
 
 /**
- * Exempt from the cluster-wide pod-security policies besides SYSTEM_NAMESPACES: the log shipper, which must read
- * container logs from the node (hostPath /var/log, as root). Add-on namespaces are otherwise checked; the image,
- * signature and hygiene policies apply to application namespaces only (ADR 0065).
+ * Every exemption from a policy that applies beyond the application namespaces, in one table (ADR 0065): the
+ * namespace, the constraint kinds it is exempt from, and why. With `parameters`, the namespace is not exempt but
+ * gets its own constraint of that kind with these parameters (a narrower opening, e.g. read-only host paths).
  */
-export function clusterPolicyExemptions(ctx: DeployContext): string[] {
-  return [...SYSTEM_NAMESPACES, ctx.env.names.podIdentityServiceAccounts.fluentBit.namespace];
+export interface PolicyExemption {
+  namespace: (ctx: DeployContext) => string;
+  kinds: string[];
+  reason: string;
+  parameters?: Record<string, unknown>;
+}
+
+const ALL_CLUSTER_KINDS = ['K8sNoRoot', 'K8sNoPrivileged', 'K8sNoHostAccess', 'K8sDropAllCapabilities'];
+const fluentBitNamespace = (ctx: DeployContext) => ctx.env.names.podIdentityServiceAccounts.fluentBit.namespace;
+
+export const POLICY_EXEMPTIONS: PolicyExemption[] = [
+  ...SYSTEM_NAMESPACES.map((namespace) => ({
+    namespace: () => namespace,
+    kinds: [...ALL_CLUSTER_KINDS, 'K8sAllowedImages'],
+    reason:
+      namespace === 'gatekeeper-system'
+        ? 'Gatekeeper (and Ratify, its signature verifier) must start before anything can be enforced; the chart exempts its own namespace from its webhook'
+        : 'the control plane and EKS managed add-ons (VPC CNI, CoreDNS, kube-proxy, Pod Identity agent, from EKS-published images by tag); the webhook skips it so a Gatekeeper outage cannot stop the cluster network from restarting',
+  })),
+  {
+    namespace: (ctx) => ctx.env.names.argocdNamespace,
+    kinds: ['K8sAllowedImages'],
+    reason:
+      "Argo CD is installed by the CDK side's Helm release (ADR 0023) with that chart's image tags; the render only puts Applications there",
+  },
+  {
+    namespace: fluentBitNamespace,
+    kinds: ['K8sNoRoot'],
+    reason:
+      "Fluent Bit reads the containers' log files under /var/log/pods, which are root-owned and not world-readable",
+  },
+  {
+    namespace: fluentBitNamespace,
+    kinds: ['K8sNoHostAccess'],
+    reason:
+      "Fluent Bit tails the node's logs: hostPath /var/log only, mounted read-only (no host network, PID, IPC or port)",
+    parameters: { readOnlyHostPaths: ['/var/log'] },
+  },
+];
+
+/** Namespaces wholly exempt from one constraint kind (the rows of POLICY_EXEMPTIONS without parameters). */
+export function exemptNamespaces(ctx: DeployContext, kind: string): string[] {
+  return POLICY_EXEMPTIONS.filter((row) => row.kinds.includes(kind)).map((row) => row.namespace(ctx));
 }
 
 const WORKLOAD_KINDS: NonNullable<IConstraintMatch['kinds']> = [
@@ -52,16 +95,27 @@ interface PolicySpec {
   name: string;
   kind: string;
   schema?: Record<string, IParameterSchema>;
-  /** `app` = application namespaces only; `cluster` = everywhere except clusterPolicyExemptions. */
-  scope: 'app' | 'cluster';
+  /**
+   * `app` = application namespaces only; `cluster` = everywhere except its POLICY_EXEMPTIONS; `namespace` = one
+   * constraint per rendered namespace, with that namespace's parameters.
+   */
+  scope: 'app' | 'cluster' | 'namespace';
   kinds: NonNullable<IConstraintMatch['kinds']>;
   parameters?: (ctx: DeployContext) => Record<string, unknown>;
+  /** For scope `namespace`: the parameters of one namespace. */
+  namespaceParameters?: (ctx: DeployContext, namespace: string) => Record<string, unknown>;
 }
 
 export const POLICIES: PolicySpec[] = [
   { name: 'k8snoroot', kind: 'K8sNoRoot', scope: 'cluster', kinds: WORKLOAD_KINDS },
   { name: 'k8snoprivileged', kind: 'K8sNoPrivileged', scope: 'cluster', kinds: WORKLOAD_KINDS },
-  { name: 'k8snohostaccess', kind: 'K8sNoHostAccess', scope: 'cluster', kinds: WORKLOAD_KINDS },
+  {
+    name: 'k8snohostaccess',
+    kind: 'K8sNoHostAccess',
+    scope: 'cluster',
+    kinds: WORKLOAD_KINDS,
+    schema: { readOnlyHostPaths: stringList },
+  },
   { name: 'k8sdropallcapabilities', kind: 'K8sDropAllCapabilities', scope: 'cluster', kinds: WORKLOAD_KINDS },
   { name: 'k8srequiredresources', kind: 'K8sRequiredResources', scope: 'app', kinds: WORKLOAD_KINDS },
   {
@@ -83,11 +137,10 @@ export const POLICIES: PolicySpec[] = [
   {
     name: 'k8sallowedimages',
     kind: 'K8sAllowedImages',
-    scope: 'app',
+    scope: 'namespace',
     kinds: WORKLOAD_KINDS,
     schema: { repositories: stringList },
-    // The environment's own account and region: an image of another account's `innovate/api` is refused too.
-    parameters: (ctx) => ({ repositories: [`${ecrRegistry(ctx.env)}/${ctx.env.tags.app}/`] }),
+    namespaceParameters: (ctx, namespace) => ({ repositories: allowedRepositories(ctx, namespace) }),
   },
   {
     name: 'k8sverifiedimages',
@@ -104,6 +157,31 @@ export const NEEDS_ADMISSION_SERVICE = ['K8sVerifiedImages'];
 
 /** Gatekeeper's external data provider that Ratify registers (ADR 0066). */
 export const RATIFY_PROVIDER = 'ratify-provider';
+
+/**
+ * The image repositories one namespace admits, derived from what the render runs there: in the API's namespace
+ * the environment's own API repository (its account and region: another account's `innovate/api` is refused);
+ * in an add-on's namespace the repositories of the images its charts are pinned to (src/addon-images.ts).
+ */
+export function allowedRepositories(ctx: DeployContext, namespace: string): string[] {
+  const repositories = ADDON_IMAGES.filter(
+    (image) => ADDONS.find((addon) => addon.name === image.addon)?.namespace(ctx) === namespace,
+  ).map((image) => image.repository);
+  if (namespace === ctx.env.names.apiNamespace)
+    repositories.push(`${ctx.apiImage.registry}/${ctx.apiImage.repository}`);
+  return [...new Set(repositories)].sort();
+}
+
+/** Namespaces the render runs pods in (the API's and every add-on's), less those exempt from the image policy. */
+export function imagePolicyNamespaces(ctx: DeployContext): string[] {
+  const exempt = exemptNamespaces(ctx, 'K8sAllowedImages');
+  const all = [
+    ctx.env.names.apiNamespace,
+    ...ADDONS.map((addon) => addon.namespace(ctx)),
+    ...ownedAddonNamespaces(ctx),
+  ];
+  return [...new Set(all)].filter((namespace) => !exempt.includes(namespace)).sort();
+}
 
 export function regoSource(name: string): string {
   return readFileSync(join(POLICIES_DIR, name, 'src.rego'), 'utf8');
@@ -136,16 +214,17 @@ export class PoliciesChart extends RenderedChart {
       });
     }
     const appNamespaces = [ctx.env.names.apiNamespace];
-    for (const policy of POLICIES) {
-      const match: IConstraintMatch =
-        policy.scope === 'app'
-          ? { kinds: policy.kinds, namespaces: appNamespaces }
-          : { kinds: policy.kinds, excludedNamespaces: clusterPolicyExemptions(ctx) };
+    const constraint = (
+      name: string,
+      policy: PolicySpec,
+      match: IConstraintMatch,
+      parameters?: Record<string, unknown>,
+    ) =>
       this.add<IConstraint>({
         apiVersion: CONSTRAINT_API_VERSION,
         kind: policy.kind,
         metadata: {
-          name: policy.name,
+          name,
           labels,
           annotations: {
             // The constraint's CRD appears only once Gatekeeper has read the template (wave 0).
@@ -153,12 +232,30 @@ export class PoliciesChart extends RenderedChart {
             'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
           },
         },
-        spec: {
-          enforcementAction: 'deny',
-          match,
-          ...(policy.parameters ? { parameters: policy.parameters(ctx) } : {}),
-        },
+        spec: { enforcementAction: 'deny', match, ...(parameters ? { parameters } : {}) },
       });
+    for (const policy of POLICIES) {
+      if (policy.scope === 'app') {
+        constraint(policy.name, policy, { kinds: policy.kinds, namespaces: appNamespaces }, policy.parameters?.(ctx));
+      } else if (policy.scope === 'cluster') {
+        const match = { kinds: policy.kinds, excludedNamespaces: exemptNamespaces(ctx, policy.kind) };
+        constraint(policy.name, policy, match, policy.parameters?.(ctx));
+        // A narrowed exemption: the namespace's own constraint of this kind, with its wider parameters.
+        for (const row of POLICY_EXEMPTIONS.filter((r) => r.parameters && r.kinds.includes(policy.kind))) {
+          const namespace = row.namespace(ctx);
+          constraint(
+            `${policy.name}-${namespace}`,
+            policy,
+            { kinds: policy.kinds, namespaces: [namespace] },
+            row.parameters,
+          );
+        }
+      } else {
+        for (const namespace of imagePolicyNamespaces(ctx)) {
+          const match = { kinds: policy.kinds, namespaces: [namespace] };
+          constraint(`${policy.name}-${namespace}`, policy, match, policy.namespaceParameters?.(ctx, namespace));
+        }
+      }
     }
   }
 }
