@@ -6,12 +6,13 @@
  * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment;
  * - `charts`   checks every add-on's Helm values against its chart's source at the pinned version (ADR 0070);
  * - `fetch-charts` only downloads those sources (the unit tests read the Karpenter CRDs from them);
- * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml is unset (not part of `make test`);
+ * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset (not part of `make test`);
  * - `pin <env> <digest>` / `promote <from> <to>` move the API image digest (CI's promotion PR).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
+import { addonImageGaps, loadAddonImages } from './addon-images.ts';
 import type { KubeObject } from './chart.ts';
 import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
 import { CHART_SOURCES_CACHE, fetchChartSource } from './charts-check/fetch.ts';
@@ -108,7 +109,7 @@ async function charts(): Promise<number> {
 
 /** Exit 1 while any first-deploy input is unset (`make check-deploy-ready`, run before the first deploy). */
 function ready(): number {
-  const gaps = firstDeployGaps(loadSignatureTrust());
+  const gaps = [...firstDeployGaps(loadSignatureTrust()), ...addonImageGaps(loadAddonImages())];
   for (const gap of gaps) console.error(gap);
   if (gaps.length === 0) console.log('first-deploy inputs: all set');
   return gaps.length === 0 ? 0 : 1;
