@@ -45,8 +45,9 @@ check-deploy: deps-node deps-opa ## render drift, schema validation and Gatekeep
 check-deploy-charts: deps-node deps-helm ## every add-on's Helm values against its chart source at the pinned version; helm template + schemas
 	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx tsx src/main.ts charts
 
-# Not in CHECK_TARGETS: it fails until a person has set the AWS Signer root and plugin digest (ADR 0066).
-check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml is unset
+# Not in CHECK_TARGETS: it fails until a person has set the AWS Signer root and plugin digest (ADR 0066) and
+# every add-on image digest (ADR 0072).
+check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset
 	cd deploy && npx tsx src/main.ts ready
 
 test-deploy: deps-node deps-opa deps-helm deps-chart-sources deps-analysis-eval ## deploy/ type check, opa test of the Rego, cdk8s unit tests
