@@ -70,7 +70,8 @@ function check(): number {
   for (const problem of problems) console.error(problem);
   if (problems.length === 0) console.log(`render drift: none (${files.size} files)`);
   // Known, named gaps do not fail the build (the render is fail-closed without them), but are never silent.
-  for (const gap of firstDeployGaps(loadSignatureTrust())) console.warn(`first-deploy input unset: ${gap}`);
+  for (const gap of [...firstDeployGaps(loadSignatureTrust()), ...addonImageGaps(loadAddonImages())])
+    console.warn(`first-deploy input unset: ${gap}`);
   return problems.length === 0 ? 0 : 1;
 }
 
