@@ -3,17 +3,26 @@
 # newer than infra/cdk.out/manifest.json.
 # npm runs the script inside cost/, so every path handed to it is absolute.
 COST := npm run -s cost -w @innovate/cost --
+COST_COMMA := ,
+COST_EMPTY :=
+COST_SPACE := $(COST_EMPTY) $(COST_EMPTY)
 COST_SYNTH := infra/cdk.out
 # The budgets in the synth read cost/estimates.json, so it is an input of the synth too.
 COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
 	infra/cdk.json config/organization.yaml cost/estimates.json
 
-.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check test-cost bench-cost
+.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check cost-prices test-cost bench-cost
 $(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
 	$(MAKE) synth
 
-cost: deps-node $(COST_SYNTH)/manifest.json ## print the monthly cost per environment; reports into .cost/
-	$(COST) report --synth $(ROOT)/$(COST_SYNTH) --out $(ROOT)/.cost
+# DETAIL=1 also prints every line item by construct path; TRAFFIC=10x,100x (or 50rps) answers what traffic costs.
+cost: deps-node $(COST_SYNTH)/manifest.json ## per-account table, levers, unpriced, traffic answers (DETAIL=1, TRAFFIC=10x,100x); reports into .cost/
+	$(COST) report --synth $(ROOT)/$(COST_SYNTH) --out $(ROOT)/.cost $(if $(DETAIL),--detail) $(if $(TRAFFIC),--traffic $(TRAFFIC))
+
+# FILE= an AWS Price List bulk offer file a person downloaded (comma-separated for several, e.g. one per region).
+cost-prices: deps-node ## refresh cost/prices/aws-prices.yaml from AWS Price List offer files (FILE=a.json[,b.json])
+	@test -n "$(FILE)" || { echo "cost-prices: set FILE=<offer file>[,<offer file>]" >&2; exit 1; }
+	$(COST) prices --offer $(subst $(COST_SPACE),$(COST_COMMA),$(foreach f,$(subst $(COST_COMMA), ,$(FILE)),$(abspath $(f))))
 
 # Difference per line between two synth outputs, e.g. main vs a change: make cost-compare BASE=/tmp/main.out HEAD=infra/cdk.out
 cost-compare: deps-node ## compare two synth outputs (BASE=dir HEAD=dir); writes .cost/compare.md

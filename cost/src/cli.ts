@@ -7,9 +7,10 @@
  *   compare   --base DIR --head DIR [--out DIR]  difference per line between two synth outputs (PR comment)
  *   questions [--synth DIR]                      per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
  *   estimates [--synth DIR] --write | --check    cost/estimates.json (the budgets read it) + docs/cost.md figures
+ *   prices    --offer FILE[,FILE...]             refresh prices/aws-prices.yaml from AWS Price List bulk offer files
  * Bad input ends with one line naming the problem and exit code 1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadPlatformConfig } from '@innovate/config';
 import { AccountError } from './accounts.ts';
@@ -19,7 +20,8 @@ import { compare, comparisonMarkdown } from './compare.ts';
 import { checkEstimates, ESTIMATES_FILE, estimatesFile, writeEstimates } from './estimates.ts';
 import { COST_DOC, checkFigures, FiguresDriftError, figuresMarkdown, writeFigures } from './figures.ts';
 import { type Estimate, estimate } from './model.ts';
-import { loadPriceTable, PriceError } from './price-table.ts';
+import { type OfferFile, refreshPriceTable } from './offer-file.ts';
+import { DEFAULT_PRICE_FILE, loadPriceTable, PriceError } from './price-table.ts';
 import { curveSvg } from './report/curve-svg.ts';
 import { usd } from './report/format.ts';
 import { jsonReport } from './report/json.ts';
@@ -146,8 +148,20 @@ function main(argv: string[]): void {
       } else throw new UsageError('estimates needs --write or --check');
       return;
     }
+    case 'prices': {
+      const files = opts.get('offer');
+      if (typeof files !== 'string') throw new UsageError('prices needs --offer <offer file>[,<offer file>...]');
+      const offers = files.split(',').map((file) => JSON.parse(readFileSync(resolve(file), 'utf8')) as OfferFile);
+      const { text, updated, partial } = refreshPriceTable(readFileSync(DEFAULT_PRICE_FILE, 'utf8'), offers);
+      writeFileSync(DEFAULT_PRICE_FILE, text);
+      loadPriceTable(); // the refreshed table must still load
+      console.log(`updated ${updated.length} prices: ${updated.join(', ') || '(none)'}`);
+      if (partial.length > 0)
+        console.log(`not updated (an offer file per missing region is needed): ${partial.join(', ')}`);
+      return;
+    }
     default:
-      throw new UsageError(`unknown command "${command ?? ''}" (report | compare | questions | estimates)`);
+      throw new UsageError(`unknown command "${command ?? ''}" (report | compare | questions | estimates | prices)`);
   }
 }
 
