@@ -8,7 +8,9 @@ set -euo pipefail
 env_name="${1:?usage: stack-drift.sh <env> <report file>}"
 report="${2:?usage: stack-drift.sh <env> <report file>}"
 manifest=infra/cdk.out/manifest.json
-mapfile -t stacks < <(cd infra && npx tsx scripts/deploy-order.ts "$env_name")
+# A failing deploy-order (a stack it does not name) must fail the run, not look like "no stacks, no drift".
+order="$(cd infra && npx tsx scripts/deploy-order.ts "$env_name")"
+mapfile -t stacks <<<"$order"
 drifted=0
 {
   printf '| stack | region | drift |\n| --- | --- | --- |\n'
