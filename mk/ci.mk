@@ -15,10 +15,12 @@ $(ACTIONLINT_STAMP):
 deps-shellcheck:
 	@command -v shellcheck >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; }
 
-check-workflows: deps-actionlint deps-shellcheck deps-node ## actionlint (+ shellcheck) over .github/workflows and actions
+check-workflows: deps-actionlint deps-shellcheck deps-node ## actionlint (+ shellcheck) over .github/workflows, actions and scripts
 	$(ACTIONLINT) -shellcheck=$$(command -v shellcheck) .github/workflows/*.yml
 	@echo "check-workflows: $$(ls .github/workflows/*.yml | wc -l) workflows, 0 findings"
 	npx tsx .github/scripts/shellcheck-actions.ts $$(command -v shellcheck)
+	shellcheck .github/scripts/*.sh
+	@echo "check-workflows: shellcheck over $$(ls .github/scripts/*.sh | wc -l) workflow scripts, 0 findings"
 
 test-ci: deps-node ## workflows and api/Dockerfile vs config, infra's OIDC trust, the render and the edge's cache rules
 	npx tsc -p .github/tsconfig.json
