@@ -67,7 +67,7 @@ function printLines(result: Estimate): void {
         .filter((line) => line.stack === stack.stack && line.region === stack.region && line.monthlyUsd >= 0.005)
         .sort((a, b) => b.monthlyUsd - a.monthlyUsd);
       for (const line of lines) {
-        const what = `${line.path ?? line.type}: ${line.item}`;
+        const what = `${line.path ?? (line.logicalId === '-' ? line.type : line.logicalId)}: ${line.item}`;
         console.log(`        ${what.padEnd(90)} ${usd(line.monthlyUsd).padStart(12)}`);
       }
     }

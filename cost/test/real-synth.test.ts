@@ -27,8 +27,15 @@ describe(`the synthesized app (${SYNTH})`, () => {
     expect(counted).toBe(resources.length);
   });
 
+  it('names resource lines by construct path (aws:cdk:path without the stack), not by logical id', () => {
+    const nat = result.accounts
+      .flatMap((account) => account.lines)
+      .find((line) => line.stack === 'innovate-prod-network' && line.item === 'NAT gateway hours');
+    expect(nat?.path).toMatch(/^Network\/Vpc\/publicSubnet\d\/NATGateway$/);
+  });
+
   it('estimates every account of the organization', () => {
-    const expected = [...config.environments.map((env) => env.name), 'foundations', 'security'];
+    const expected = [...config.environments.map((env) => env.name), ...Object.keys(config.organization.accounts)];
     expect(result.accounts.map((account) => account.account)).toEqual(expected);
     for (const account of result.accounts) expect(account.totalUsd, account.account).toBeGreaterThan(0);
   });

@@ -48,14 +48,20 @@ describe('reports', () => {
   });
 
   it(
-    'the CLI prints the totals and writes report.md, report.json and chart.svg',
+    'the CLI leads with the per-account table, levers and unpriced list; lines only with --detail; writes the reports',
     () => {
       const out = mkdtempSync(join(tmpdir(), 'cost-report-'));
       const done = run('report', '--synth', join(FIXTURES, 'base'), '--out', out);
       expect(done.status, done.stderr).toBe(0);
-      expect(done.stdout).toMatch(/^TOTAL\s+\$[\d,]+\.\d\d/m);
+      const table = done.stdout.indexOf('Monthly cost per account');
+      expect(table).toBeGreaterThanOrEqual(0);
+      expect(done.stdout.indexOf('Biggest levers')).toBeGreaterThan(table);
+      expect(done.stdout).toMatch(/^ {2}TOTAL\s+\$[\d,]+\.\d\d/m);
       expect(done.stdout).toContain('UNPRICED (not in the totals): AWS::EFS::FileSystem × 1');
-      for (const file of ['report.md', 'report.json', 'chart.svg'])
+      expect(done.stdout).not.toMatch(/NAT gateway hours/);
+      const detail = run('report', '--synth', join(FIXTURES, 'base'), '--out', out, '--detail');
+      expect(detail.stdout).toMatch(/^ {8}\S+: NAT gateway hours/m);
+      for (const file of ['report.md', 'report.json', 'chart.svg', 'capacity.svg'])
         expect(existsSync(join(out, file)), file).toBe(true);
       expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# Estimated monthly cost');
     },
