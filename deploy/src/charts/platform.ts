@@ -71,10 +71,11 @@ export class PlatformChart extends RenderedChart {
           spec: {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
             // Spot first where it fits (Karpenter prefers the cheaper capacity type), on-demand as fallback;
-            // both architectures; general, compute and memory families of generation 7 or newer.
+            // Graviton only: every image is published for arm64 and Graviton costs less per vCPU than the
+            // same-generation x86 types (ADR 0083); general, compute and memory families of generation 7 or newer.
             requirements: [
               { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] },
-              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] },
               { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['m', 'c', 'r'] },
               { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['6'] },
             ],
