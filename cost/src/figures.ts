@@ -6,12 +6,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlatformConfig } from '@innovate/config';
+import { capacityInputs, capacityPoint } from './capacity.ts';
+import { commitments } from './commitments.ts';
 import { formatMarkdown } from './markdown-format.ts';
 import { estimate } from './model.ts';
 import type { PriceTable } from './price-table.ts';
 import { rate, usd } from './report/format.ts';
 import { byStack } from './report/markdown.ts';
 import { endpointBreakEven, endpointsInOneAz, endpointsVsNat, naiveVsChosen } from './scenarios.ts';
+import { scheduleFigures } from './schedule-scenarios.ts';
 import type { SynthStack } from './synth.ts';
 
 export const COST_DOC = join(import.meta.dirname, '..', '..', 'docs', 'cost.md');
@@ -109,8 +112,8 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
     `**Answer 2:** an interface endpoint in 3 AZs is cheaper than NAT from ${threeAz?.breakEvenGB.toFixed(1)} GB/month ` +
       `through it (1 AZ: from ${breakEven.rows[0]?.breakEvenGB.toFixed(1)} GB/month). ` +
       (losing.length > 0
-        ? `At the assumed volumes the endpoints cost more than NAT would in ${losing.join(', ')}: there they are kept ` +
-          'for security (no internet path to AWS APIs, endpoint policies), not for cost.'
+        ? `At the assumed volumes the endpoints cost more than NAT would in ${losing.join(', ')}: each keeps only the ` +
+          'endpoints its config `costPolicy.interfaceEndpoints` names, for the reason stated there (below).'
         : 'At the assumed volumes the endpoints pay for themselves in every environment.'),
   );
   const nonProd = config.environments.map((env) => env.name).filter((name) => name !== 'prod');
@@ -124,8 +127,86 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
         `= ${usd(oneAzTotal)} per month, at the price of cross-AZ traffic and of losing endpoint access when that AZ fails.`,
     );
   }
+  out.push('', ...policySection(stacks, config, prices, result));
   out.push('', ...assumptionsTable(config));
   return `${out.join('\n')}\n`;
+}
+
+/** The cost policy per environment, the off-hours figures, cost against traffic, and the commitments. */
+function policySection(
+  stacks: readonly SynthStack[],
+  config: PlatformConfig,
+  prices: PriceTable,
+  result: ReturnType<typeof estimate>,
+): string[] {
+  const out: string[] = ['### Cost policy per environment (config `costPolicy`)', ''];
+  out.push('| Env | Interface endpoints | NAT gateways | Off-hours | Costlier choices and their reasons |');
+  out.push('| --- | --- | ---: | --- | --- |');
+  for (const env of config.environments) {
+    const p = env.costPolicy;
+    const hours = p.offHours;
+    const schedule = hours.enabled
+      ? `${hours.workdays.join(',')} ${hours.start}-${hours.stop} ${hours.timeZone}`
+      : 'off';
+    const reasons = [
+      `endpoints: ${p.interfaceEndpoints.reason}`,
+      ...Object.entries(p.reasons).map(([k, v]) => `${k}: ${v}`),
+    ].join('; ');
+    out.push(
+      `| ${env.name} | ${p.interfaceEndpoints.services.join(', ')} in ${p.interfaceEndpoints.azCount} AZ | ${env.network.natGateways} | ${schedule} | ${reasons} |`,
+    );
+  }
+  out.push('', '### Off-hours schedule', '');
+  out.push(
+    'The database is stopped outside working hours by EventBridge Scheduler (infra `DatabaseOffHours`); the model prices ' +
+      'the instance hours the schedule in the template leaves running. Each environment with its schedule on and off:',
+    '',
+  );
+  out.push(
+    '| Env | Schedule in config | Hours a week | Around the clock | With the schedule |',
+    '| --- | --- | ---: | ---: | ---: |',
+  );
+  for (const row of scheduleFigures(stacks, config, prices)) {
+    out.push(
+      `| ${row.account} | ${row.scheduled ? 'on' : 'off'} | ${row.weeklyHours} | ${usd(row.aroundTheClockUsd)} | ${usd(row.withScheduleUsd)} |`,
+    );
+  }
+  const inputs = capacityInputs(config);
+  out.push('', '### Cost against traffic (capacity model)', '');
+  out.push(
+    `API CPU per request from docs/benchmarks.md: ${inputs.bench.read.cpuMs} ms (read), ${inputs.bench.write.cpuMs} ms (write); ` +
+      "each environment's CPU request, HPA target and NodePool from its render; traffic as a multiple of `usage`.",
+    '',
+  );
+  out.push('| Env | Traffic | API req/s | Pods | Karpenter nodes | Monthly | Per million requests |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const env of config.environments) {
+    for (const multiple of [1, 10, 100]) {
+      const p = capacityPoint(stacks, config, prices, inputs, env.name, multiple);
+      out.push(
+        `| ${env.name} | ${multiple}× | ${p.apiRequestsPerSecond.toFixed(1)} | ${p.pods}${p.podsOverMax ? ` (+${p.podsOverMax} over max)` : ''} | ${p.nodes} | ${usd(p.monthlyUsd)} | ${usd(p.usdPerMillionRequests)} |`,
+      );
+    }
+  }
+  const c = commitments(result, prices);
+  out.push('', '### Savings Plans and reservations (reported, not bought)', '');
+  out.push(
+    `A 1-year Compute Savings Plan (no upfront, ${Math.round(c.computeDiscount * 100)}% off) over the on-demand EC2 that ` +
+      `runs all month, and a 1-year RDS reservation (all upfront, ${Math.round(c.reservationDiscount * 100)}% off, billed ` +
+      `every hour) per database instance. They pay off from month ${c.computeBreakEvenMonth} and ` +
+      `${c.reservationBreakEvenMonth} of 12; a reservation is advised only where it saves.`,
+    '',
+  );
+  out.push(
+    '| Account | On demand | Steady EC2 | Savings Plan saves | Database hours | Reservation saves | With both |',
+  );
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of c.rows) {
+    out.push(
+      `| ${row.account} | ${usd(row.onDemandUsd)} | ${usd(row.computeBaselineUsd)} | ${usd(row.computeSavingUsd)} | ${usd(row.databaseUsd)} | ${row.reservationSavingUsd > 0 ? usd(row.reservationSavingUsd) : `not advised (${usd(row.reservationSavingUsd)})`} | ${usd(row.withCommitmentsUsd)} |`,
+    );
+  }
+  return out;
 }
 
 /** The usage assumptions the figures rest on, per environment, straight from config. */
