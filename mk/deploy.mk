@@ -3,18 +3,16 @@
 OPA_VERSION := v1.22.4
 OPA := $(TOOLS)/bin/opa
 OPA_STAMP := $(TOOLS)/bin/.opa-$(OPA_VERSION)
-# Helm renders the add-on charts offline in check-deploy-charts (ADR 0070); built like OPA, from the Go module proxy.
+# Helm pulls and renders the add-on charts in check-deploy-charts (ADR 0070); built like OPA, from the Go module proxy.
 HELM_VERSION := v3.22.0
 HELM_STAMP := $(TOOLS)/bin/.helm-$(HELM_VERSION)
-# Chart sources (Go modules, verified against the Go checksum database) are cached here, git-ignored.
-CHART_SOURCES_CACHE := $(TOOLS)/chart-sources
 # The canary analysis test measures recorded Prometheus answers with Argo Rollouts' own provider and evaluator
 # (ADR 0104): a small Go program pinned in its go.mod to the controller the argo-rollouts chart ships, ~1 min cold.
 ANALYSIS_EVAL_SRC := deploy/tools/analysis-eval
 ANALYSIS_EVAL := $(TOOLS)/bin/analysis-eval
 
-.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm deps-chart-sources \
-	deps-analysis-eval
+.PHONY: render check-deploy check-deploy-charts check-deploy-ready test-deploy deps-opa deps-helm \
+	deps-analysis-eval lock-deploy-charts
 deps-opa: $(OPA_STAMP)
 $(OPA_STAMP):
 	$(call first_build,OPA $(OPA_VERSION),1 min)
@@ -31,9 +29,6 @@ $(ANALYSIS_EVAL): $(ANALYSIS_EVAL_SRC)/main.go $(ANALYSIS_EVAL_SRC)/go.mod $(ANA
 	$(call first_build,analysis-eval (Argo Rollouts evaluator),40 s)
 	cd $(ANALYSIS_EVAL_SRC) && go build -mod=readonly -trimpath -o $@ .
 
-deps-chart-sources: deps-node
-	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx tsx src/main.ts fetch-charts
-
 render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
 	cd deploy && npx tsx src/main.ts render
 
@@ -42,18 +37,24 @@ check-deploy: deps-node deps-opa ## render drift, schema validation and Gatekeep
 	cd deploy && npx tsx src/main.ts validate
 	cd deploy && npx tsx src/main.ts policies
 
-check-deploy-charts: deps-node deps-helm ## every add-on's Helm values against its chart source at the pinned version; helm template + schemas
-	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx tsx src/main.ts charts
+# Where no chart repository is reachable (these build machines) it prints one line and passes; CI's charts job sets
+# CHART_REPOSITORIES=required, so there an unreachable repository fails.
+check-deploy-charts: deps-node deps-helm ## helm pull every add-on chart, verify it against deploy/charts.lock.json, check our values, schemas, CEL, templates
+	cd deploy && npx tsx src/main.ts charts
+
+lock-deploy-charts: deps-node deps-helm ## record in deploy/charts.lock.json the digest of every pinned chart that has none (needs the chart repositories)
+	cd deploy && npx tsx src/main.ts lock-charts
 
 # Not in CHECK_TARGETS: it fails until a person has set the AWS Signer root and plugin digest (ADR 0066) and
 # every add-on image digest (ADR 0072).
 check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset
 	cd deploy && npx tsx src/main.ts ready
 
-test-deploy: deps-node deps-opa deps-helm deps-chart-sources deps-analysis-eval ## deploy/ type check, opa test of the Rego, cdk8s unit tests
+# deps-rehearse-crds: the CEL test reads the real Karpenter CRDs from the rehearsal's CRD program (offline).
+test-deploy: deps-node deps-opa deps-helm deps-rehearse-crds deps-analysis-eval ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
 	cd deploy && npx tsx src/policy/opa.ts test
-	cd deploy && CHART_SOURCES_CACHE=$(CHART_SOURCES_CACHE) npx vitest run
+	cd deploy && REHEARSE_CRDS_BIN=$(CRDS_BIN) npx vitest run
 
 CHECK_TARGETS += check-deploy check-deploy-charts
 TEST_TARGETS += test-deploy

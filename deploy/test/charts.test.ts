@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADDONS, type AddonSpec } from '../src/charts/addons.ts';
 import { CrdSchemas } from '../src/charts-check/crd-schema.ts';
-import { kubernetesRangeProblems, passThroughNameProblems, versionProblems } from '../src/charts-check/gate.ts';
+import { versionProblems } from '../src/charts-check/gate.ts';
 import { checkValuesKeys, loadChart, mergeValues, schemaProblems } from '../src/charts-check/keys.ts';
-import { CHART_SOURCES, type ChartSource, sourcesProblems } from '../src/charts-check/sources.ts';
+import { readLock, staleLockEntries } from '../src/charts-check/pull.ts';
 import { ChartTemplateError, helmTemplate } from '../src/charts-check/template.ts';
 
 const demoDir = join(import.meta.dirname, 'fixtures', 'demo-chart');
@@ -17,12 +17,6 @@ const addon = (version: string): AddonSpec => ({
   wave: 1,
   namespace: () => 'demo',
   values: () => ({}),
-});
-const source = (versionCheck: ChartSource['versionCheck'], version = 'v1.2.3'): ChartSource => ({
-  module: 'example.com/demo',
-  version,
-  path: 'chart',
-  versionCheck,
 });
 
 describe('chart values gate (ADR 0070)', () => {
@@ -67,25 +61,22 @@ describe('chart values gate (ADR 0070)', () => {
     });
   });
 
-  it('reports a chart version mismatch for both kinds of version proof', () => {
-    expect(versionProblems(addon('1.2.3'), source('chart-yaml'), demo)).toEqual([]);
-    expect(versionProblems(addon('1.2.4'), source('chart-yaml'), demo)).toEqual([
-      'demo-addon: chart version mismatch: pinned 1.2.4, but example.com/demo@v1.2.3/chart/Chart.yaml says 1.2.3',
+  it('reports a pulled chart that is not the pinned name or version', () => {
+    expect(versionProblems(addon('1.2.3'), demo)).toEqual([]);
+    expect(versionProblems(addon('1.2.4'), demo)).toEqual([
+      'demo-addon: chart version mismatch: pinned 1.2.4, but the pulled Chart.yaml says 1.2.3',
     ]);
-    expect(versionProblems(addon('1.2.4'), source('release-tag'), demo)).toEqual([
-      'demo-addon: chart version mismatch: pinned 1.2.4, but the chart source is tag v1.2.3',
-    ]);
-    expect(versionProblems({ ...addon('1.2.3'), chart: 'other' }, source('chart-yaml'), demo)[0]).toMatch(
-      /is chart demo, not other/,
-    );
+    expect(versionProblems({ ...addon('1.2.3'), chart: 'other' }, demo)[0]).toMatch(/is chart demo, not other/);
   });
 
-  it('every add-on is either checked against a source or listed with the reason it is not', () => {
-    expect(sourcesProblems()).toEqual([]);
-    for (const { name } of ADDONS) {
-      const entry = CHART_SOURCES[name];
-      expect(entry && ('source' in entry || entry.notChecked.length > 20)).toBe(true);
-    }
+  it('every add-on chart has exactly one entry in deploy/charts.lock.json, and no entry is stale', () => {
+    const lock = readLock();
+    expect(staleLockEntries(lock, ADDONS)).toEqual([]);
+    for (const { repoURL, chart, version } of ADDONS)
+      expect(
+        lock.charts.filter((e) => e.repoURL === repoURL && e.chart === chart && e.version === version),
+        `${chart}@${version}`,
+      ).toHaveLength(1);
   });
 
   it('renders the chart with our values through helm template (helm test hooks left out)', () => {
@@ -115,34 +106,5 @@ describe('chart values gate (ADR 0070)', () => {
     ]);
     expect(crds.validate(widget({ size: 2 ** 31 }))?.join()).toMatch(/must match format "int32"/);
     expect(crds.validate({ apiVersion: 'example.com/v2', kind: 'Widget' })).toBeUndefined();
-  });
-
-  it('checks the names inside a pass-through map against the program source (Ratify feature flags)', () => {
-    const source: ChartSource = {
-      ...(CHART_SOURCES.ratify as { source: ChartSource }).source,
-      passThroughNames: {
-        values: ['featureFlags'],
-        file: 'templates/deployment.yaml',
-        pattern: /\.Values\.([a-z]+)/g,
-        prefix: 'X_',
-      },
-    };
-    const values = { featureFlags: { X_replicas: true, X_replcas: true } };
-    expect(passThroughNameProblems('demo-addon', values, source, `${demoDir}/`)).toEqual([
-      `demo-addon: values key featureFlags.X_replcas is not declared in ${source.module}@${source.version}/templates/deployment.yaml (known: X_node, X_replicas, X_service, X_template)`,
-    ]);
-  });
-
-  it('reports an environment whose Kubernetes version the program does not support', () => {
-    const source = (CHART_SOURCES.karpenter as { source: ChartSource }).source;
-    const text = 'MinK8sVersion = "1.26"\n\tMaxK8sVersion = "1.36"';
-    const envs = [
-      { name: 'dev', kubernetesVersion: '1.36' },
-      { name: 'prod', kubernetesVersion: '1.37' },
-    ];
-    expect(kubernetesRangeProblems('karpenter', source, text, envs)).toEqual([
-      `prod: karpenter: Kubernetes 1.37 is outside 1.26–1.36, what ${source.module}@${source.version} supports (pkg/providers/version/version.go)`,
-    ]);
-    expect(kubernetesRangeProblems('karpenter', source, 'nothing', envs)[0]).toMatch(/no supported Kubernetes range/);
   });
 });

@@ -1,10 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { CrdSchemas } from '../src/charts-check/crd-schema.ts';
-import { fetchChartSource } from '../src/charts-check/fetch.ts';
-import { loadChart } from '../src/charts-check/keys.ts';
-import { CHART_SOURCES } from '../src/charts-check/sources.ts';
-import { helmTemplate } from '../src/charts-check/template.ts';
 import { find, type Json, objectsOf } from './helpers.ts';
 
 const widget = (spec: unknown) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
@@ -19,18 +17,17 @@ describe('CEL rules of CRDs (ADR 0071)', () => {
     expect([...demo.celStats.skipped.values()]).toEqual(['transition rule (oldSelf): not evaluated on create']);
   });
 
-  // The real CRDs of the pinned Karpenter chart (fetched by `make deps-chart-sources`, which test-deploy runs first).
-  const entry = CHART_SOURCES['karpenter-crd'];
-  if (!entry || !('source' in entry)) throw new Error('karpenter-crd has no chart source');
-  const chartDir = fetchChartSource(entry.source);
+  // The real CRDs of the pinned Karpenter release, as its Go module embeds them (the karpenter-crd chart packages the
+  // same files): written by the rehearsal's CRD program (`crds embedded`, ADR 0111), which test-deploy builds
+  // first (deps-rehearse-crds). Offline, unlike a `helm pull` of the chart.
+  const crdsProgram = process.env.REHEARSE_CRDS_BIN
+    ? join(process.env.REHEARSE_CRDS_BIN, 'crds')
+    : join(import.meta.dirname, '..', '..', '.tools', 'rehearse-crds', 'crds');
   const karpenter = new CrdSchemas();
-  for (const object of helmTemplate(chartDir, loadChart(chartDir), {
-    release: 'karpenter-crd',
-    namespace: 'karpenter',
-    kubeVersion: '1.36.0',
-    values: {},
-  }))
-    if (object.kind === 'CustomResourceDefinition') karpenter.add(object as never);
+  for (const object of parseAllDocuments(
+    execFileSync(crdsProgram, ['embedded'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  ).map((document) => document.toJS()))
+    if (object?.kind === 'CustomResourceDefinition') karpenter.add(object as never);
   const objects = objectsOf('prod');
   const nodePool = find(objects, 'NodePool')[0] as Json;
   const nodeClass = find(objects, 'EC2NodeClass')[0] as Json;

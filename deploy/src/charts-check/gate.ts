@@ -1,9 +1,9 @@
 /**
- * The chart-values gate (`make check-deploy-charts`, ADR 0070): for every add-on whose chart source the Go module
- * proxy serves, prove the source is the pinned chart version, check every values key of every environment
- * against the chart, validate against the chart's values.schema.json, then `helm template` the chart with our
- * values and validate what it renders (models and strict fields as for our own render; custom resources against
- * the fetched CRDs). Add-ons without a source are listed as not checked, with the reason.
+ * The chart-values gate (`make check-deploy-charts`, ADR 0070): every add-on's chart is pulled with `helm pull`
+ * from the repository and version its Argo CD Application names, checked against deploy/charts.lock.json
+ * (pull.ts), then every values key of every environment is checked against the chart, the merged values against
+ * its values.schema.json, and the chart is `helm template`d with our values and what it renders validated (models
+ * and strict fields as for our own render; custom resources against the chart's CRDs, CEL rules included).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,86 +15,30 @@ import { deployContext } from '../render.ts';
 import { CHART_OUTPUT_API_VERSIONS, loadRegistry, registryKey } from '../validate/registry.ts';
 import { parseYamlObjects, type SourcedObject, validateObjects } from '../validate/validate.ts';
 import { type CelStats, CrdSchemas, isCrd } from './crd-schema.ts';
-import { fetchChartSource } from './fetch.ts';
 import { type ChartFiles, checkValuesKeys, loadChart, schemaProblems } from './keys.ts';
-import { CHART_SOURCES, type ChartSource, sourcesProblems } from './sources.ts';
+import { type ChartsLock, describeRef, pullChart, readLock, staleLockEntries } from './pull.ts';
 import { helmTemplate } from './template.ts';
 
-/** Why the chart source is (or is not) the pinned chart version; empty when it is. */
-export function versionProblems(addon: AddonSpec, source: ChartSource, chart: ChartFiles): string[] {
+/** Why the pulled chart is not the pinned one (a repository serving another chart or version); empty when it is. */
+export function versionProblems(addon: AddonSpec, chart: ChartFiles): string[] {
   if (chart.name !== addon.chart)
+    return [`${addon.name}: ${describeRef(addon)} is chart ${chart.name}, not ${addon.chart}`];
+  if (chart.version !== addon.version)
     return [
-      `${addon.name}: ${source.module}@${source.version}/${source.path} is chart ${chart.name}, not ${addon.chart}`,
-    ];
-  if (source.versionCheck === 'chart-yaml' && chart.version !== addon.version)
-    return [
-      `${addon.name}: chart version mismatch: pinned ${addon.version}, but ${source.module}@${source.version}/${source.path}/Chart.yaml says ${chart.version}`,
-    ];
-  if (source.versionCheck === 'release-tag' && source.version !== `v${addon.version}`)
-    return [
-      `${addon.name}: chart version mismatch: pinned ${addon.version}, but the chart source is tag ${source.version}`,
+      `${addon.name}: chart version mismatch: pinned ${addon.version}, but the pulled Chart.yaml says ${chart.version}`,
     ];
   return [];
 }
 
-/** Keys of a pass-through map that the program behind the chart does not declare (e.g. a misspelt feature flag). */
-export function passThroughNameProblems(
-  addon: string,
-  values: Record<string, unknown>,
-  source: ChartSource,
-  moduleDir: string,
-): string[] {
-  const spec = source.passThroughNames;
-  if (!spec) return [];
-  const text = readFileSync(join(moduleDir, spec.file), 'utf8');
-  const known = new Set([...text.matchAll(spec.pattern)].map((match) => `${spec.prefix}${match[1]}`));
-  const map = spec.values.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
-  return Object.keys((map ?? {}) as Record<string, unknown>)
-    .filter((name) => !known.has(name))
-    .map(
-      (name) =>
-        `${addon}: values key ${spec.values.join('.')}.${name} is not declared in ${source.module}@${source.version}/${spec.file} (known: ${[...known].sort().join(', ')})`,
-    );
-}
-
-const minor = (version: string) => Number(version.split('.')[1]);
-
-/** Environments whose Kubernetes version the program behind the chart does not support (empty = all supported). */
-export function kubernetesRangeProblems(
-  addon: string,
-  source: ChartSource,
-  sourceText: string,
-  environments: Array<{ name: string; kubernetesVersion: string }>,
-): string[] {
-  const range = source.kubernetesRange;
-  if (!range) return [];
-  const min = range.min.exec(sourceText)?.[1];
-  const max = range.max.exec(sourceText)?.[1];
-  if (!min || !max)
-    return [`${addon}: no supported Kubernetes range found in ${source.module}@${source.version}/${range.file}`];
-  return environments
-    .filter((env) => minor(env.kubernetesVersion) < minor(min) || minor(env.kubernetesVersion) > minor(max))
-    .map(
-      (env) =>
-        `${env.name}: ${addon}: Kubernetes ${env.kubernetesVersion} is outside ${min}–${max}, what ${source.module}@${source.version} supports (${range.file})`,
-    );
-}
-
 export interface ChartReport {
   addon: string;
-  /** Present when checked: keys compared over all environments, objects templated, and where from. */
-  checked?: { keys: number; objects: number; source: string; chartVersion: string; note?: string };
-  notChecked?: string;
+  /** Keys compared over all environments, objects templated, and where the chart came from. */
+  checked?: { keys: number; objects: number; source: string; chartVersion: string };
   problems: string[];
 }
 
-export function checkAddon(
-  addon: AddonSpec,
-  chart: ChartFiles,
-  source: ChartSource,
-  contexts: DeployContext[],
-): ChartReport {
-  const problems = versionProblems(addon, source, chart);
+export function checkAddon(addon: AddonSpec, chart: ChartFiles, contexts: DeployContext[]): ChartReport {
+  const problems = versionProblems(addon, chart);
   let keys = 0;
   for (const ctx of contexts) {
     const values = addon.values(ctx);
@@ -105,13 +49,7 @@ export function checkAddon(
   }
   return {
     addon: addon.name,
-    checked: {
-      keys,
-      objects: 0,
-      source: `${source.module}@${source.version}/${source.path}`,
-      chartVersion: chart.version,
-      note: source.note,
-    },
+    checked: { keys, objects: 0, source: describeRef(addon), chartVersion: chart.version },
     problems: [...new Set(problems)],
   };
 }
@@ -130,9 +68,9 @@ function withoutNulls(value: unknown): unknown {
 export interface GateResult {
   reports: ChartReport[];
   problems: string[];
-  /** Kinds in the charts' output that no model and no fetched CRD describes: `apiVersion/kind` → count. */
+  /** Kinds in the charts' output that no model and no pulled chart's CRD describes: `apiVersion/kind` → count. */
   notSchemaChecked: Map<string, number>;
-  /** Our own render's custom resources checked against the fetched CRDs (schema + CEL): `apiVersion/kind` → count. */
+  /** Our own render's custom resources checked against the pulled charts' CRDs (schema + CEL): `apiVersion/kind` → count. */
   renderChecked: Map<string, number>;
   cel: CelStats;
 }
@@ -151,42 +89,24 @@ function committedRender(): SourcedObject[] {
   return files.flatMap((path) => parseYamlObjects(readFileSync(path, 'utf8'), relative(REPO_ROOT, path)));
 }
 
-export async function runChartGate(options: { template?: boolean } = {}): Promise<GateResult> {
+export async function runChartGate(
+  options: { template?: boolean; lock?: ChartsLock; pull?: (addon: AddonSpec, lock: ChartsLock) => string } = {},
+): Promise<GateResult> {
   const template = options.template ?? true;
+  const lock = options.lock ?? readLock();
+  const pull = options.pull ?? ((addon: AddonSpec, chartsLock: ChartsLock) => pullChart(addon, chartsLock));
   const config = loadPlatformConfig();
   const contexts = config.environments.map((env) => deployContext(config, env.name));
-  const problems = sourcesProblems();
+  const problems = staleLockEntries(lock, ADDONS);
   const reports: ChartReport[] = [];
   const crds = new CrdSchemas();
   const rendered: SourcedObject[] = [];
   for (const addon of ADDONS) {
-    const entry = CHART_SOURCES[addon.name];
-    if (!entry) continue;
-    if ('notChecked' in entry) {
-      reports.push({ addon: addon.name, notChecked: entry.notChecked, problems: [] });
-      continue;
-    }
-    const chartDir = fetchChartSource(entry.source);
+    // Pull, lock and unreachable-repository errors end the gate: a chart that cannot be verified is not checked.
+    const chartDir = pull(addon, lock);
     const chart = loadChart(chartDir);
-    const report = checkAddon(addon, chart, entry.source, contexts);
+    const report = checkAddon(addon, chart, contexts);
     crds.addFolder(join(chartDir, 'crds'));
-    const moduleDir = chartDir.slice(0, chartDir.length - entry.source.path.length);
-    if (entry.source.kubernetesRange)
-      report.problems.push(
-        ...kubernetesRangeProblems(
-          addon.name,
-          entry.source,
-          readFileSync(join(moduleDir, entry.source.kubernetesRange.file), 'utf8'),
-          contexts.map((ctx) => ({ name: ctx.env.name, kubernetesVersion: ctx.env.cluster.kubernetesVersion })),
-        ),
-      );
-    for (const ctx of contexts)
-      report.problems.push(
-        ...passThroughNameProblems(addon.name, addon.values(ctx), entry.source, moduleDir).map(
-          (problem) => `${ctx.env.name}: ${problem}`,
-        ),
-      );
-    for (const folder of entry.source.crdFolders ?? []) crds.addFolder(join(moduleDir, folder));
     if (template) {
       for (const ctx of contexts) {
         try {

@@ -1,12 +1,12 @@
 /**
  * `helm template` of a chart source with our values, as Argo CD renders it (no cluster: `lookup` finds nothing),
  * so a chart that refuses our values, or renders an object the schemas reject, fails here instead of in Argo CD.
- * Charts with dependencies cannot be templated offline (no chart repository is reachable): when every dependency's
- * `condition` is false in the merged values, a copy without the dependencies is templated; otherwise the gate
- * reports that it could not template the chart.
+ * A packaged chart (what `helm pull` gets) carries its dependencies in `charts/`. A chart folder without them (a
+ * test fixture) is templated without its dependencies when every dependency's `condition` is false in the merged
+ * values; otherwise the gate reports that it could not template the chart.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -48,7 +48,7 @@ export function helmTemplate(chartDir: string, chart: ChartFiles, input: Templat
   try {
     const chartYaml = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: Dependency[] };
     let dir = chartDir;
-    if (chartYaml.dependencies?.length) {
+    if (chartYaml.dependencies?.length && !existsSync(join(chartDir, 'charts'))) {
       const merged = mergeValues(chart.values, input.values);
       const enabled = chartYaml.dependencies.filter(
         (dependency) => !dependency.condition || valueAt(merged, dependency.condition) !== false,
@@ -59,7 +59,7 @@ export function helmTemplate(chartDir: string, chart: ChartFiles, input: Templat
         );
       dir = join(work, 'chart');
       cpSync(chartDir, dir, { recursive: true });
-      // A module cache made without -modcacherw is read-only, and so would be the copy.
+      // The source may be read-only (a checked-out fixture, a shared cache); the copy is rewritten below.
       makeWritable(dir);
       const { dependencies: _disabled, ...withoutDependencies } = chartYaml;
       writeFileSync(join(dir, 'Chart.yaml'), stringify(withoutDependencies));
