@@ -2,7 +2,10 @@
 requests against the same real PostgreSQL (no HTTP server, no load generator), in alternating rounds.
 
 It isolates what the app's layers cost per request from gunicorn, wrk and the machine's other load, which make the
-wrk figures of ``make bench-api`` move from run to run; ADR 0096 uses it to size each change.
+wrk figures of ``make bench-api`` move from run to run; ADR 0096 uses it to size each change. The API verifies a
+bearer access token on every request as it does when served (signed here by a key that exists only in this process,
+its JWKS fed to the API's KeyCache from memory), and the projects belong to that token's user; the baseline verifies
+nothing.
 ``cd api && uv run --frozen python -m tools.bench_inprocess [--requests N] [--rounds R] [--profile]``.
 """
 
@@ -28,9 +31,37 @@ from tools.processes import postgres, run_migrations
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+ISSUER = "https://issuer.bench/pool"
+CLIENT_ID = "innovate-spa-bench"
+OWNER = "bench-user"
+
+
+def _signed_in() -> tuple[Any, str]:
+    """The API's KeyCache (JWKS from memory) and a Cognito-shaped access token for OWNER, signed by a fresh key."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from innovate_api.auth.keys import KeyCache
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwks = {
+        "keys": [{**jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": "bench", "alg": "RS256"}]
+    }
+    documents = {f"{ISSUER}/.well-known/openid-configuration": {"issuer": ISSUER, "jwks_uri": f"{ISSUER}/jwks"}}
+    documents[f"{ISSUER}/jwks"] = jwks
+    now = int(time.time())
+    claims = {"iss": ISSUER, "sub": OWNER, "token_use": "access", "client_id": CLIENT_ID, "iat": now, "exp": now + 3600}
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "bench"})
+    return KeyCache(ISSUER, fetch=documents.__getitem__), token
+
+
+_TOKEN = ""
+
+
 def _environ(project: str, n: int) -> dict[str, Any]:
     body = f'{{"title": "bench task {n}"}}'.encode()
     return {
+        "HTTP_AUTHORIZATION": f"Bearer {_TOKEN}",
         "REQUEST_METHOD": "POST",
         "PATH_INFO": f"/api/v1/projects/{project}/tasks",
         "QUERY_STRING": "",
@@ -77,8 +108,8 @@ def _fresh_projects(url: str) -> list[str]:
             str(row[0])
             for row in (
                 connection.execute(
-                    "INSERT INTO projects (id, name) VALUES (gen_random_uuid(), %s) RETURNING id",
-                    (f"bench {uuid.uuid4()}",),
+                    "INSERT INTO projects (id, name, owner_sub) VALUES (gen_random_uuid(), %s, %s) RETURNING id",
+                    (f"bench {uuid.uuid4()}", OWNER),
                 ).fetchone()
                 for _ in range(8)
             )
@@ -105,7 +136,10 @@ def main() -> int:
         with open(os.devnull, "w") as devnull:
             for handler in logging.getLogger().handlers:
                 handler.setStream(devnull)  # type: ignore[attr-defined]
-            apps: dict[str, WsgiApp] = {"api": create_app(Settings(database_url=url)), "bare": bench_baseline.app}
+            global _TOKEN
+            keys, _TOKEN = _signed_in()
+            settings = Settings(database_url=url, auth_issuer=ISSUER, auth_client_id=CLIENT_ID)
+            apps: dict[str, WsgiApp] = {"api": create_app(settings, auth_keys=keys), "bare": bench_baseline.app}
             for app in apps.values():
                 _creates(app, _fresh_projects(url), 200)  # warm-up: pools, prepared statements, caches
             rounds: dict[str, list[float]] = {name: [] for name in apps}
@@ -123,7 +157,10 @@ def main() -> int:
                 profile = cProfile.Profile(time.process_time)
                 projects = _fresh_projects(url)
                 profile.runcall(_creates, apps["api"], projects, args.requests)
-                pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+                stats = pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
+                stats.print_stats(40)
+                if os.environ.get("BENCH_PROFILE_CALLERS"):
+                    stats.print_callers(os.environ["BENCH_PROFILE_CALLERS"])
     return 0
 
 
