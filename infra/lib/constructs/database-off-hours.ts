@@ -53,6 +53,8 @@ export class DatabaseOffHours extends Construct {
       ['Stop', 'stopDBInstance', cron.stop],
     ] as const) {
       new scheduler.CfnSchedule(this, name, {
+        // Named after the instance, so a person finds them from the database (docs/runbooks/wake-dev-early.md).
+        name: `${props.instanceIdentifier}-off-hours-${name.toLowerCase()}`,
         description: `${name} ${props.instanceIdentifier} (config costPolicy.offHours)`,
         scheduleExpression: expression,
         scheduleExpressionTimezone: props.offHours.timeZone,
