@@ -1,8 +1,10 @@
-"""/healthz, /readyz and /metrics."""
+"""/healthz, /readyz, /metrics and /api/version."""
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from innovate_api.app import create_app
@@ -56,3 +58,23 @@ def test_metrics_by_route_template_with_pool_gauges(client: FlaskClient) -> None
     assert 'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/projects"}' in text
     for gauge in ("db_pool_size", "db_pool_checked_out", "db_pool_connections"):
         assert f"\n{gauge} " in text
+
+
+DIGEST = "sha256:" + "ab" * 32
+
+
+def test_version_reports_the_image_digest_without_sign_in() -> None:
+    settings = Settings(
+        database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/none", api_image_digest=DIGEST, **TEST_AUTH
+    )
+    response = create_app(settings, engine=create_db_engine(settings)).test_client().get("/api/version")
+    assert (response.status_code, response.get_json()) == (200, {"digest": DIGEST})
+
+
+def test_version_is_null_where_no_image_is_pinned(client: FlaskClient) -> None:
+    assert client.get("/api/version").get_json() == {"digest": None}
+
+
+def test_a_malformed_image_digest_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="api_image_digest"):
+        Settings(database_url="postgresql://u:p@127.0.0.1:1/none", api_image_digest="latest", **TEST_AUTH)

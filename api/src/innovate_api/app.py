@@ -35,6 +35,7 @@ def create_app(
     app.extensions["innovate_api.engine"] = engine
     app.extensions["innovate_api.reader"] = autocommit(engine)
     app.extensions["innovate_api.draining"] = draining
+    app.extensions["innovate_api.image_digest"] = settings.api_image_digest
     schema_compat.history()  # a migration without a declared phase fails at start, not at the first readiness probe
 
     # Request id, trace id, latency metric and access line for every response (ADR 0096).

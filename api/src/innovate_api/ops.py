@@ -1,4 +1,4 @@
-"""Operational endpoints, at the root (not under /api): liveness, readiness, Prometheus metrics."""
+"""Operational endpoints: liveness, readiness, Prometheus metrics at the root; the running image under /api."""
 
 from __future__ import annotations
 
@@ -46,3 +46,14 @@ def readyz() -> tuple[Response, int]:
 @blueprint.get("/metrics")
 def metrics() -> Response:
     return metrics_response()
+
+
+@blueprint.get("/api/version")
+def version() -> Response:
+    """The digest of the image this process runs, through the environment's public URL (CloudFront routes /api/*).
+
+    The delivery waits until it reports the newly pinned digest before it publishes the SPA (ADR 0097). No sign-in:
+    an image digest is no secret, and the check must work before any user exists.
+    """
+    digest: str | None = current_app.extensions["innovate_api.image_digest"]
+    return jsonify(digest=digest)

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # Share of root requests traced when tracing exports (config `observability.traceSampleRatio`, rendered into
     # TRACE_SAMPLE_RATIO); a caller's sampled `traceparent` is followed regardless (parent-based).
     trace_sample_ratio: float = Field(1.0, ge=0, le=1)
+    # The digest of the image this pod runs (the render sets it from deploy/images.yaml): /api/version reports it,
+    # so the delivery can tell when an environment serves a release (ADR 0097). Unset (locally): reported as null.
+    api_image_digest: str | None = Field(None, pattern=r"^sha256:[0-9a-f]{64}$")
 
     # --- authentication (required to serve; `migrate` and the CronJob do not need them). No setting turns it off.
     # The token issuer exactly as in the tokens' `iss` (Cognito: https://cognito-idp.<region>.amazonaws.com/<pool>).

@@ -319,6 +319,8 @@ function apiContainer(ctx: DeployContext, command: string[], database: DatabaseA
     command,
     env: [
       { name: 'API_BIND', value: `0.0.0.0:${API.containerPort}` },
+      // Reported at /api/version: the delivery waits until the environment's URL serves this digest (ADR 0097).
+      { name: 'API_IMAGE_DIGEST', value: ctx.apiImage.digest },
       { name: 'API_WORKERS', value: String(api.workers) },
       { name: 'API_THREADS', value: String(api.threads) },
       { name: 'API_DRAIN_SECONDS', value: String(SHUTDOWN.drainSeconds) },
