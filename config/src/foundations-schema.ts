@@ -22,7 +22,16 @@ const identityStoreGroupId = z
   );
 
 /** The keys that name an account in this config: the two central ones, each environment, and the optional ones. */
-export const accountKey = z.enum(['foundations', 'security', 'dev', 'staging', 'prod', 'network', 'analytics']);
+export const accountKey = z.enum([
+  'foundations',
+  'security',
+  'logArchive',
+  'dev',
+  'staging',
+  'prod',
+  'network',
+  'analytics',
+]);
 
 /**
  * The permission sets the foundations create in IAM Identity Center (requirement ORG-5). `clusterAdmin` is the only one
@@ -97,6 +106,21 @@ export const foundationsSchema = z
     }),
     /** Who is told when the management account's root or a break-glass user signs in (its security alert topic). */
     securityAlertEmail: z.email(),
+    /**
+     * Where security findings reach a person: the security account's findings topic (GuardDuty, Security Hub HIGH and
+     * above, Config non-compliance, Access Analyzer, Inspector, log-archive tampering) and the cost anomaly topic.
+     */
+    securityFindings: z.strictObject({
+      /** Subscribed by e-mail (the subscription must be confirmed once from the mailbox). */
+      alertEmail: z.email(),
+      /** Optional AWS Chatbot delivery to one Slack channel (the workspace is authorized once in the console). */
+      slack: z
+        .strictObject({
+          workspaceId: z.string().regex(/^[A-Z0-9]{9,11}$/, 'expected a Slack workspace id such as T0123456789'),
+          channelId: z.string().regex(/^[A-Z0-9]{9,11}$/, 'expected a Slack channel id such as C0123456789'),
+        })
+        .optional(),
+    }),
     /** Cost Anomaly Detection: alert when an anomaly's total impact reaches this many USD. */
     anomalyThresholdUsd: z.number().positive(),
   })

@@ -1,7 +1,7 @@
 /**
  * Every account of the organization, by the key the config uses for it, with the OU it belongs in.
  *
- * The management (`foundations`) and `security` accounts come from organization.yaml, each environment's account from
+ * The management (`foundations`), `security` and `logArchive` accounts come from organization.yaml, each environment's account from
  * its own file, and `network`/`analytics` only when organization.yaml lists them. Cross-file checks that zod cannot
  * make (an assignment naming an account that does not exist) fail here, naming the field.
  */
@@ -18,6 +18,8 @@ export interface OrgAccount {
 export interface AccountDirectory {
   management: OrgAccount;
   security: OrgAccount;
+  /** Holds the organization trail's archive, Config delivery and the access logs (a member account, under SCPs). */
+  logArchive: OrgAccount;
   /** Every account except the management account, in a stable order. */
   members: OrgAccount[];
   /** Every account, management first. */
@@ -33,6 +35,7 @@ export function accountDirectory(config: PlatformConfig): AccountDirectory {
   const sources: Array<[AccountKey, { id: string; email: string } | undefined]> = [
     ['foundations', org.accounts.foundations],
     ['security', org.accounts.security],
+    ['logArchive', org.accounts.logArchive],
     ...config.environments.map((env): [AccountKey, { id: string; email: string }] => [env.name, env.account]),
     ['network', f.optionalAccounts.network],
     ['analytics', f.optionalAccounts.analytics],
@@ -69,6 +72,7 @@ export function accountDirectory(config: PlatformConfig): AccountDirectory {
   return {
     management: get('foundations'),
     security: get('security'),
+    logArchive: get('logArchive'),
     members: all.filter((account) => account.key !== 'foundations'),
     all,
     get,

@@ -1,9 +1,9 @@
 /**
- * Organization foundations: the management-account (`foundations`) and security-account stacks.
+ * Organization foundations: the management-account (`foundations`), log-archive-account and security-account stacks.
  *
  * `bin/app.ts` calls `addFoundationStacks` exactly once. Stack ids are `<app>-foundations-<part>` for the
- * management account and `<app>-security-<part>` for the security account, so their templates sit in cdk.out beside
- * the workload stacks and every gate (cdk-nag, cfn-lint, checkov) covers them.
+ * management account, `<app>-log-archive-<part>` and `<app>-security-<part>` for the other two, so their templates
+ * sit in cdk.out beside the workload stacks and every gate (cdk-nag, cfn-lint, checkov) covers them.
  */
 import type { PlatformConfig } from '@innovate/config';
 import { type App, DefaultStackSynthesizer, type Stack } from 'aws-cdk-lib';
@@ -16,11 +16,18 @@ import { IdentityStack } from './stacks/identity-stack.ts';
 import { LogArchiveStack } from './stacks/log-archive-stack.ts';
 import { MemberBaselineStack } from './stacks/member-baseline-stack.ts';
 import { OrganizationStack } from './stacks/organization-stack.ts';
+import { OrganizationTrailStack } from './stacks/organization-trail-stack.ts';
+import { SecurityFindingsStack } from './stacks/security-findings-stack.ts';
 import { SecurityServicesStack } from './stacks/security-services-stack.ts';
 
 export interface FoundationStacks {
   organization: OrganizationStack;
+  /** The archive's buckets and keys, in the log-archive account. */
   logArchive: LogArchiveStack;
+  /** The organization trail itself, in the management account. */
+  organizationTrail: OrganizationTrailStack;
+  /** The findings topic and the route of every finding source, security account, primary region. */
+  securityFindings: SecurityFindingsStack;
   identity: IdentityStack;
   costGuardrails: CostGuardrailsStack;
   memberBaseline: MemberBaselineStack;
@@ -48,12 +55,30 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
     accounts,
     guardrails,
   });
-  const logArchive = new LogArchiveStack(app, `${prefix}-log-archive`, {
-    env: management,
-    description: 'Innovate foundations: organization CloudTrail, WORM log archive, Config and access-log buckets',
+  // The archive lives in the log-archive account (a member: SCPs apply); the management account keeps only the
+  // organization trail, which must be created there (ADR 0048).
+  const logArchive = new LogArchiveStack(app, `${org.tags.app}-log-archive-storage`, {
+    env: { account: accounts.logArchive.id, region: org.primaryRegion },
+    description: 'Innovate log archive: WORM CloudTrail bucket and key, Config and access-log buckets, tamper alerts',
     config,
     accounts,
   });
+  const securityFindings = new SecurityFindingsStack(app, `${org.tags.app}-security-findings`, {
+    env: { account: accounts.security.id, region: org.primaryRegion },
+    description: 'Innovate security account: findings topic (e-mail, optional Slack) and one route per finding source',
+    config,
+    accounts,
+  });
+  const organizationTrail = new OrganizationTrailStack(app, `${prefix}-organization-trail`, {
+    env: management,
+    description: 'Innovate foundations: organization CloudTrail into the log-archive account, trail tamper alert',
+    config,
+    accounts,
+  });
+  // The trail checks the bucket and key policies at creation; its tamper rule forwards to the findings bus.
+  organizationTrail.addStackDependency(logArchive);
+  organizationTrail.addStackDependency(securityFindings);
+  logArchive.addStackDependency(securityFindings);
 
   const identity = new IdentityStack(app, `${prefix}-identity`, {
     env: management,
@@ -74,7 +99,6 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
     config,
     accounts,
     logArchive: logArchive.names,
-    configKeyArn: logArchive.configKey.keyArn,
     targetOuIds: f.organizationalUnits
       .filter((ou) => ou.parent === undefined)
       .map((ou) => organization.ouIds.get(ou.name) as string),
@@ -110,6 +134,8 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
   const stacks: FoundationStacks = {
     organization,
     logArchive,
+    organizationTrail,
+    securityFindings,
     identity,
     costGuardrails,
     memberBaseline,
@@ -124,7 +150,7 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
   });
   for (const stack of [
     organization,
-    logArchive,
+    organizationTrail,
     identity,
     costGuardrails,
     memberBaseline,
@@ -132,6 +158,7 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
   ] as Stack[]) {
     applyCostTags(stack, tagsFor('foundations'));
   }
-  for (const stack of securityServices) applyCostTags(stack, tagsFor('security'));
+  for (const stack of [...securityServices, securityFindings]) applyCostTags(stack, tagsFor('security'));
+  applyCostTags(logArchive, tagsFor('log-archive'));
   return stacks;
 }

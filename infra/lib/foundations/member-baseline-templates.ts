@@ -59,9 +59,6 @@ export function regionalBaselineTemplate(config: PlatformConfig, names: LogArchi
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'Innovate member baseline (regional): AWS Config recorder delivering to the central Config bucket',
-    Parameters: {
-      ConfigKeyArn: { Type: 'String', Description: 'KMS key of the central Config bucket' },
-    },
     Conditions: {
       // Global resources (IAM) are recorded once, in the primary region.
       IsPrimaryRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, config.organization.primaryRegion] },
@@ -85,8 +82,8 @@ export function regionalBaselineTemplate(config: PlatformConfig, names: LogArchi
         Type: 'AWS::Config::DeliveryChannel',
         Properties: {
           Name: 'default',
+          // No S3KmsKeyArn: the bucket (log-archive account) encrypts with its Config key by default (ADR 0048).
           S3BucketName: names.configBucket,
-          S3KmsKeyArn: { Ref: 'ConfigKeyArn' },
           ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'TwentyFour_Hours' },
         },
       },

@@ -178,7 +178,13 @@ describe('GuardDuty auto-enable for every member (security account, each region)
         parameters: {
           DetectorId: `${detectorId}-physical-id`,
           AutoEnableOrganizationMembers: 'ALL',
-          Features: GUARDDUTY_FEATURES.map((name) => ({ Name: name, AutoEnable: 'ALL' })),
+          Features: GUARDDUTY_FEATURES.map((name) => ({
+            Name: name,
+            AutoEnable: 'ALL',
+            ...(name === 'EKS_RUNTIME_MONITORING'
+              ? { AdditionalConfiguration: [{ Name: 'EKS_ADDON_MANAGEMENT', AutoEnable: 'ALL' }] }
+              : {}),
+          })),
         },
         physicalResourceId: { id: `guardduty-auto-enable-${stack.region}` },
       });

@@ -26,6 +26,8 @@ const app = config.organization.tags.app;
 const allStacks: SynthesizedStack[] = [
   stacks.organization,
   stacks.logArchive,
+  stacks.organizationTrail,
+  stacks.securityFindings,
   stacks.identity,
   stacks.costGuardrails,
   stacks.memberBaseline,
@@ -93,12 +95,25 @@ describe('organization as code', () => {
   it('protects the organization and log archive stacks from deletion', () => {
     expect(stacks.organization.stack.terminationProtection).toBe(true);
     expect(stacks.logArchive.stack.terminationProtection).toBe(true);
+    expect(stacks.organizationTrail.stack.terminationProtection).toBe(true);
   });
 });
 
 describe('central logging: organization CloudTrail into a WORM bucket', () => {
-  const trail = only(stacks.logArchive, 'AWS::CloudTrail::Trail').Properties ?? {};
+  const trail = only(stacks.organizationTrail, 'AWS::CloudTrail::Trail').Properties ?? {};
   const bucket = bucketNamed(names.cloudTrailBucket).Properties ?? {};
+
+  it('keeps only the trail in the management account; bucket and key live in the log-archive account (SCPs)', () => {
+    expect(stacks.organizationTrail.account).toBe(accounts.management.id);
+    expect(stacks.logArchive.account).toBe(accounts.logArchive.id);
+    expect(accounts.logArchive.ou).toBe(foundations.accountOus.logArchive);
+    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key']) {
+      expect(resourcesOfType(stacks.organizationTrail.template, type)).toEqual([]);
+    }
+    expect(resourcesOfType(stacks.logArchive.template, 'AWS::CloudTrail::Trail')).toEqual([]);
+    // The trail deploys after the bucket and key policies that admit it exist.
+    expect(stacks.organizationTrail.stack.dependencies).toContain(stacks.logArchive.stack);
+  });
 
   it('is an organization trail in all regions with log file validation and KMS', () => {
     expect(trail).toMatchObject({
@@ -109,15 +124,17 @@ describe('central logging: organization CloudTrail into a WORM bucket', () => {
       EnableLogFileValidation: true,
       IsLogging: true,
     });
-    expect(JSON.stringify(trail.KMSKeyId)).toMatch(/TrailKey/);
+    // By alias ARN in the log-archive account: a key ARN there is not known to the management account's template.
+    expect(trail.KMSKeyId).toBe(
+      `arn:aws:kms:${config.organization.primaryRegion}:${accounts.logArchive.id}:${names.trailKeyAlias}`,
+    );
+    expect(
+      resourcesOfType(stacks.logArchive.template, 'AWS::KMS::Alias').map(([, a]) => a.Properties?.AliasName),
+    ).toContain(names.trailKeyAlias);
   });
 
   it('writes to the log-archive bucket, which has Object Lock with the configured mode and retention', () => {
-    expect(JSON.stringify(trail.S3BucketName)).toContain(
-      resourcesOfType(stacks.logArchive.template, 'AWS::S3::Bucket').find(
-        ([, b]) => b.Properties?.BucketName === names.cloudTrailBucket,
-      )?.[0] as string,
-    );
+    expect(trail.S3BucketName).toBe(names.cloudTrailBucket);
     expect(bucket.ObjectLockEnabled).toBe(true);
     expect(bucket.ObjectLockConfiguration).toEqual({
       ObjectLockEnabled: 'Enabled',

@@ -51,6 +51,8 @@ export function synthesized(): Synthesized {
     built = {
       organization: of(stacks.organization),
       logArchive: of(stacks.logArchive),
+      organizationTrail: of(stacks.organizationTrail),
+      securityFindings: of(stacks.securityFindings),
       identity: of(stacks.identity),
       costGuardrails: of(stacks.costGuardrails),
       memberBaseline: of(stacks.memberBaseline),

@@ -1,21 +1,22 @@
 /**
  * Cost guardrails (requirement COST-2), management account in us-east-1 (where Budgets and Cost Explorer live): one monthly
  * budget per account with alerts at 80 % and 100 % of actual spend and 100 % of forecast, and Cost Anomaly
- * Detection, all notifying one encrypted SNS topic (and the finance address for budgets).
+ * Detection, all notifying one encrypted SNS topic (and the finance address for budgets); the security findings
+ * address is subscribed to the topic, so an anomaly reaches a person who acts on it.
  *
  * Budget amounts come from `monthlyBudgetUsd` only (budget-amounts.ts), the seam the cost model will take over.
  */
 import type { PlatformConfig } from '@innovate/config';
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { CfnAnomalyMonitor, CfnAnomalySubscription } from 'aws-cdk-lib/aws-ce';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { AccountDirectory } from '../account-directory.ts';
 import { monthlyBudgetUsd } from '../budget-amounts.ts';
-import { keyAdministration } from '../key-administration.ts';
+import { FoundationsKey } from '../constructs/foundations-key.ts';
 
 export interface CostGuardrailsStackProps extends StackProps {
   config: PlatformConfig;
@@ -40,24 +41,20 @@ export class CostGuardrailsStack extends Stack {
     const app = config.organization.tags.app;
     const management = accounts.management.id;
 
-    const key = new kms.Key(this, 'AlertsKey', {
+    const key = new FoundationsKey(this, 'AlertsKey', {
       alias: `alias/${app}-cost-alerts`,
       description: 'Encrypts the cost alert topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          keyAdministration(management),
-          new iam.PolicyStatement({
-            sid: 'CostServicesPublishEncrypted',
-            principals: NOTIFYING_SERVICES.map((service) => new iam.ServicePrincipal(service)),
-            actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'aws:SourceAccount': management } },
-          }),
-        ],
-      }),
-    });
+      administeringAccount: management,
+      uses: [
+        new iam.PolicyStatement({
+          sid: 'CostServicesPublishEncrypted',
+          principals: NOTIFYING_SERVICES.map((service) => new iam.ServicePrincipal(service)),
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': management } },
+        }),
+      ],
+    }).key;
 
     this.topic = new sns.Topic(this, 'CostAlerts', {
       topicName: `${app}-cost-alerts`,
@@ -121,5 +118,10 @@ export class CostGuardrailsStack extends Stack {
     });
     // Cost Anomaly Detection checks at creation that it may publish to the topic.
     subscription.node.addDependency(this.topic);
+    // A cost anomaly can be the first sign of stolen credentials (crypto-mining): it reaches the people who act on
+    // security findings, not only the finance address the budgets e-mail (runbook: security-findings.md).
+    this.topic.addSubscription(
+      new subscriptions.EmailSubscription(config.organization.foundations.securityFindings.alertEmail),
+    );
   }
 }

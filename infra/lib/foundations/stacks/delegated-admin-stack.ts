@@ -1,5 +1,5 @@
 /**
- * Delegated administration of GuardDuty and Security Hub (management account, one stack per allowed region: both
+ * Delegated administration of GuardDuty, Security Hub and Amazon Inspector (management account, one stack per allowed region: both
  * services are regional). The security account becomes the delegated administrator of each, so the security
  * services stacks (security account) can auto-enable every member.
  *
@@ -68,6 +68,44 @@ export function guardDutyAdminStatements(managementId: string, organizationId: s
   ];
 }
 
+/** The service principal Inspector registers as delegated administrator and enables trusted access for. */
+export const INSPECTOR_PRINCIPAL = 'inspector2.amazonaws.com';
+
+/** `EnableDelegatedAdminAccount` of Inspector, narrowed like GuardDuty's: Organizations writes only for its principal. */
+export function inspectorAdminStatements(managementId: string, organizationId: string, securityId: string) {
+  const org = `arn:aws:organizations::${managementId}`;
+  const forInspector = { StringEquals: { 'organizations:ServicePrincipal': INSPECTOR_PRINCIPAL } };
+  return [
+    new iam.PolicyStatement({ actions: ['inspector2:EnableDelegatedAdminAccount'], resources: ['*'] }),
+    new iam.PolicyStatement({
+      actions: ['organizations:EnableAWSServiceAccess'],
+      resources: ['*'],
+      conditions: forInspector,
+    }),
+    new iam.PolicyStatement({
+      actions: ['organizations:RegisterDelegatedAdministrator'],
+      resources: [`${org}:account/${organizationId}/${securityId}`],
+      conditions: forInspector,
+    }),
+    new iam.PolicyStatement({
+      actions: [
+        'organizations:DescribeOrganization',
+        'organizations:ListAWSServiceAccessForOrganization',
+        'organizations:ListDelegatedAdministrators',
+      ],
+      resources: ['*'],
+    }),
+    // Inspector creates its service-linked role in the management account on first use.
+    new iam.PolicyStatement({
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [
+        `arn:aws:iam::${managementId}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`,
+      ],
+      conditions: { StringEquals: { 'iam:AWSServiceName': INSPECTOR_PRINCIPAL } },
+    }),
+  ];
+}
+
 export class DelegatedAdminStack extends Stack {
   constructor(scope: Construct, id: string, props: DelegatedAdminStackProps) {
     super(scope, id, props);
@@ -83,6 +121,24 @@ export class DelegatedAdminStack extends Stack {
       // One administrator per region: the physical id changes (and CloudFormation replaces) only if it changes.
       physicalResourceId: PhysicalResourceId.of(`guardduty-admin-${securityId}`),
     };
+    // Amazon Inspector: same pattern, its own principal (the security account then enables scanning, ADR 0044).
+    const inspectorAdmin = {
+      service: 'Inspector2',
+      action: 'EnableDelegatedAdminAccount',
+      parameters: { delegatedAdminAccountId: securityId },
+      physicalResourceId: PhysicalResourceId.of(`inspector-admin-${securityId}`),
+    };
+    new AwsCustomResource(this, 'InspectorDelegatedAdmin', {
+      resourceType: 'Custom::InspectorDelegatedAdmin',
+      onCreate: inspectorAdmin,
+      onUpdate: inspectorAdmin,
+      // onDelete deliberately absent (module comment).
+      policy: AwsCustomResourcePolicy.fromStatements(
+        inspectorAdminStatements(accounts.management.id, config.organization.foundations.organizationId, securityId),
+      ),
+      installLatestAwsSdk: false,
+    });
+
     new AwsCustomResource(this, 'GuardDutyDelegatedAdmin', {
       resourceType: 'Custom::GuardDutyDelegatedAdmin',
       onCreate: enableAdmin,

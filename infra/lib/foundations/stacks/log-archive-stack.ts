@@ -1,20 +1,25 @@
 /**
- * Central logging (requirement ORG-3, management account): the organization CloudTrail into a WORM log-archive bucket, and
- * the separate buckets that cannot live under Object Lock (AWS Config delivery, S3 server access logs; ADR 0041).
+ * Central logging storage (spec §1), in the log-archive account: the organization trail's WORM bucket and key, the
+ * separate buckets that cannot live under Object Lock (AWS Config delivery, S3 server access logs; ADR 0041), and
+ * the rules that report tampering with them to the security account. A member account: the SCPs apply here, unlike
+ * in the management account, which keeps only the trail itself (organization-trail-stack.ts; ADR 0048).
  *
  * Stateful and termination-protected. Every policy here is evaluated by the scenario table in
  * test/foundations/policy-scenarios.test.ts.
  */
 import type { PlatformConfig } from '@innovate/config';
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { AccountDirectory } from '../account-directory.ts';
-import { keyAdministration } from '../key-administration.ts';
+import { auxiliaryLifecycle, ConfigDeliveryBucket } from '../constructs/config-delivery-bucket.ts';
+import { FoundationsKey } from '../constructs/foundations-key.ts';
+import { SecurityBusForwarder, securityBusArn } from '../constructs/security-bus-forwarder.ts';
+import { TrailArchiveBucket } from '../constructs/trail-archive-bucket.ts';
 import { type LogArchiveNames, logArchiveNames } from '../log-archive-names.ts';
+import { archiveTamperPatterns } from '../tamper-patterns.ts';
 
 export interface LogArchiveStackProps extends StackProps {
   config: PlatformConfig;
@@ -33,214 +38,109 @@ export class LogArchiveStack extends Stack {
     super(scope, id, { terminationProtection: true, ...props });
     const { config, accounts } = props;
     const f = config.organization.foundations;
-    const orgId = f.organizationId;
-    const management = accounts.management.id;
     const names = logArchiveNames(config);
     this.names = names;
-    const trailArnPattern = `arn:aws:cloudtrail:*:${management}:trail/*`;
+    const archive = accounts.logArchive.id;
+    const protectFromDeletion = { breakGlassRoleName: f.protectedRoles.breakGlassRoleName };
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    const trailArnPattern = `arn:aws:cloudtrail:*:${accounts.management.id}:trail/*`;
 
-    this.trailKey = new kms.Key(this, 'TrailKey', {
-      alias: `alias/${config.organization.tags.app}-org-cloudtrail`,
+    this.trailKey = new FoundationsKey(this, 'TrailKey', {
+      alias: names.trailKeyAlias,
       description: 'Encrypts the organization CloudTrail log files',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          keyAdministration(management),
-          new iam.PolicyStatement({
-            sid: 'CloudTrailEncryptsThisOrganizationsTrail',
-            principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-            actions: ['kms:GenerateDataKey*'],
-            resources: ['*'],
-            conditions: {
-              StringEquals: { 'aws:SourceArn': names.trailArn },
-              StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern },
-            },
-          }),
-          new iam.PolicyStatement({
-            sid: 'CloudTrailDescribesKey',
-            principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-            actions: ['kms:DescribeKey'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'aws:SourceArn': names.trailArn } },
-          }),
-          new iam.PolicyStatement({
-            sid: 'SecurityAccountReadsTrailLogs',
-            principals: [new iam.AccountPrincipal(accounts.security.id)],
-            actions: ['kms:Decrypt'],
-            resources: ['*'],
-            conditions: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern } },
-          }),
-        ],
-      }),
-    });
+      administeringAccount: archive,
+      protectFromDeletion,
+      uses: [
+        new iam.PolicyStatement({
+          sid: 'CloudTrailEncryptsThisOrganizationsTrail',
+          principals: [cloudTrail],
+          actions: ['kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceArn': names.trailArn },
+            StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'CloudTrailDescribesKey',
+          principals: [cloudTrail],
+          actions: ['kms:DescribeKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceArn': names.trailArn } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'SecurityAccountReadsTrailLogs',
+          principals: [new iam.AccountPrincipal(accounts.security.id)],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArnPattern } },
+        }),
+      ],
+    }).key;
 
-    this.configKey = new kms.Key(this, 'ConfigKey', {
+    this.configKey = new FoundationsKey(this, 'ConfigKey', {
       alias: names.configKeyAlias,
       description: 'Encrypts AWS Config snapshots and history delivered by every account of the organization',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          keyAdministration(management),
-          new iam.PolicyStatement({
-            sid: 'ConfigOfThisOrganizationEncrypts',
-            principals: [new iam.ServicePrincipal('config.amazonaws.com')],
-            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'aws:SourceOrgID': orgId } },
-          }),
-          new iam.PolicyStatement({
-            sid: 'SecurityAccountReadsConfigHistory',
-            principals: [new iam.AccountPrincipal(accounts.security.id)],
-            actions: ['kms:Decrypt'],
-            resources: ['*'],
-          }),
-        ],
-      }),
-    });
+      administeringAccount: archive,
+      protectFromDeletion,
+      uses: [
+        new iam.PolicyStatement({
+          sid: 'ConfigOfThisOrganizationEncrypts',
+          principals: [new iam.ServicePrincipal('config.amazonaws.com')],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceOrgID': f.organizationId } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'SecurityAccountReadsConfigHistory',
+          principals: [new iam.AccountPrincipal(accounts.security.id)],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+        }),
+      ],
+    }).key;
 
-    const lifecycleAux: s3.LifecycleRule = {
-      id: 'expire',
-      expiration: Duration.days(f.logArchive.auxiliaryExpireAfterDays),
-      noncurrentVersionExpiration: Duration.days(30),
-      abortIncompleteMultipartUploadAfter: Duration.days(7),
-    };
-
+    const lifecycle = auxiliaryLifecycle(config);
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       bucketName: names.accessLogsBucket,
-      // S3 server access logging can only deliver to SSE-S3 buckets.
+      // S3 server access logging delivers only to SSE-S3 buckets: the one bucket here that stays on SSE-S3.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      lifecycleRules: [lifecycleAux],
+      lifecycleRules: [lifecycle],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.configBucket = new ConfigDeliveryBucket(this, 'ConfigBucket', {
+      config,
+      names,
+      key: this.configKey,
+      accessLogsBucket: this.accessLogsBucket,
+      lifecycle,
+    }).bucket;
+    this.cloudTrailBucket = new TrailArchiveBucket(this, 'CloudTrailBucket', {
+      config,
+      names,
+      managementAccount: accounts.management.id,
+      key: this.trailKey,
+      accessLogsBucket: this.accessLogsBucket,
+    }).bucket;
 
-    this.configBucket = new s3.Bucket(this, 'ConfigBucket', {
-      bucketName: names.configBucket,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.configKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: `${names.configBucket}/`,
-      lifecycleRules: [lifecycleAux],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const configOrg = { StringEquals: { 'aws:SourceOrgID': orgId } };
-    this.configBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'ConfigOfThisOrganizationChecksBucket',
-        principals: [new iam.ServicePrincipal('config.amazonaws.com')],
-        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
-        resources: [this.configBucket.bucketArn],
-        conditions: configOrg,
-      }),
-    );
-    this.configBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'ConfigOfThisOrganizationDelivers',
-        principals: [new iam.ServicePrincipal('config.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.configBucket.arnForObjects('AWSLogs/*/Config/*')],
-        conditions: { StringEquals: { ...configOrg.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-      }),
-    );
-
-    this.cloudTrailBucket = new s3.Bucket(this, 'CloudTrailBucket', {
-      bucketName: names.cloudTrailBucket,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.trailKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudTrail still sends the bucket-owner-full-control ACL; BucketOwnerEnforced accepts it.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectLockDefaultRetention:
-        f.logArchive.objectLockMode === 'COMPLIANCE'
-          ? s3.ObjectLockRetention.compliance(Duration.days(f.logArchive.objectLockRetentionDays))
-          : s3.ObjectLockRetention.governance(Duration.days(f.logArchive.objectLockRetentionDays)),
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: `${names.cloudTrailBucket}/`,
-      lifecycleRules: [
-        {
-          id: 'archive-then-expire',
-          transitions: [
-            {
-              storageClass: s3.StorageClass.GLACIER,
-              transitionAfter: Duration.days(f.logArchive.transitionToGlacierDays),
-            },
-          ],
-          expiration: Duration.days(f.logArchive.expireAfterDays),
-          noncurrentVersionExpiration: Duration.days(1),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
+    const patterns = archiveTamperPatterns(names);
+    new SecurityBusForwarder(this, 'TamperAlerts', {
+      securityBusArn: securityBusArn(this.region, accounts.security.id),
+      rules: {
+        ArchiveKeyTampering: {
+          description: 'Disabling, scheduling deletion of or re-policying a log-archive key',
+          pattern: patterns.ArchiveKeyTampering,
         },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
+        ArchiveBucketTampering: {
+          description: 'Policy, lifecycle or versioning changes on a log-archive bucket',
+          pattern: patterns.ArchiveBucketTampering,
+        },
+      },
     });
-    const trailOnly = { 'aws:SourceArn': names.trailArn, 'aws:SourceOrgID': orgId };
-    this.cloudTrailBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudTrailChecksBucketAcl',
-        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-        actions: ['s3:GetBucketAcl'],
-        resources: [this.cloudTrailBucket.bucketArn],
-        conditions: { StringEquals: trailOnly },
-      }),
-    );
-    this.cloudTrailBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudTrailWritesThisOrganizationsLogs',
-        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [
-          this.cloudTrailBucket.arnForObjects(`AWSLogs/${management}/*`),
-          this.cloudTrailBucket.arnForObjects(`AWSLogs/${orgId}/*`),
-        ],
-        conditions: { StringEquals: { ...trailOnly, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-      }),
-    );
-    this.cloudTrailBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        // Object Lock already refuses these during retention; the explicit deny also covers retention changes
-        // and makes the intent visible to anyone reading the policy.
-        sid: 'NobodyDeletesOrUnlocksLogs',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: [
-          's3:DeleteObject',
-          's3:DeleteObjectVersion',
-          's3:BypassGovernanceRetention',
-          's3:PutObjectRetention',
-          's3:PutObjectLegalHold',
-          's3:PutBucketObjectLockConfiguration',
-        ],
-        resources: [this.cloudTrailBucket.bucketArn, this.cloudTrailBucket.arnForObjects('*')],
-      }),
-    );
-
-    const trail = new CfnTrail(this, 'OrganizationTrail', {
-      trailName: names.trailName,
-      s3BucketName: this.cloudTrailBucket.bucketName,
-      kmsKeyId: this.trailKey.keyArn,
-      isLogging: true,
-      isOrganizationTrail: true,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
-    });
-    // The trail checks its bucket and key at creation: their policies must exist first.
-    trail.node.addDependency(this.cloudTrailBucket.policy ?? this.cloudTrailBucket);
-    trail.node.addDependency(this.trailKey);
   }
 }

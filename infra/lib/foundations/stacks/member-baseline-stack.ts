@@ -16,8 +16,6 @@ export interface MemberBaselineStackProps extends StackProps {
   config: PlatformConfig;
   accounts: AccountDirectory;
   logArchive: LogArchiveNames;
-  /** ARN of the central Config bucket's KMS key (log-archive stack, same account and region). */
-  configKeyArn: string;
   /** OU ids (tokens) to deploy to: the top-level OUs, so every member account is covered. */
   targetOuIds: string[];
   /** Regions where regional services may run (Config records in each). */
@@ -27,7 +25,7 @@ export interface MemberBaselineStackProps extends StackProps {
 export class MemberBaselineStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberBaselineStackProps) {
     super(scope, id, props);
-    const { config, accounts, logArchive, configKeyArn, targetOuIds, regions } = props;
+    const { config, accounts, logArchive, targetOuIds, regions } = props;
     const app = config.organization.tags.app;
     const common = {
       permissionModel: 'SERVICE_MANAGED',
@@ -51,7 +49,6 @@ export class MemberBaselineStack extends Stack {
       stackSetName: `${app}-member-baseline-regional`,
       description: 'AWS Config recorder and delivery channel to the central Config bucket',
       templateBody: JSON.stringify(regionalBaselineTemplate(config, logArchive)),
-      parameters: [{ parameterKey: 'ConfigKeyArn', parameterValue: configKeyArn }],
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: targetOuIds }, regions }],
     });
     // The recorder needs the service-linked role the global baseline creates.
@@ -65,8 +62,8 @@ export class MemberBaselineStack extends Stack {
     });
     const channel = new CfnDeliveryChannel(this, 'ManagementDeliveryChannel', {
       name: 'default',
+      // Encrypted by the bucket's default (the Config key of the log-archive account).
       s3BucketName: logArchive.configBucket,
-      s3KmsKeyArn: configKeyArn,
       configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
     });
     channel.addResourceDependency(recorder);

@@ -19,6 +19,8 @@ import { CfnFindingAggregator, CfnHub, CfnOrganizationConfiguration } from 'aws-
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { conformancePackTemplate } from '../conformance-rules.ts';
+import { SecurityBusForwarder, securityBusArn } from '../constructs/security-bus-forwarder.ts';
+import { serviceFindingRoutes } from '../finding-routes.ts';
 
 export interface SecurityServicesStackProps extends StackProps {
   config: PlatformConfig;
@@ -29,7 +31,22 @@ export interface SecurityServicesStackProps extends StackProps {
 }
 
 /** GuardDuty protection plans turned on in the security account and auto-enabled for every member. */
-export const GUARDDUTY_FEATURES = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS'];
+export const GUARDDUTY_FEATURES = [
+  'S3_DATA_EVENTS',
+  'EKS_AUDIT_LOGS',
+  'EBS_MALWARE_PROTECTION',
+  'RDS_LOGIN_EVENTS',
+  'EKS_RUNTIME_MONITORING',
+];
+/**
+ * Sub-settings of a protection plan: EKS Runtime Monitoring with GuardDuty managing its security agent as an EKS
+ * add-on (`aws-guardduty-agent`) on every cluster, so no cluster stack installs or upgrades the agent itself.
+ */
+export const GUARDDUTY_ADDITIONAL: Readonly<Record<string, string[]>> = {
+  EKS_RUNTIME_MONITORING: ['EKS_ADDON_MANAGEMENT'],
+};
+/** Amazon Inspector scans in the security account and auto-enabled for every member (ECR images, EC2 instances). */
+export const INSPECTOR_RESOURCE_TYPES = ['ECR', 'EC2'];
 
 export class SecurityServicesStack extends Stack {
   constructor(scope: Construct, id: string, props: SecurityServicesStackProps) {
@@ -40,7 +57,13 @@ export class SecurityServicesStack extends Stack {
     const detector = new CfnDetector(this, 'GuardDutyDetector', {
       enable: true,
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
-      features: GUARDDUTY_FEATURES.map((name) => ({ name, status: 'ENABLED' })),
+      features: GUARDDUTY_FEATURES.map((name) => ({
+        name,
+        status: 'ENABLED',
+        ...(GUARDDUTY_ADDITIONAL[name]
+          ? { additionalConfiguration: GUARDDUTY_ADDITIONAL[name].map((sub) => ({ name: sub, status: 'ENABLED' })) }
+          : {}),
+      })),
     });
     const autoEnable = {
       service: 'GuardDuty',
@@ -48,7 +71,13 @@ export class SecurityServicesStack extends Stack {
       parameters: {
         DetectorId: detector.ref,
         AutoEnableOrganizationMembers: 'ALL',
-        Features: GUARDDUTY_FEATURES.map((name) => ({ Name: name, AutoEnable: 'ALL' })),
+        Features: GUARDDUTY_FEATURES.map((name) => ({
+          Name: name,
+          AutoEnable: 'ALL',
+          ...(GUARDDUTY_ADDITIONAL[name]
+            ? { AdditionalConfiguration: GUARDDUTY_ADDITIONAL[name].map((sub) => ({ Name: sub, AutoEnable: 'ALL' })) }
+            : {}),
+        })),
       },
       physicalResourceId: PhysicalResourceId.of(`guardduty-auto-enable-${this.region}`),
     };
@@ -65,6 +94,67 @@ export class SecurityServicesStack extends Stack {
       ]),
       installLatestAwsSdk: false,
     });
+    // Inspector has no CloudFormation resource that enables scanning: one call enables it in this account (the
+    // delegated administrator, registered by the delegated-admin stack), one auto-enables every member.
+    const inspectorAccount = {
+      service: 'Inspector2',
+      action: 'Enable',
+      parameters: { accountIds: [this.account], resourceTypes: INSPECTOR_RESOURCE_TYPES },
+      physicalResourceId: PhysicalResourceId.of(`inspector-enable-${this.region}`),
+    };
+    const inspectorMembers = {
+      service: 'Inspector2',
+      action: 'UpdateOrganizationConfiguration',
+      parameters: { autoEnable: { ecr: true, ec2: true } },
+      physicalResourceId: PhysicalResourceId.of(`inspector-auto-enable-${this.region}`),
+    };
+    const inspectorPolicy = AwsCustomResourcePolicy.fromStatements([
+      // No resource types for these actions (Service Authorization Reference).
+      new iam.PolicyStatement({
+        actions: ['inspector2:Enable', 'inspector2:UpdateOrganizationConfiguration'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [
+          `arn:aws:iam::${this.account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`,
+        ],
+        conditions: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
+      }),
+    ]);
+    const inspector = new AwsCustomResource(this, 'InspectorEnable', {
+      resourceType: 'Custom::InspectorEnable',
+      onCreate: inspectorAccount,
+      onUpdate: inspectorAccount,
+      // onDelete deliberately absent, as for GuardDuty: removing the resource must not stop vulnerability scanning.
+      policy: inspectorPolicy,
+      installLatestAwsSdk: false,
+    });
+    const inspectorAuto = new AwsCustomResource(this, 'InspectorAutoEnable', {
+      resourceType: 'Custom::InspectorOrganizationAutoEnable',
+      onCreate: inspectorMembers,
+      onUpdate: inspectorMembers,
+      policy: inspectorPolicy,
+      installLatestAwsSdk: false,
+    });
+    inspectorAuto.node.addDependency(inspector);
+
+    if (!primary) {
+      // The findings topic lives in the primary region (security findings stack); GuardDuty, Config, Access Analyzer
+      // and Inspector publish in the region of the finding, so this region forwards them there.
+      // Security Hub is left out: its finding aggregator already brings every region's findings to the primary one.
+      const { SecurityHubHighFindings: _aggregated, ...regional } = serviceFindingRoutes();
+      new SecurityBusForwarder(this, 'ForwardFindings', {
+        securityBusArn: securityBusArn(config.organization.primaryRegion, this.account),
+        rules: Object.fromEntries(
+          Object.entries(regional).map(([name, route]) => [
+            name,
+            { description: `${route.description} (to the primary region)`, pattern: route.pattern },
+          ]),
+        ),
+      });
+    }
+
     const hub = new CfnHub(this, 'SecurityHub', {
       enableDefaultStandards: true,
       controlFindingGenerator: 'SECURITY_CONTROL',
