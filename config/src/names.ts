@@ -80,6 +80,17 @@ export interface EnvironmentNames {
    * (AMG tokens expire; docs/deployment.md); the CDK side creates the secret, External Secrets syncs it.
    */
   grafanaOperatorTokenSecretName: string;
+  /**
+   * Secrets Manager secret (key `token`) holding the GitHub token Argo CD's notifications controller calls
+   * repository_dispatch with when an Application drifts. The CDK side creates it empty (KMS-encrypted); a person
+   * sets it (docs/deployment.md). Only `argocdNotificationsSecretReaderRoleName` may read it, never the shared store.
+   */
+  argocdDispatchTokenSecretName: string;
+  /**
+   * IAM role External Secrets assumes (from its own Pod Identity role) for the `argocd` namespace's store: it may
+   * read `argocdDispatchTokenSecretName` and nothing else.
+   */
+  argocdNotificationsSecretReaderRoleName: string;
   /** CloudWatch log group the cluster's log shipper writes container logs to (created by the CDK side). */
   containerLogGroupName: string;
   /**
@@ -226,6 +237,8 @@ export function environmentNames(env: EnvironmentConfig, org: OrganizationConfig
     originVerifyWebAclName: `${prefix}-origin-verify`,
     ampEndpointSecretName: `${prefix}/observability/amp-endpoint`,
     grafanaOperatorTokenSecretName: `${prefix}/observability/grafana-operator-token`,
+    argocdDispatchTokenSecretName: `${prefix}/argocd/github-dispatch-token`,
+    argocdNotificationsSecretReaderRoleName: `${prefix}-argocd-notifications-secret-reader`,
     containerLogGroupName: `/${org.tags.app}/${env.name}/eks/containers`,
     vpcName: `${prefix}-vpc`,
     // Signer profile names allow letters, digits and underscores only.

@@ -9,6 +9,7 @@ import { loadAddonImages } from './addon-images.ts';
 import type { KubeObject, RenderedChart } from './chart.ts';
 import { ApiChart } from './charts/api.ts';
 import { ApiBaseChart } from './charts/api-base.ts';
+import { ArgoCdNotificationsChart } from './charts/argocd-notifications.ts';
 import { DashboardsChart } from './charts/dashboards.ts';
 import { GitOpsChart } from './charts/gitops.ts';
 import { PlatformChart } from './charts/platform.ts';
@@ -43,6 +44,7 @@ export function buildCharts(ctx: DeployContext): RenderedChart[] {
     new PoliciesChart(app, ctx),
     new PlatformChart(app, ctx),
     new DashboardsChart(app, ctx),
+    new ArgoCdNotificationsChart(app, ctx),
     new ApiBaseChart(app, ctx),
     new ApiChart(app, ctx),
   ];

@@ -15,6 +15,7 @@ import { commonLabels, type DeployContext } from '../context.ts';
 import { componentDir, rootFile } from '../layout.ts';
 import { ADDONS, type AddonSpec } from './addons.ts';
 import { API } from './api-workload.ts';
+import { DRIFT_SUBSCRIPTION } from './argocd-notifications.ts';
 
 /** Sync waves of the root Application's children. */
 export const WAVES = {
@@ -24,6 +25,8 @@ export const WAVES = {
   policies: 2,
   platform: 3,
   telemetry: 4,
+  // After platform, whose store the notifications Secret is read through.
+  notifications: 4,
   apiBase: 5,
   api: 6,
 };
@@ -118,6 +121,25 @@ export class GitOpsChart extends RenderedChart {
       },
     });
 
+    // Argo CD's notification settings: the ConfigMap and the ExternalSecret of its token, in Argo CD's namespace
+    // only. Not the bootstrap project (Applications, AppProjects and repository declarations only) and not
+    // `platform` (any kind in Argo CD's namespace would let a chart rewrite Argo CD).
+    this.add<IAppProject>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'argocd-notifications', namespace, labels, annotations: wave(WAVES.projects) },
+      spec: {
+        description: "Argo CD notifications: its ConfigMap and its token's ExternalSecret, in Argo CD's namespace",
+        sourceRepos: [git.repoUrl],
+        destinations: [{ server: IN_CLUSTER, namespace }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: [
+          { group: '', kind: 'ConfigMap' },
+          { group: 'external-secrets.io', kind: 'ExternalSecret' },
+        ],
+      },
+    });
+
     // The application team's project: its namespace only, and no cluster-scoped kind but that Namespace.
     this.add<IAppProject>({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -154,7 +176,8 @@ export class GitOpsChart extends RenderedChart {
           name,
           namespace,
           labels,
-          annotations: wave(waveValue),
+          // Every Application reports its drift (argocd-notifications.ts).
+          annotations: { ...wave(waveValue), ...DRIFT_SUBSCRIPTION },
           // Deleting an Application deletes what it deployed.
           finalizers: ['resources-finalizer.argocd.argoproj.io'],
         },
@@ -171,7 +194,7 @@ export class GitOpsChart extends RenderedChart {
     // objects only (deploy/src/layout.ts).
     this.add<IApplication>({
       ...bootstrap.root,
-      metadata: { ...bootstrap.root.metadata, labels, annotations: wave(WAVES.projects) },
+      metadata: { ...bootstrap.root.metadata, labels, annotations: { ...wave(WAVES.projects), ...DRIFT_SUBSCRIPTION } },
     });
 
     for (const addon of ADDONS) application(addon.name, addon.wave, helmApplication(ctx, addon, syncPolicy()));
@@ -186,6 +209,12 @@ export class GitOpsChart extends RenderedChart {
       project: 'platform',
       source: folder('platform'),
       destination: { server: IN_CLUSTER, namespace: names.podIdentityServiceAccounts.adotCollector.namespace },
+      syncPolicy: syncPolicy(),
+    });
+    application('argocd-notifications', WAVES.notifications, {
+      project: 'argocd-notifications',
+      source: folder('argocd-notifications'),
+      destination: { server: IN_CLUSTER, namespace },
       syncPolicy: syncPolicy(),
     });
     application('api-base', WAVES.apiBase, {

@@ -16,6 +16,7 @@ import { componentFile } from '../layout.ts';
 import { AWS_SIGNER_PLUGIN, type IVerifier } from '../models/ratify.ts';
 import { addonNetworkPolicies } from './addon-network-policies.ts';
 import { API } from './api-workload.ts';
+import { ARGOCD_SECRET_STORE } from './argocd-notifications.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
@@ -107,6 +108,25 @@ export class PlatformChart extends RenderedChart {
             namespaces: [names.apiNamespace, names.podIdentityServiceAccounts.adotCollector.namespace],
           },
         ],
+      },
+    });
+
+    // Argo CD's namespace gets its own store, read as its own role: the GitHub dispatch token and nothing else
+    // (infra ArgoCdNotificationsSecretReader; the controller's own role is denied that secret, so the store above can
+    // never hand it to the API or observability namespaces).
+    this.add<IClusterSecretStore>({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: ARGOCD_SECRET_STORE, labels: commonLabels(ctx, 'external-secrets') },
+      spec: {
+        provider: {
+          aws: {
+            service: 'SecretsManager',
+            region: ctx.env.region,
+            role: `arn:aws:iam::${ctx.env.account.id}:role/${names.argocdNotificationsSecretReaderRoleName}`,
+          },
+        },
+        conditions: [{ namespaces: [names.argocdNamespace] }],
       },
     });
 
