@@ -72,7 +72,10 @@ export function configWithUsage(
   };
   const organization = {
     ...config.organization,
-    costModel: { ...config.organization.costModel, centralAccounts: { foundations: central, security: central, logArchive: central } },
+    costModel: {
+      ...config.organization.costModel,
+      centralAccounts: { foundations: central, security: central, logArchive: central },
+    },
   };
   return {
     organization,
