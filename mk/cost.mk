@@ -11,7 +11,7 @@ COST_SYNTH := infra/cdk.out
 COST_SYNTH_INPUTS := $(shell find infra/bin infra/lib config/src config/environments -type f 2>/dev/null) \
 	infra/cdk.json config/organization.yaml cost/estimates.json
 
-.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check cost-prices test-cost bench-cost
+.PHONY: cost cost-compare cost-questions cost-estimates cost-estimates-check cost-prices wake test-cost bench-cost
 $(COST_SYNTH)/manifest.json: $(COST_SYNTH_INPUTS)
 	$(MAKE) synth
 
@@ -39,6 +39,12 @@ cost-estimates: deps-node $(COST_SYNTH)/manifest.json ## rewrite cost/estimates.
 
 cost-estimates-check: deps-node $(COST_SYNTH)/manifest.json
 	$(COST) estimates --synth $(ROOT)/$(COST_SYNTH) --check
+
+# Start an environment its off-hours schedule stopped, database first (docs/runbooks/wake-dev-early.md). Prints the AWS
+# CLI calls; RUN=1 runs them with your credentials.
+wake: deps-node ## wake a scheduled environment early (ENV=dev; RUN=1 runs the AWS CLI calls it prints)
+	@test -n "$(ENV)" || { echo "wake: set ENV=<env>" >&2; exit 1; }
+	$(COST) wake --env $(ENV) $(if $(RUN),--run)
 
 test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests, and estimates.json + docs/cost.md figures match a fresh computation
 	npm run -s typecheck -w @innovate/cost

@@ -8,6 +8,7 @@
  *   questions [--synth DIR]                      per-account totals, naive-vs-chosen saving, endpoint/NAT break-even
  *   estimates [--synth DIR] --write | --check    cost/estimates.json (the budgets read it) + docs/cost.md figures
  *   prices    --offer FILE[,FILE...]             refresh prices/aws-prices.yaml from AWS Price List bulk offer files
+ *   wake      --env NAME [--run]                 the AWS CLI calls that wake a scheduled environment (--run: run them)
  * Bad input ends with one line naming the problem and exit code 1.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { svgChart } from './report/svg.ts';
 import { naiveVsChosen } from './scenarios.ts';
 import { scheduleFigures } from './schedule-scenarios.ts';
 import { readSynth, SynthError } from './synth.ts';
+import { WakeError, wake } from './wake.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const DEFAULT_SYNTH = join(REPO_ROOT, 'infra', 'cdk.out');
@@ -160,15 +162,32 @@ function main(argv: string[]): void {
         console.log(`not updated (an offer file per missing region is needed): ${partial.join(', ')}`);
       return;
     }
+    case 'wake': {
+      const name = opts.get('env');
+      if (typeof name !== 'string') throw new UsageError('wake needs --env <dev|staging|prod>');
+      wake(config.environment(name), opts.has('run'));
+      return;
+    }
     default:
-      throw new UsageError(`unknown command "${command ?? ''}" (report | compare | questions | estimates | prices)`);
+      throw new UsageError(
+        `unknown command "${command ?? ''}" (report | compare | questions | estimates | prices | wake)`,
+      );
   }
 }
 
 try {
   main(process.argv.slice(2));
 } catch (error) {
-  const known = [UsageError, ConfigError, PriceError, SynthError, AccountError, FiguresDriftError, CapacityError];
+  const known = [
+    UsageError,
+    ConfigError,
+    PriceError,
+    SynthError,
+    AccountError,
+    FiguresDriftError,
+    CapacityError,
+    WakeError,
+  ];
   if (known.some((kind) => error instanceof kind) || (error as Error).name === 'EstimatesDriftError') {
     console.error(`cost: ${(error as Error).message}`);
     process.exit(1);

@@ -7,6 +7,7 @@ import { runningShare } from '../src/pricers/database.ts';
 import { priceAgeWarning } from '../src/report/summary.ts';
 import { scheduleFigures } from '../src/schedule-scenarios.ts';
 import { readSynth } from '../src/synth.ts';
+import { wakeCommands } from '../src/wake.ts';
 import { config, priceStacks, prices } from './helpers.ts';
 
 const SYNTH = process.env.COST_SYNTH ?? join(import.meta.dirname, '..', '..', 'infra', 'cdk.out');
@@ -47,5 +48,18 @@ describe('old prices: the report warns when the oldest price is more than 6 mont
   it('warns 18 months on, stays quiet at 6', () => {
     expect(priceAgeWarning('2025-06-01', new Date('2026-12-03T00:00:00Z'))).toMatch(/18 months before 2026-12-03/);
     expect(priceAgeWarning('2025-06-01', new Date('2025-12-01T00:00:00Z'))).toBeUndefined();
+  });
+});
+
+describe('make wake: the calls that start a scheduled environment, database first', () => {
+  it('dev: start the configured instance in its region, then wait until it is available', () => {
+    const env = config.environment('dev');
+    const commands = wakeCommands(env).map((c) => c.join(' '));
+    const db = `--region ${env.region} --db-instance-identifier ${env.names.databaseInstanceIdentifier}`;
+    expect(commands).toEqual([`aws rds start-db-instance ${db}`, `aws rds wait db-instance-available ${db}`]);
+  });
+
+  it('refuses an environment whose schedule is off, naming the field', () => {
+    expect(() => wakeCommands(config.environment('prod'))).toThrow(/prod: costPolicy\.offHours\.enabled is false/);
   });
 });
