@@ -2,64 +2,50 @@
  * The user's main path in a real Chromium against the real stack: create a project, add tasks, move one to another
  * column (with the keyboard-usable select, the way the SPA offers it), reload and see it persisted; a refused rename
  * rolls back visibly; edit and delete work; then restart the whole stack on the same data folder and see the board
- * still there. Signed in throughout: the first page goes through the local provider's real sign-in page with the
- * credentials `make up` prints, later pages and reloads ride its session, and after the restart (a new provider,
- * sessions gone) the user signs in again. Screenshots go to .artifacts/e2e/.
+ * still there. Signed in throughout: the first page goes through the login page with the credentials `make up`
+ * prints, later pages and reloads ride its session, and after the restart (a new provider, sessions gone) the user
+ * signs in again. Screenshots go to .artifacts/e2e/.
+ *
+ * With SMOKE_APP_URL set (`make smoke-browser`, target.ts) the same suite runs against that environment as its test
+ * user, minus the restart, which needs the local supervisor; every project it creates is deleted before it ends.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumLaunchOptions } from '@innovate/local/src/browser/chromium.ts';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT, type RunningStack, startStack } from './stack';
+import { signInIfAsked as signIn } from './sign-in';
+import { REPO_ROOT } from './stack';
+import { localTarget, openTarget, type Target } from './target';
 
 const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Debian's Chromium headless, as root, offline (ADR 0014).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let browser: Browser;
 // One context for the whole test, as one browser profile: the identity provider's session cookie is shared by tabs.
 let context: BrowserContext;
-let stack: RunningStack | undefined;
+let target: Target | undefined;
 const tempDir = mkdtempSync(join(tmpdir(), 'innovate-e2e-'));
 const dataDir = join(tempDir, 'data');
 const consoleErrors: string[] = [];
 
 async function openPage(path: string): Promise<Page> {
-  if (!stack) throw new Error('the stack is not running');
+  if (!target) throw new Error('the stack is not running');
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(`${stack.url}${path}`);
+  await page.goto(`${target.url}${path}`);
   await signInIfAsked(page);
   return page;
 }
 
 /** The provider's sign-in page when there is no session; otherwise the app comes straight back. */
 async function signInIfAsked(page: Page): Promise<void> {
-  if (!stack) throw new Error('the stack is not running');
-  const form = page.getByLabel('Email');
-  const app = page.locator('header.app-header');
-  await Promise.race([form.waitFor(), app.waitFor()]);
-  if (await app.isVisible()) return;
-  expect(new URL(page.url()).origin).not.toBe(stack.url); // the provider's page, not the app's
-  await form.fill(stack.credentials.email);
-  await page.getByLabel('Password').fill(stack.credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await app.waitFor();
-  expect(new URL(page.url()).pathname).not.toBe('/auth/callback'); // back where the user was going
+  if (!target) throw new Error('the stack is not running');
+  const asked = new URL(page.url()).origin !== target.url; // the provider's page, not the app's
+  await signIn(page, target.credentials);
+  if (asked) expect(new URL(page.url()).pathname).not.toBe('/auth/callback'); // back where the user was going
 }
 
 function column(page: Page, name: 'To do' | 'Doing' | 'Done') {
@@ -75,15 +61,14 @@ async function addTask(page: Page, columnName: string, title: string) {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const port = await freePort();
-  stack = await startStack({ port, dataDir });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  target = await openTarget(dataDir);
+  browser = await chromium.launch(chromiumLaunchOptions());
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
+  await target?.stack?.stop();
   // The PostgreSQL cluster is ~40 MB per run.
   rmSync(tempDir, { recursive: true, force: true });
 });
@@ -224,32 +209,36 @@ describe('the board, end to end', () => {
     await page.close();
   });
 
-  it('stops on SIGTERM with exit code 0, and keeps the data across a restart', async () => {
-    const code = await stack?.stop();
-    stack = undefined;
-    expect(code).toBe(0);
+  // Only where the suite runs the local supervisor itself: a deployed environment is not restarted by a test.
+  it.skipIf(process.env.SMOKE_APP_URL)(
+    'stops on SIGTERM with exit code 0, and keeps the data across a restart',
+    async () => {
+      const code = await target?.stack?.stop();
+      target = undefined;
+      expect(code).toBe(0);
 
-    stack = await startStack({ port: await freePort(), dataDir });
-    // A deep link: the edge answers the client route with index.html.
-    const page = await openPage(boardPath);
-    await column(page, 'Doing').waitFor();
-    expect(await column(page, 'Doing').locator('.task-title').allInnerTexts()).toEqual(['Build it']);
-    expect(await column(page, 'To do').locator('.task-title').allInnerTexts()).toEqual(['Ship it', 'Write the spec']);
-    await page.screenshot({ path: join(ARTIFACTS, 'board-after-restart.png'), fullPage: true });
-    await page.close();
-  });
+      target = await localTarget(dataDir);
+      // A deep link: the edge answers the client route with index.html.
+      const page = await openPage(boardPath);
+      await column(page, 'Doing').waitFor();
+      expect(await column(page, 'Doing').locator('.task-title').allInnerTexts()).toEqual(['Build it']);
+      expect(await column(page, 'To do').locator('.task-title').allInnerTexts()).toEqual(['Ship it', 'Write the spec']);
+      await page.screenshot({ path: join(ARTIFACTS, 'board-after-restart.png'), fullPage: true });
+      await page.close();
+    },
+  );
 
   it('answers with the cache rules and security headers CloudFront will use, on the SPA and the API', async () => {
-    if (!stack) throw new Error('the stack is not running');
-    const index = await fetch(`${stack.url}/projects/any-client-route`);
+    if (!target) throw new Error('the stack is not running');
+    const index = await fetch(`${target.url}/projects/any-client-route`);
     expect(index.headers.get('cache-control')).toBe('no-store');
     expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
     const bundle = /src="(\/assets\/index-[\w-]+\.js)"/.exec(await index.text())?.[1];
     expect(bundle).toBeDefined();
-    const asset = await fetch(`${stack.url}${bundle}`);
+    const asset = await fetch(`${target.url}${bundle}`);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     // Without a token the API refuses, with the RFC 6750 challenge, through the edge and its headers.
-    const api = await fetch(`${stack.url}/api/v1/projects`, { headers: { 'X-Request-Id': 'e2e-check-1' } });
+    const api = await fetch(`${target.url}/api/v1/projects`, { headers: { 'X-Request-Id': 'e2e-check-1' } });
     expect(api.status).toBe(401);
     expect(api.headers.get('www-authenticate')).toBe('Bearer realm="innovate"');
     expect(api.headers.get('x-request-id')).toBe('e2e-check-1');
@@ -257,12 +246,27 @@ describe('the board, end to end', () => {
     expect(api.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('deletes the project it created, which stays gone after a reload', async () => {
+    const page = await openPage('/');
+    await page.getByRole('button', { name: `Delete project ${projectName}` }).click();
+    const gone = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.getByRole('button', { name: `Delete ${projectName} and its tasks` }).click();
+    expect((await gone).status()).toBe(204);
+    const listed = page.waitForResponse(
+      (r) => r.request().method() === 'GET' && /\/api\/v1\/projects(\?|$)/.test(r.url()),
+    );
+    await page.reload();
+    expect((await listed).status()).toBe(200);
+    await expect.poll(() => page.getByRole('link', { name: projectName, exact: true }).count()).toBe(0);
+    await page.close();
+  });
+
   it('signs out: the next visit asks for the password again, and no token was kept in storage', async () => {
     const page = await openPage('/');
-    await page.getByRole('link', { name: projectName, exact: true }).waitFor();
-    expect(await page.locator('.session-user').textContent()).toBe(stack?.credentials.email);
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    expect(await page.locator('.session-user').textContent()).toBe(target?.credentials.email);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email').waitFor(); // back at the provider's sign-in page, no session left
+    await page.getByLabel(/^(email|email address|username)$/i).waitFor(); // the login page again, no session left
     expect(await page.evaluate(() => Object.keys(window.localStorage))).toEqual([]);
     await page.close();
   });
