@@ -1,14 +1,18 @@
 /**
  * `make up`: the whole workload on this machine, the way it runs in AWS.
  *
- *   embedded PostgreSQL (data in .local/, kept across restarts; skipped when DATABASE_URL is set)
- *   → the local OpenID provider on a free loopback port (users in .local/oidc/users.json, created on first run)
- *   → `innovate-api migrate` → `innovate-api serve` (gunicorn) on a free loopback port, verifying its tokens
- *   → the local edge on PORT (default 8080): /api/* to the API, /config.json (the provider's issuer and the SPA's
- *     client id), the rest to the built SPA, CloudFront's headers
+ *   the local edge on PORT (default 8080): /api/* to the API, /config.json (the provider's issuer and the SPA's
+ *     client id), the rest to the built SPA (`make dev`, `--dev`: to Vite's dev server, hot reload), CloudFront's
+ *     headers
+ *   → at once: embedded PostgreSQL (data in .local/, kept across restarts; skipped when DATABASE_URL is set), the
+ *     local OpenID provider on a free loopback port (users in .local/oidc/users.json, created on first run), and
+ *     `uv sync` of the API's environment (with `--dev`, Vite too)
+ *   → at once: `innovate-api migrate` and `innovate-api serve` (gunicorn) on a free loopback port, verifying the
+ *     provider's tokens. The API's /readyz answers 200 only on a schema it runs on (schema_compat), and migrate's
+ *     exit code is awaited as well, so nothing is announced on a database that is not migrated.
  *
- * It prints the URL, then the development user's email and password, once /readyz answers.
- * The URL is on a line of its own. Ctrl-C or SIGTERM stops everything it started —
+ * It prints when each step finished, then the URL, then the development user's email and password, once /readyz
+ * answers. The URL is on a line of its own. Ctrl-C or SIGTERM stops everything it started —
  * edge, API, the provider, then PostgreSQL (fast shutdown: committed data is kept) — and exits 0. Any failure: one line, exit 1.
  * Every child it starts is recorded in the data folder, so that what a supervisor killed outright left running is
  * stopped by the next one before it starts anything (`supervisor/leftovers.ts`).
@@ -18,11 +22,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { toHttpHeaders } from '@innovate/config/security-headers';
+import { allowDevServer } from './edge/dev-server.ts';
 import { allowIdentityProvider, createEdgeServer, listen } from './edge/server.ts';
 import { ObservabilitySettingsError, observabilityEnabled } from './observability/prometheus.ts';
-import { startObservability } from './observability/start.ts';
 import { SPA_CLIENT_ID } from './oidc/client.ts';
+import { startOidcRunner } from './oidc/runner.ts';
 import { DEVELOPER_EMAIL, loadOrCreateUsers, UsersFileError } from './oidc/users.ts';
+import { startPostgresRunner } from './postgres/runner.ts';
+import { type AnnouncingChild, ExitedBeforeReady } from './supervisor/announced-child.ts';
 import { type Child, startChild } from './supervisor/child.ts';
 import { CHILDREN_FILE, ChildRegistry } from './supervisor/child-registry.ts';
 import { CLUSTER_DIR, claimDataDir, stopLeftovers } from './supervisor/leftovers.ts';
@@ -33,7 +40,8 @@ import { readSettings, SettingsError } from './supervisor/settings.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const API_DIR = join(REPO_ROOT, 'api');
-const NAMES = ['up', 'postgres', 'oidc', 'migrate', 'api', 'edge', 'prometheus'] as const;
+const WEB_DIR = join(REPO_ROOT, 'web');
+const NAMES = ['up', 'postgres', 'oidc', 'migrate', 'api', 'vite', 'edge', 'prometheus'] as const;
 type Name = (typeof NAMES)[number];
 
 const prefix = prefixer(NAMES, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
@@ -47,6 +55,12 @@ let releaseDataDir = () => {};
 let registry: ChildRegistry | undefined;
 
 class StartError extends Error {}
+
+/** When each step of the start finished, in seconds since the process started (printed once all is ready). */
+const finished: string[] = [];
+function finishedStep(step: string): void {
+  finished.push(`${step} ${(performance.now() / 1000).toFixed(1)} s`);
+}
 
 function uvCommand(): string {
   const local = join(REPO_ROOT, '.tools', 'bin', 'uv');
@@ -90,78 +104,66 @@ async function takeOverDataDir(dataDir: string): Promise<void> {
   registry = new ChildRegistry(join(dataDir, CHILDREN_FILE));
 }
 
+/** Records a runner's child and resolves with what it announced; its early exit becomes one line. */
+async function announcedBy(runner: AnnouncingChild): Promise<string> {
+  track(runner.child, runner.child.name);
+  return runner.announced.catch((error: unknown) => {
+    if (!(error instanceof ExitedBeforeReady)) throw error;
+    throw new StartError(`${error.message} (see its output above)`);
+  });
+}
+
 /** Starts the embedded PostgreSQL through the runner and resolves with its DATABASE_URL. */
 async function startPostgres(dataDir: string): Promise<string> {
-  const port = await freePort();
-  const clusterDir = join(dataDir, CLUSTER_DIR);
-  let announce: (url: string) => void = () => {};
-  const announced = new Promise<string>((done) => {
-    announce = done;
+  const runner = startPostgresRunner({
+    repoRoot: REPO_ROOT,
+    clusterDir: join(dataDir, CLUSTER_DIR),
+    port: await freePort(),
+    onLine: (line) => say('postgres', line),
   });
-  const child = startChild({
-    name: 'postgres',
-    command: process.execPath,
-    args: [
-      '--import',
-      'tsx',
-      join('local', 'src', 'postgres', 'cli.ts'),
-      '--data-dir',
-      clusterDir,
-      '--port',
-      String(port),
-    ],
-    cwd: REPO_ROOT,
-    env: process.env,
-    onLine: (line) => {
-      const match = /^DATABASE_URL=(\S+)$/.exec(line.trim());
-      if (match?.[1]) announce(match[1]);
-      else say('postgres', line.replace(/^postgres \| /, ''));
-    },
-  });
-  track(child, 'postgres');
-  const result = await Promise.race([
-    announced,
-    child.exited.then((code) => {
-      throw new StartError(`PostgreSQL exited with code ${code} before it was ready (see its output above)`);
-    }),
-  ]);
-  return result;
+  return announcedBy(runner);
 }
 
 /** Starts the local OpenID provider on `port` through its CLI and resolves with its issuer URL. */
-async function startOidcProvider(usersFile: string, port: number, spaOrigin: string): Promise<string> {
-  let announce: (issuer: string) => void = () => {};
-  const announced = new Promise<string>((done) => {
-    announce = done;
-  });
-  const args = ['--import', 'tsx', join('local', 'src', 'oidc', 'cli.ts'), '--users-file', usersFile];
-  args.push('--port', String(port), '--spa-origin', spaOrigin);
-  const child = startChild({
-    name: 'oidc',
-    command: process.execPath,
-    args,
-    cwd: REPO_ROOT,
-    env: process.env,
+function startOidcProvider(usersFile: string, port: number, spaOrigin: string): Promise<string> {
+  const runner = startOidcRunner({
+    repoRoot: REPO_ROOT,
+    usersFile,
+    port,
+    spaOrigins: [spaOrigin],
+    // The library warns about its in-memory store and Node 20 on every start: known, and not for this log.
     onLine: (line) => {
-      const match = /^ISSUER=(\S+)$/.exec(line.trim());
-      // The library warns about its in-memory store and Node 20 on every start: known, and not for this log.
-      if (match?.[1]) announce(match[1]);
-      else if (!line.startsWith('oidc-provider WARNING')) say('oidc', line.replace(/^oidc \| /, ''));
+      if (!line.startsWith('oidc-provider WARNING')) say('oidc', line);
     },
   });
-  track(child, 'oidc');
-  return Promise.race([
-    announced,
-    child.exited.then((code) => {
-      throw new StartError(`the OpenID provider exited with code ${code} before it was ready (see its output above)`);
-    }),
-  ]);
+  return announcedBy(runner);
+}
+
+/** Runs a child that must finish (uv sync, migrate): resolves when it exited 0, and takes it off the stop list. */
+async function runToEnd(child: Child, what: string): Promise<void> {
+  const code = await child.exited;
+  children.splice(children.indexOf(child), 1);
+  if (code !== 0 && !stopping) throw new StartError(`${what} failed with exit code ${code} (see its output above)`);
+}
+
+/** `make dev`: Vite's dev server for the SPA on `origin`, resolved once it answers. */
+async function startViteDevServer(origin: URL): Promise<void> {
+  const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) throw new StartError(`Vite is not installed (${vite} is missing): run make deps-node`);
+  const args = [vite, '--host', origin.hostname, '--port', origin.port, '--strictPort', '--clearScreen', 'false'];
+  const child = spawnNamed('vite', process.execPath, args, WEB_DIR, process.env);
+  await waitUntilReady(origin.href, { timeoutMs: 60_000, stillWorthWaiting: child.running, intervalMs: 100 }).catch(
+    (error: Error) => {
+      throw new StartError(error.message);
+    },
+  );
+  finishedStep('Vite');
 }
 
 async function main(): Promise<void> {
-  const settings = readSettings(process.env, REPO_ROOT);
+  const settings = readSettings(process.env, REPO_ROOT, process.argv.slice(2));
   const observability = observabilityEnabled(process.env);
-  if (!existsSync(join(settings.webDistDir, 'index.html'))) {
+  if (!settings.dev && !existsSync(join(settings.webDistDir, 'index.html'))) {
     throw new StartError(
       `the SPA is not built (${join(settings.webDistDir, 'index.html')} is missing): run make up, or make web-build`,
     );
@@ -173,10 +175,13 @@ async function main(): Promise<void> {
   // The provider's port is chosen now: the edge's CSP and /config.json name its issuer.
   const oidcPort = await freePort();
   const issuer = `http://127.0.0.1:${oidcPort}`;
+  const viteOrigin = settings.dev ? new URL(`http://127.0.0.1:${await freePort()}`) : undefined;
+  const securityHeaders = allowIdentityProvider(toHttpHeaders(), issuer);
   const server = createEdgeServer({
     staticDir: settings.webDistDir,
+    spaDevServer: viteOrigin,
     apiOrigin,
-    securityHeaders: allowIdentityProvider(toHttpHeaders(), issuer),
+    securityHeaders: viteOrigin ? allowDevServer(securityHeaders) : securityHeaders,
     runtimeConfig: { auth: { issuer, clientId: SPA_CLIENT_ID } },
     onAccessLog: (entry) => {
       if (entry.path.startsWith('/api/') || entry.status >= 400) {
@@ -192,28 +197,31 @@ async function main(): Promise<void> {
   });
   edge = server;
   await takeOverDataDir(settings.dataDir);
+  finishedStep('edge');
   if (stopping) return;
 
-  let databaseUrl = settings.databaseUrl;
-  if (databaseUrl) {
+  // PostgreSQL, the provider and the API's environment need nothing of one another: they start at once.
+  let database: Promise<string>;
+  if (settings.databaseUrl) {
     say('up', 'DATABASE_URL is set: using that database, not starting the embedded PostgreSQL');
+    database = Promise.resolve(settings.databaseUrl);
   } else {
     say('up', `starting PostgreSQL with data in ${join(settings.dataDir, CLUSTER_DIR)}`);
-    databaseUrl = await startPostgres(settings.dataDir);
+    database = startPostgres(settings.dataDir).then((url) => {
+      finishedStep('PostgreSQL');
+      return url;
+    });
   }
-  if (stopping) return;
-
   const usersFile = join(settings.dataDir, 'oidc', 'users.json');
   const developer = loadOrCreateUsers(usersFile).find((user) => user.email === DEVELOPER_EMAIL);
   say('up', 'starting the local OpenID provider');
-  const announcedIssuer = await startOidcProvider(usersFile, oidcPort, `http://127.0.0.1:${edgePort}`);
-  if (announcedIssuer !== issuer)
-    throw new StartError(`the OpenID provider announced ${announcedIssuer}, not ${issuer}`);
-  if (stopping) return;
-
-  const apiEnv: NodeJS.ProcessEnv = {
+  const provider = startOidcProvider(usersFile, oidcPort, `http://127.0.0.1:${edgePort}`).then((announced) => {
+    if (announced !== issuer) throw new StartError(`the OpenID provider announced ${announced}, not ${issuer}`);
+    finishedStep('OpenID provider');
+  });
+  const vite = viteOrigin ? startViteDevServer(viteOrigin) : Promise.resolve();
+  const baseApiEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
     AUTH_ISSUER: issuer,
     AUTH_CLIENT_ID: SPA_CLIENT_ID,
     API_BIND: `127.0.0.1:${apiPort}`,
@@ -225,27 +233,34 @@ async function main(): Promise<void> {
   const uv = uvCommand();
   // uv run would do this silently on first use; as its own step the wait (first run: a minute) is explained.
   say('up', "syncing the API's Python environment (uv sync --frozen)");
-  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, apiEnv, 'uv sync');
-  const synced = await sync.exited;
-  children.splice(children.indexOf(sync), 1);
-  if (synced !== 0) throw new StartError(`uv sync --frozen failed with exit code ${synced} (see its output above)`);
+  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, baseApiEnv, 'uv sync');
+  const synced = runToEnd(sync, 'uv sync --frozen').then(() => finishedStep('uv sync'));
+  // Every step started so far is awaited, so a failure of any is reported, whichever comes first.
+  const [databaseUrl] = await Promise.all([database, synced, provider, vite]);
   if (stopping) return;
 
+  const apiEnv: NodeJS.ProcessEnv = { ...baseApiEnv, DATABASE_URL: databaseUrl };
+  // Migrations and the API start together: most of either is importing Python, and the API is not ready (its
+  // /readyz answers 503) until the schema is one it runs on; migrate's exit code is awaited too.
   const migrate = spawnNamed('migrate', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'migrate'], API_DIR, apiEnv);
-  const migrated = await migrate.exited;
-  children.splice(children.indexOf(migrate), 1);
-  if (migrated !== 0) throw new StartError(`innovate-api migrate failed with exit code ${migrated}`);
-  if (stopping) return;
-
   const api = spawnNamed('api', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'serve'], API_DIR, apiEnv);
-  await waitUntilReady(`${apiOrigin.href}readyz`, { timeoutMs: 60_000, stillWorthWaiting: api.running }).catch(
+  const migrated = runToEnd(migrate, 'innovate-api migrate').then(() => finishedStep('migrate'));
+  const apiReady = waitUntilReady(`${apiOrigin.href}readyz`, {
+    timeoutMs: 60_000,
+    stillWorthWaiting: api.running,
+    intervalMs: 100,
+  }).then(
+    () => finishedStep('API ready'),
     (error: Error) => {
       throw new StartError(error.message);
     },
   );
+  await Promise.all([migrated, apiReady]);
   if (stopping) return;
 
   if (observability) {
+    // Imported only when asked for: it loads the deploy render (cdk8s) for the dashboards, seconds on every start.
+    const { startObservability } = await import('./observability/start.ts');
     const where = await startObservability({
       apiTarget: apiOrigin.host,
       dataDir: settings.dataDir,
@@ -258,6 +273,7 @@ async function main(): Promise<void> {
     say('up', `dashboard panels (PNG, redrawn every minute): ${where.panels}`);
   }
   if (stopping) return;
+  say('up', `started in ${(performance.now() / 1000).toFixed(1)} s (steps finished at: ${finished.join(', ')})`);
   say('up', 'ready: open the URL below and sign in as the development user (Ctrl-C stops everything)');
   process.stdout.write(`http://127.0.0.1:${edgePort}\n`);
   if (developer) process.stdout.write(`sign in: ${developer.email} / ${developer.password}\n`);
@@ -273,7 +289,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Stops what was started, newest first, so PostgreSQL stops last; then exits with `code`. */
+/** Stops what was started, newest first and PostgreSQL last; then exits with `code`. */
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -291,7 +307,14 @@ async function shutdown(code: number): Promise<void> {
       }, 2_000).unref();
     });
   }
-  for (const child of [...children].reverse()) {
+  // Newest first, but PostgreSQL always last: it starts alongside the provider, and nothing may lose its database
+  // while it still runs.
+  const newestFirst = [...children].reverse();
+  const stopOrder = [
+    ...newestFirst.filter((child) => child.name !== 'postgres'),
+    ...newestFirst.filter((child) => child.name === 'postgres'),
+  ];
+  for (const child of stopOrder) {
     if (!child.running()) continue;
     say('up', `stopping ${child.name}`);
     // The API's gunicorn drains in-flight requests on SIGTERM; the PostgreSQL runner does a fast shutdown on it.
@@ -310,6 +333,8 @@ process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 
 main().catch((error: unknown) => {
+  // Stopped by Ctrl-C while starting: what was waiting for the stopped children fails, and that is no news.
+  if (stopping) return;
   const known = [StartError, SettingsError, ObservabilitySettingsError, UsersFileError].some(
     (kind) => error instanceof kind,
   );

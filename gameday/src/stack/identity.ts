@@ -5,9 +5,11 @@
  */
 import { join } from 'node:path';
 import { SPA_CLIENT_ID } from '@innovate/local/src/oidc/client.ts';
+import { startOidcRunner } from '@innovate/local/src/oidc/runner.ts';
 import { signIn } from '@innovate/local/src/oidc/sign-in.ts';
 import { DEVELOPER_EMAIL, type LocalUser, loadOrCreateUsers } from '@innovate/local/src/oidc/users.ts';
-import { type Child, startChild } from '@innovate/local/src/supervisor/child.ts';
+import { ExitedBeforeReady } from '@innovate/local/src/supervisor/announced-child.ts';
+import type { Child } from '@innovate/local/src/supervisor/child.ts';
 import { freePort } from '@innovate/local/src/supervisor/ports.ts';
 
 /** What the load needs: the Authorization header, and a way to sign in again when the API refuses the token. */
@@ -73,36 +75,19 @@ export class DrillIdentity {
 
   /** Starts the provider and signs the development user in. */
   async start(): Promise<void> {
-    const port = await freePort();
-    const args = ['--import', 'tsx', join('local', 'src', 'oidc', 'cli.ts')];
-    args.push('--users-file', join(this.workDir, 'oidc', 'users.json'), '--port', String(port));
-    // Drills run for minutes: tokens outlive them, as Cognito's hour does.
-    args.push('--access-token-seconds', '3600');
-    for (const origin of [NO_SPA, ...this.spaOrigins]) args.push('--spa-origin', origin);
-    let announce: (issuer: string) => void = () => {};
-    const announced = new Promise<string>((done) => {
-      announce = done;
+    const provider = startOidcRunner({
+      repoRoot: this.repoRoot,
+      usersFile: join(this.workDir, 'oidc', 'users.json'),
+      port: await freePort(),
+      // Drills run for minutes: tokens outlive them, as Cognito's hour does.
+      accessTokenSeconds: 3600,
+      spaOrigins: [NO_SPA, ...this.spaOrigins],
     });
-    const lines: string[] = [];
-    const child = startChild({
-      name: 'oidc',
-      command: process.execPath,
-      args,
-      cwd: this.repoRoot,
-      env: process.env,
-      onLine: (line) => {
-        const match = /^ISSUER=(\S+)$/.exec(line.trim());
-        if (match?.[1]) announce(match[1]);
-        else lines.push(line);
-      },
+    this.child = provider.child;
+    this.issuer = await provider.announced.catch((error: unknown) => {
+      if (!(error instanceof ExitedBeforeReady)) throw error;
+      throw new Error(`the OpenID provider exited with code ${error.code}: ${error.lastLines.slice(-3).join(' | ')}`);
     });
-    this.child = child;
-    this.issuer = await Promise.race([
-      announced,
-      child.exited.then((code) => {
-        throw new Error(`the OpenID provider exited with code ${code}: ${lines.slice(-3).join(' | ')}`);
-      }),
-    ]);
     await this.session.renew();
   }
 

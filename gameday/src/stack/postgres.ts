@@ -1,10 +1,11 @@
 /**
- * A PostgreSQL for one drill, run by the local system's runner (`local/src/postgres/cli.ts`, the same server `make up`
- * starts) as a child process in its own process group, so a drill can kill it the way a host dies: SIGKILL to the
+ * A PostgreSQL for one drill, run by the local system's runner (`@innovate/local`'s `postgres/runner.ts`, the same
+ * server `make up` starts) as a child process in its own process group, so a drill can kill it the way a host dies: SIGKILL to the
  * runner, the postmaster and every backend at once. fsync stays on: a crash must keep every committed write.
  */
-import { join } from 'node:path';
-import { type Child, startChild } from '@innovate/local/src/supervisor/child.ts';
+import { startPostgresRunner } from '@innovate/local/src/postgres/runner.ts';
+import { ExitedBeforeReady } from '@innovate/local/src/supervisor/announced-child.ts';
+import type { Child } from '@innovate/local/src/supervisor/child.ts';
 import { freePort } from '@innovate/local/src/supervisor/ports.ts';
 import pg from 'pg';
 
@@ -28,47 +29,23 @@ export class DrillPostgres {
   /** Starts (or restarts on the same port and data) and resolves when it accepts connections. */
   async start(timeoutMs = 60_000): Promise<void> {
     this.port ||= this.options.port ?? (await freePort());
-    const settings = Object.entries(this.options.settings ?? {}).flatMap(([name, value]) => [
-      '--set',
-      `${name}=${value}`,
-    ]);
-    let announce: (url: string) => void = () => {};
-    const announced = new Promise<string>((done) => {
-      announce = done;
+    const runner = startPostgresRunner({
+      repoRoot: this.options.repoRoot,
+      clusterDir: this.options.dataDir,
+      port: this.port,
+      settings: this.options.settings ?? {},
     });
-    let lastLines: string[] = [];
-    const child = startChild({
-      name: 'postgres',
-      command: process.execPath,
-      args: [
-        '--import',
-        'tsx',
-        join('local', 'src', 'postgres', 'cli.ts'),
-        '--data-dir',
-        this.options.dataDir,
-        '--port',
-        String(this.port),
-        ...settings,
-      ],
-      cwd: this.options.repoRoot,
-      env: process.env,
-      onLine: (line) => {
-        const match = /^DATABASE_URL=(\S+)$/.exec(line.trim());
-        if (match?.[1]) announce(match[1]);
-        else lastLines = [...lastLines.slice(-20), line];
-      },
-    });
-    this.child = child;
+    this.child = runner.child;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, fail) => {
       timer = setTimeout(() => fail(new Error(`PostgreSQL not ready in ${timeoutMs} ms`)), timeoutMs);
     });
-    const died = child.exited.then((code) => {
-      throw new Error(`PostgreSQL runner exited with code ${code}: ${lastLines.join(' | ')}`);
+    const announced = runner.announced.catch((error: unknown) => {
+      if (!(error instanceof ExitedBeforeReady)) throw error;
+      throw new Error(`PostgreSQL runner exited with code ${error.code}: ${error.lastLines.join(' | ')}`);
     });
-    died.catch(() => {}); // only the race below reports it
     try {
-      this.url = await Promise.race([announced, died, timeout]);
+      this.url = await Promise.race([announced, timeout]);
     } finally {
       clearTimeout(timer);
     }

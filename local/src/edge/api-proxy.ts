@@ -31,6 +31,8 @@ export interface ApiProxyOptions {
   timeoutMs?: number;
   /** Fault injection: let the API answer in full, then reset the client's connection instead of forwarding it. */
   dropResponse?: boolean;
+  /** What the origin is called in a 502/504 problem (default "The API"; `make dev` proxies the SPA's dev server too). */
+  originName?: string;
 }
 
 export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
@@ -114,7 +116,7 @@ export function proxyToApi(req: IncomingMessage, res: ServerResponse, options: A
           timedOut ? 504 : 502,
           timedOut ? 'Gateway Timeout' : 'Bad Gateway',
           options.responseHeaders,
-          timedOut ? 'The API did not answer in time.' : 'The API is not reachable.',
+          `${options.originName ?? 'The API'} ${timedOut ? 'did not answer in time.' : 'is not reachable.'}`,
         );
       } else {
         res.destroy();

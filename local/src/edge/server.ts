@@ -6,11 +6,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { toHttpHeaders } from '@innovate/config/security-headers';
 import { proxyToApi, sendProblem } from './api-proxy.ts';
+import { proxyToDevServer, proxyUpgradeToDevServer } from './dev-server.ts';
 import { staticFiles } from './static-files.ts';
 
 export interface EdgeOptions {
   /** The built SPA (web/dist). */
   staticDir: string;
+  /** `make dev`: the SPA comes from this dev server (Vite, hot reload) instead of `staticDir`. */
+  spaDevServer?: URL;
   /**
    * The API origin, e.g. http://127.0.0.1:8000; or a function that picks one per request, as the ALB's weighted
    * target groups split traffic between the stable and the canary version (the game-day drills use it).
@@ -94,6 +97,8 @@ export function createEdgeServer(options: EdgeOptions): Server {
             durationMs: performance.now() - started,
             requestId: res.getHeader('X-Request-Id')?.toString(),
           });
+      } else if (options.spaDevServer) {
+        await proxyToDevServer(req, res, options.spaDevServer, headers);
       } else {
         await spa.handle(req, res, urlPath);
       }
@@ -109,6 +114,8 @@ export function createEdgeServer(options: EdgeOptions): Server {
       });
     }
   });
+  const devServer = options.spaDevServer;
+  if (devServer) server.on('upgrade', (req, socket, head) => proxyUpgradeToDevServer(req, socket, head, devServer));
   // Like CloudFront, keep client connections open between requests.
   server.keepAliveTimeout = 60_000;
   return server;

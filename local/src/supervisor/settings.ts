@@ -13,14 +13,20 @@ export interface UpSettings {
   dataDir: string;
   /** The built SPA the edge serves (WEB_DIST_DIR, default web/dist). */
   webDistDir: string;
+  /** `--dev` (`make dev`): the edge serves the SPA from Vite's dev server (hot reload) instead of `webDistDir`. */
+  dev: boolean;
 }
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-export function readSettings(env: NodeJS.ProcessEnv, repoRoot: string): UpSettings {
+/** `argv`: the supervisor's own arguments (`process.argv.slice(2)`); only `--dev` is one. */
+export function readSettings(env: NodeJS.ProcessEnv, repoRoot: string, argv: readonly string[] = []): UpSettings {
+  const unknown = argv.find((arg) => arg !== '--dev');
+  if (unknown !== undefined) throw new SettingsError(`unknown argument "${unknown}" (the only one is --dev)`);
   return {
+    dev: argv.includes('--dev'),
     port: portFrom(env, 'PORT', 8080),
     databaseUrl: databaseUrlFrom(env),
     dataDir: dirFrom(env, 'LOCAL_DATA_DIR', join(repoRoot, '.local'), repoRoot),
