@@ -99,6 +99,7 @@ export function addWorkloadStacks(
     databaseSecurityGroup: data.database.securityGroup,
     dataKey: data.key,
     prometheusWorkspaceArn: observability.prometheus.attrArn,
+    dispatchTokenKeyArn: observability.dispatchTokenKey.keyArn,
   });
   const edge = new EdgeStack(app, `${prefix}-edge`, {
     ...common,

@@ -117,6 +117,10 @@ export class ArgoCdBootstrap extends Construct {
         // People sign in through Identity Center (Dex, SAML) on the UI reached by port-forward; no ingress.
         dex: { enabled: true },
         server: { service: { type: 'ClusterIP' } },
+        // The notifications controller runs; its ConfigMap (triggers, templates, the GitHub webhook) and its Secret
+        // (External Secrets, from Secrets Manager) come from Git (deploy/src/charts/argocd-notifications.ts), so the
+        // release must not create either: two owners would overwrite each other at every upgrade.
+        notifications: { enabled: true, cm: { create: false }, secret: { create: false } },
         configs: {
           params: { 'application.namespaces': props.namespace },
           cm: {

@@ -92,6 +92,19 @@ export class WorkloadIdentities extends Construct {
             ],
             resources: [secretArn(`${names.secretsPathPrefix}*`)],
           }),
+          // The GitHub dispatch token is inside the path, but only the argocd namespace's store may read it, and
+          // that store reads it as its own role (argocd-notifications-secret-reader.ts), never as this one.
+          new iam.PolicyStatement({
+            sid: 'NeverTheArgoCdDispatchToken',
+            effect: iam.Effect.DENY,
+            actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            resources: [secretArn(`${names.argocdDispatchTokenSecretName}-??????`)],
+          }),
+          new iam.PolicyStatement({
+            sid: 'AssumeTheArgoCdStoreRole',
+            actions: ['sts:AssumeRole', 'sts:TagSession'],
+            resources: [`arn:${partition}:iam::${account}:role/${names.argocdNotificationsSecretReaderRoleName}`],
+          }),
           decryptViaSecretsManager,
           // The sign-in issuer and client id the users stack publishes (String parameters: no key to decrypt).
           new iam.PolicyStatement({

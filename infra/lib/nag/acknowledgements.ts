@@ -99,6 +99,14 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     stack: 'observability',
+    path: 'ArgoCdDispatchToken',
+    ids: ['AwsSolutions-SMG4'],
+    reason:
+      'Holds a GitHub token a person issues (fine-grained, one repository, an expiry GitHub enforces) and replaces ' +
+      'before it expires (docs/deployment.md); Secrets Manager has no rotation Lambda for GitHub tokens.',
+  },
+  {
+    stack: 'observability',
     path: 'GrafanaRole',
     ids: [
       managed('AWSXrayReadOnlyAccess'),
@@ -367,6 +375,26 @@ export const FOUNDATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The single action guardduty:UpdateOrganizationConfiguration has no resource type (Service Authorization ' +
       "Reference; the foundations tests' evaluator rejects a detector ARN), so '*' is the only resource that works.",
   },
+  // Amazon Inspector has no CloudFormation resource that enables it either (ADR 0044): same Lambda, same pattern.
+  {
+    stack: 'delegated-admin',
+    path: 'InspectorDelegatedAdmin/CustomResourcePolicy',
+    ids: [resource('*')],
+    reason:
+      'inspector2:EnableDelegatedAdminAccount and the Organizations reads (DescribeOrganization, ' +
+      'ListAWSServiceAccessForOrganization, ListDelegatedAdministrators) have no resource type; EnableAWSServiceAccess ' +
+      'is limited by condition to inspector2.amazonaws.com; RegisterDelegatedAdministrator names the security account.',
+  },
+  ...['InspectorEnable', 'InspectorAutoEnable'].map(
+    (path): Acknowledgement => ({
+      stack: 'services',
+      path: `${path}/CustomResourcePolicy`,
+      ids: [resource('*')],
+      reason:
+        'inspector2:Enable and inspector2:UpdateOrganizationConfiguration have no resource type (Service ' +
+        "Authorization Reference): '*' is the only resource; the service-linked role statement names its one ARN.",
+    }),
+  ),
 ];
 
 /**

@@ -11,6 +11,7 @@ import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { AlbOriginGuard } from '../constructs/alb-origin-guard.ts';
 import { ArgoCdBootstrap } from '../constructs/argo-cd-bootstrap.ts';
+import { ArgoCdNotificationsSecretReader } from '../constructs/argocd-notifications-secret-reader.ts';
 import { POSTGRES_PORT } from '../constructs/database-subnet-acl.ts';
 import { EksCluster } from '../constructs/eks-cluster.ts';
 import { KarpenterPrerequisites } from '../constructs/karpenter-prerequisites.ts';
@@ -41,6 +42,8 @@ export interface ClusterStackProps extends WorkloadStackProps {
   dataKey: kms.IKey;
   /** AMP workspace (observability stack). */
   prometheusWorkspaceArn: string;
+  /** CMK of the Argo CD dispatch token secret (observability stack). */
+  dispatchTokenKeyArn: string;
 }
 
 export class ClusterStack extends Stack {
@@ -78,7 +81,7 @@ export class ClusterStack extends Stack {
       interruptionQueueName: names.karpenterInterruptionQueueName,
     });
 
-    new WorkloadIdentities(this, 'PodIdentities', {
+    const identities = new WorkloadIdentities(this, 'PodIdentities', {
       clusterName: cluster.clusterName,
       names,
       karpenterStatements: karpenter.controllerStatements(names.clusterName),
@@ -94,6 +97,18 @@ export class ClusterStack extends Stack {
       }),
       // Created on first use by the cluster construct; only Ratify's IRSA role trusts it.
       oidcProvider: cluster.openIdConnectProvider,
+    });
+    new ArgoCdNotificationsSecretReader(this, 'ArgoCdNotificationsSecretReader', {
+      roleName: names.argocdNotificationsSecretReaderRoleName,
+      externalSecretsRole: identities.roles.externalSecrets.role,
+      secretArnPattern: this.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: `${names.argocdDispatchTokenSecretName}-??????`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      keyArn: props.dispatchTokenKeyArn,
+      region: this.region,
     });
 
     // The only way into PostgreSQL: from the cluster security group, which every node (managed or Karpenter's)

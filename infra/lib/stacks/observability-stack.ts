@@ -12,6 +12,7 @@ import { CfnOutput, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import * as grafana from 'aws-cdk-lib/aws-grafana';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -27,6 +28,8 @@ export class ObservabilityStack extends Stack {
   readonly prometheus: aps.CfnWorkspace;
   readonly containerLogGroup: logs.LogGroup;
   readonly alarmTopic: AlarmTopic;
+  /** The CMK of the Argo CD dispatch token secret: its External Secrets reader decrypts through Secrets Manager. */
+  readonly dispatchTokenKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props);
@@ -87,6 +90,22 @@ export class ObservabilityStack extends Stack {
       description:
         'Amazon Managed Grafana service account token (key "token") for the Grafana Operator; random until set',
       generateSecretString: { secretStringTemplate: JSON.stringify({}), generateStringKey: 'token' },
+    });
+
+    // Argo CD's notifications controller reports drift to GitHub (repository_dispatch) with this token. Created
+    // empty: the token is a person's, with the narrowest scope GitHub allows (docs/deployment.md). Its own CMK, so
+    // the one role that may read it (cluster stack) decrypts nothing else, and nothing else decrypts it.
+    this.dispatchTokenKey = new kms.Key(this, 'ArgoCdDispatchTokenKey', {
+      description: `Innovate ${env.name}: the GitHub token Argo CD reports drift with`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new secretsmanager.Secret(this, 'ArgoCdDispatchToken', {
+      secretName: names.argocdDispatchTokenSecretName,
+      description:
+        'GitHub token (key "token") Argo CD notifications call repository_dispatch with; empty until a person sets it',
+      encryptionKey: this.dispatchTokenKey,
+      secretObjectValue: { token: SecretValue.unsafePlainText('') },
     });
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
