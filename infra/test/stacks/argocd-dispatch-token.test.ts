@@ -51,9 +51,10 @@ describe.each(ENVIRONMENTS)('%s: the Argo CD dispatch token', (name) => {
   const externalSecrets = policyStatements(cluster, 'PodIdentitiesexternalSecrets') as Statement[];
 
   it('is an empty placeholder, encrypted with its own rotating CMK', () => {
-    const [[, secret]] = resources(observability, 'AWS::SecretsManager::Secret').filter(
+    const secret = resources(observability, 'AWS::SecretsManager::Secret').find(
       ([, s]) => s.Properties.Name === names.argocdDispatchTokenSecretName,
-    ) as [[string, { Properties: { SecretString: string; KmsKeyId: { 'Fn::GetAtt': string[] } } }]];
+    )?.[1];
+    if (!secret) throw new Error(`no secret ${names.argocdDispatchTokenSecretName}`);
     expect(JSON.parse(secret.Properties.SecretString)).toEqual({ token: '' });
     const keyId = secret.Properties.KmsKeyId['Fn::GetAtt'][0] as string;
     expect(keyId).toMatch(/^ArgoCdDispatchTokenKey/);
