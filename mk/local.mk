@@ -21,3 +21,14 @@ bench-local: deps-node deps-python web-build ## local system: start/stop times, 
 	node --import tsx local/bench/local-system.ts
 
 BENCH_TARGETS += bench-local
+
+# The development loop around `make up` (docs/development.md).
+.PHONY: dev seed reset-local
+dev: deps-node deps-python ## make up with the SPA from Vite's dev server (hot reload) behind the same edge, URL and sign-in
+	node --import tsx local/src/up.ts --dev
+
+seed: deps-node ## a demo project with tasks in the running make up (PORT or SEED_URL), as its development user; twice changes nothing
+	node --import tsx local/src/seed.ts
+
+reset-local: deps-node ## delete the local data folder (.local/ or LOCAL_DATA_DIR); refused while a make up uses it
+	node --import tsx local/src/reset.ts

@@ -1,5 +1,5 @@
 /** Signs in as the development user a running `make up` printed, at the provider its /config.json names. */
-import { signIn } from '../src/oidc/sign-in.ts';
+import { signInThroughEdge } from '../src/oidc/sign-in.ts';
 
 export async function authorizationFor(url: string, output: () => string): Promise<string> {
   // The credentials line follows the URL line; give it a moment to arrive.
@@ -10,13 +10,5 @@ export async function authorizationFor(url: string, output: () => string): Promi
     printed = /^sign in: (\S+) \/ (\S+)$/m.exec(output());
   }
   if (!printed?.[1] || !printed[2]) throw new Error(`make up printed no sign-in line:\n${output()}`);
-  const config = (await (await fetch(`${url}/config.json`)).json()) as { auth: { issuer: string; clientId: string } };
-  const tokens = await signIn({
-    issuer: config.auth.issuer,
-    clientId: config.auth.clientId,
-    spaOrigin: url,
-    email: printed[1],
-    password: printed[2],
-  });
-  return `Bearer ${tokens.access_token}`;
+  return signInThroughEdge(url, { email: printed[1], password: printed[2] });
 }

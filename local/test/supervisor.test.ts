@@ -16,6 +16,7 @@ describe('readSettings', () => {
       databaseUrl: undefined,
       dataDir: '/repo/.local',
       webDistDir: '/repo/web/dist',
+      dev: false,
     });
   });
 
@@ -34,6 +35,7 @@ describe('readSettings', () => {
       databaseUrl: 'postgresql://u:p@db:5432/app',
       dataDir: '/repo/tmp/data',
       webDistDir: '/srv/www',
+      dev: false,
     });
   });
 

@@ -115,3 +115,24 @@ export async function signIn(options: SignInOptions): Promise<Tokens> {
     return (await token.json()) as Tokens;
   }
 }
+
+/** What an edge serves at `/config.json`: the provider the SPA signs in at, and its client id. */
+interface EdgeRuntimeConfig {
+  auth: { issuer: string; clientId: string };
+}
+
+/**
+ * Signs `user` in the way the SPA served by the edge at `edgeUrl` does: at the provider its `/config.json` names,
+ * with the SPA's client id and origin. Resolves with the `Authorization` header value.
+ */
+export async function signInThroughEdge(edgeUrl: string, user: { email: string; password: string }): Promise<string> {
+  const config = (await (await fetch(`${edgeUrl}/config.json`)).json()) as EdgeRuntimeConfig;
+  const tokens = await signIn({
+    issuer: config.auth.issuer,
+    clientId: config.auth.clientId,
+    spaOrigin: edgeUrl,
+    email: user.email,
+    password: user.password,
+  });
+  return `Bearer ${tokens.access_token}`;
+}
