@@ -1,64 +1,51 @@
 /**
  * `make bench-local`: how long the local system takes to come up and to stop, and what the edge adds per request.
  *
- * - start to URL: cold (empty data folder: initdb + all migrations) and warm (existing data), 3 runs each;
+ * - start to URL: cold (empty data folder: initdb + all migrations) and warm (existing data), 3 runs each, with the
+ *   steps' finishing times `make up` prints for the last warm run;
+ * - a baseline in the same run, interleaved with the warm starts: one `import innovate_api.app` in the API's Python
+ *   (the largest single piece of a start), so the figures can be read against how busy the machine was;
  * - SIGTERM to exit: every run;
  * - edge overhead: the same GET sequentially through the edge and directly to the API, interleaved in one run,
  *   reported as p50/p99 and a ratio (the machine is shared and noisy; compare within the run).
  *
  * Writes the `## Local system (make up)` section of docs/benchmarks.md. Nothing here is asserted.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { MakeUpProcess } from '../src/make-up-process.ts';
+import { signInThroughEdge } from '../src/oidc/sign-in.ts';
 import { freePort } from '../src/supervisor/ports.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const RUNS = 3;
 const REQUESTS = 400;
 
-interface Stack {
-  child: ChildProcess;
-  url: string;
-  apiOrigin: string;
-  startMs: number;
+async function start(dataDir: string): Promise<{ stack: MakeUpProcess; startMs: number }> {
+  const stack = new MakeUpProcess({ repoRoot: REPO_ROOT, dataDir, port: await freePort() });
+  const began = performance.now();
+  await stack.start();
+  return { stack, startMs: performance.now() - began };
 }
 
-async function start(dataDir: string): Promise<Stack> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(await freePort()),
-    LOCAL_DATA_DIR: dataDir,
-    NO_COLOR: '1',
-  };
-  delete env.DATABASE_URL;
+async function stop(stack: MakeUpProcess): Promise<number> {
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join('local', 'src', 'up.ts')], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((done, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)?.[1];
-      const api = /Listening at: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      if (url && api) done({ child, url, apiOrigin: api, startMs: performance.now() - began });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('exit', (code) => fail(new Error(`the stack exited (${code}) before it was ready:\n${output}`)));
-  });
+  await stack.stop();
+  return performance.now() - began;
 }
 
-async function stop(stack: Stack): Promise<number> {
+/** One `import innovate_api.app` in the API's environment, as `make up`'s Python does it (uv run included). */
+function apiImportMs(): number {
+  const local = join(REPO_ROOT, '.tools', 'bin', 'uv');
   const began = performance.now();
-  const exited = new Promise<void>((done) => stack.child.on('exit', () => done()));
-  stack.child.kill('SIGTERM');
-  await exited;
+  const result = spawnSync(
+    existsSync(local) ? local : 'uv',
+    ['run', '--frozen', '--quiet', 'python', '-c', 'import innovate_api.app'],
+    { cwd: join(REPO_ROOT, 'api'), env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' }, stdio: 'ignore' },
+  );
+  if (result.status !== 0) throw new Error(`importing innovate_api.app failed (exit ${result.status})`);
   return performance.now() - began;
 }
 
@@ -69,9 +56,9 @@ function percentile(values: number[], p: number): number {
 
 const median = (values: number[]) => percentile(values, 50);
 
-async function timeGet(url: string): Promise<number> {
+async function timeGet(url: string, headers: Record<string, string> = {}): Promise<number> {
   const began = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers });
   await response.arrayBuffer();
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return performance.now() - began;
@@ -82,40 +69,46 @@ async function main() {
   const cold: number[] = [];
   const warm: number[] = [];
   const stops: number[] = [];
+  const imports: number[] = [];
+  let steps = '';
   const warmDir = join(mkdtempSync(join(tmpdir(), 'bench-local-')), 'data');
   for (let run = 0; run < RUNS; run++) {
     // The first cold run's folder is kept for the warm runs.
     const dir = run === 0 ? warmDir : join(mkdtempSync(join(tmpdir(), 'bench-local-cold-')), 'data');
-    const stack = await start(dir);
-    cold.push(stack.startMs);
+    const { stack, startMs } = await start(dir);
+    cold.push(startMs);
     stops.push(await stop(stack));
     if (dir !== warmDir) rmSync(dir, { recursive: true, force: true });
   }
   let overhead = { edge: [] as number[], direct: [] as number[], spa: [] as number[] };
   for (let run = 0; run < RUNS; run++) {
-    const stack = await start(warmDir);
-    warm.push(stack.startMs);
+    imports.push(apiImportMs());
+    const { stack, startMs } = await start(warmDir);
+    warm.push(startMs);
     if (run === RUNS - 1) {
+      steps = /^\[up\]\s+started in .*$/m.exec(stack.output())?.[0].replace(/^\[up\]\s+/, '') ?? '';
+      const auth = { Authorization: await signInThroughEdge(stack.url, stack.credentials) };
       // Some rows to list, then interleave edge and direct so both see the same machine noise.
       for (let i = 0; i < 20; i++) {
         await fetch(`${stack.url}/api/v1/projects`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', ...auth },
           body: JSON.stringify({ name: `bench ${Date.now()} ${i}` }),
         });
       }
       const path = '/api/v1/projects?limit=20';
-      for (let i = 0; i < 20; i++) await timeGet(`${stack.url}${path}`); // warm-up
+      for (let i = 0; i < 20; i++) await timeGet(`${stack.url}${path}`, auth); // warm-up
       overhead = { edge: [], direct: [], spa: [] };
       for (let i = 0; i < REQUESTS; i++) {
-        overhead.edge.push(await timeGet(`${stack.url}${path}`));
-        overhead.direct.push(await timeGet(`${stack.apiOrigin}${path}`));
+        overhead.edge.push(await timeGet(`${stack.url}${path}`, auth));
+        overhead.direct.push(await timeGet(`${stack.apiOrigin}${path}`, auth));
         overhead.spa.push(await timeGet(`${stack.url}/projects/some-client-route`));
       }
     }
     stops.push(await stop(stack));
   }
   rmSync(warmDir, { recursive: true, force: true });
+  const loadAtEnd = loadavg()[0] ?? 0;
 
   const ms = (v: number) => `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`;
   const s = (v: number) => `${(v / 1000).toFixed(1)} s`;
@@ -123,17 +116,21 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   let section = `## Local system (make up)
 
-Measured by \`make bench-local\` on ${date}, ${cpus().length} cores (1-min load average ${loadAtStart.toFixed(1)} at the start),
-Node ${process.version}; the supervisor started as
-\`make up\` runs it (after \`make deps\` and the SPA build), on a free port. Nothing here is asserted.
+Measured by \`make bench-local\` on ${date}, ${cpus().length} cores (1-min load average ${loadAtStart.toFixed(1)} at the start,
+${loadAtEnd.toFixed(1)} at the end: the machine is shared, read the starts against the baseline row of the same run),
+Node ${process.version}; the supervisor started as \`make up\` runs it (after \`make deps\` and the SPA build), on a free
+port. Nothing here is asserted.
 
 | Step | Median | Runs (s) |
 | --- | --- | --- |
 | start → URL printed, empty data folder (initdb, all migrations, API ready) | ${s(median(cold))} | ${list(cold)} |
-| start → URL printed, existing data folder | ${s(median(warm))} | ${list(warm)} |
+| start → URL printed, existing data folder (warm) | ${s(median(warm))} | ${list(warm)} |
+| baseline: one \`import innovate_api.app\` (uv run python), before each warm start | ${s(median(imports))} | ${list(imports)} |
 | SIGTERM → every process stopped, exit 0 | ${s(median(stops))} | ${list(stops)} |
 
-Per request, ${REQUESTS} sequential GETs each, interleaved in one run (keep-alive client on loopback):
+Warm start at ${(median(warm) / median(imports)).toFixed(1)}× the baseline. The last warm run's own account: ${steps}.
+
+Per request, signed in, ${REQUESTS} sequential GETs each, interleaved in one run (keep-alive client on loopback):
 
 | Request | p50 | p99 |
 | --- | --- | --- |

@@ -319,7 +319,9 @@ async function shutdown(code: number): Promise<void> {
     say('up', `stopping ${child.name}`);
     // The API's gunicorn drains in-flight requests on SIGTERM; the PostgreSQL runner does a fast shutdown on it.
     const exitCode = await child.stop({ signal: 'SIGTERM', group: false, graceMs: 40_000 });
-    if (exitCode !== 0) say('up', `${child.name} exited with code ${exitCode}`);
+    // Vite ends on SIGTERM by the signal itself (143): that is its normal stop.
+    const normal = exitCode === 0 || (child.name === 'vite' && exitCode === 143);
+    if (!normal) say('up', `${child.name} exited with code ${exitCode}`);
   }
   registry?.remove();
   releaseDataDir();
