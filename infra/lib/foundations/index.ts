@@ -2,7 +2,7 @@
  * Organization foundations: the management-account (`foundations`), log-archive-account and security-account stacks.
  *
  * `bin/app.ts` calls `addFoundationStacks` exactly once. Stack ids are `<app>-foundations-<part>` for the
- * management account, `<app>-log-archive-<part>` and `<app>-security-<part>` for the other two, so their templates
+ * management account, `<app>-logarchive-<part>` and `<app>-security-<part>` for the other two, so their templates
  * sit in cdk.out beside the workload stacks and every gate (cdk-nag, cfn-lint, checkov) covers them.
  */
 import type { PlatformConfig } from '@innovate/config';
@@ -57,7 +57,7 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
   });
   // The archive lives in the log-archive account (a member: SCPs apply); the management account keeps only the
   // organization trail, which must be created there (ADR 0048).
-  const logArchive = new LogArchiveStack(app, `${org.tags.app}-log-archive-storage`, {
+  const logArchive = new LogArchiveStack(app, `${org.tags.app}-logarchive-storage`, {
     env: { account: accounts.logArchive.id, region: org.primaryRegion },
     description: 'Innovate log archive: WORM CloudTrail bucket and key, Config and access-log buckets, tamper alerts',
     config,

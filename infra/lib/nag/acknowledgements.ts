@@ -375,6 +375,26 @@ export const FOUNDATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The single action guardduty:UpdateOrganizationConfiguration has no resource type (Service Authorization ' +
       "Reference; the foundations tests' evaluator rejects a detector ARN), so '*' is the only resource that works.",
   },
+  // Amazon Inspector has no CloudFormation resource that enables it either (ADR 0044): same Lambda, same pattern.
+  {
+    stack: 'delegated-admin',
+    path: 'InspectorDelegatedAdmin/CustomResourcePolicy',
+    ids: [resource('*')],
+    reason:
+      'inspector2:EnableDelegatedAdminAccount and the Organizations reads (DescribeOrganization, ' +
+      'ListAWSServiceAccessForOrganization, ListDelegatedAdministrators) have no resource type; EnableAWSServiceAccess ' +
+      'is limited by condition to inspector2.amazonaws.com; RegisterDelegatedAdministrator names the security account.',
+  },
+  ...['InspectorEnable', 'InspectorAutoEnable'].map(
+    (path): Acknowledgement => ({
+      stack: 'services',
+      path: `${path}/CustomResourcePolicy`,
+      ids: [resource('*')],
+      reason:
+        'inspector2:Enable and inspector2:UpdateOrganizationConfiguration have no resource type (Service ' +
+        "Authorization Reference): '*' is the only resource; the service-linked role statement names its one ARN.",
+    }),
+  ),
 ];
 
 /**
