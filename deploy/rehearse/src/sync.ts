@@ -137,6 +137,9 @@ export async function syncRender(
     const { source: appSource, destination } = app.spec;
     if (appSource.chart) {
       result.charts.push(`${app.metadata.name} (${appSource.chart} ${appSource.targetRevision})`);
+      // The chart is not rendered, but Argo CD creates its destination namespace before anything else of it, and
+      // later waves (the platform's NetworkPolicies in add-on namespaces) rely on that.
+      if (options(app).includes('CreateNamespace=true')) await ensureNamespace(client, destination.namespace);
       continue;
     }
     if (!appSource.path) throw new Error(`${describe(app)}: neither a chart nor a path`);
