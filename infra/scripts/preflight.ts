@@ -6,7 +6,7 @@
  *
  * Offline checks (always): no placeholder account id (`1000000000NN`) anywhere in config/ (the templates of one
  * environment name the others' accounts: promotion pulls, the organization's accounts); no placeholder organization
- * or root id; the availability zones of every account and region seeded in cdk.json (or cdk.context.json), because
+ * or root id; no example-domain address for security findings; the availability zones of every account and region seeded in cdk.json (or cdk.context.json), because
  * `cdk synth --no-lookups` cannot look them up. With AWS credentials present (the `aws` CLI finds some), the caller
  * must be in the environment's account; without any, that check is skipped with a notice and cdk itself stops.
  */
@@ -79,6 +79,12 @@ export function offlineRefusals(envName: string, input: PreflightInput): string[
   if (foundations.rootId === PLACEHOLDER_ROOT_ID)
     refusals.push(
       `${where('organization.yaml')}: foundations.rootId is the placeholder ${PLACEHOLDER_ROOT_ID}; set the r-… id of your organization root (aws organizations list-roots)`,
+    );
+
+  // Findings e-mailed to a reserved example domain reach nobody, and nothing else would tell a person.
+  if (/@(?:[a-z0-9-]+\.)*example\.(?:com|net|org)$/i.test(foundations.securityFindings.alertEmail))
+    refusals.push(
+      `${where('organization.yaml')}: foundations.securityFindings.alertEmail is the placeholder ${foundations.securityFindings.alertEmail}; set the mailbox of the people who act on security findings (docs/runbooks/security-findings.md)`,
     );
 
   // Only real-looking accounts: a placeholder is refused above, and seeding its zones would not help.

@@ -50,7 +50,8 @@ function realLookingCopy(edit: (files: { organization: string; cdkJson: Record<s
     text
       .replace(/"1000000000(\d\d)"/g, '"2345678901$1"')
       .replace('o-a1b2c3d4e5', 'o-k3x9q2m7p4')
-      .replace('rootId: r-a1b2', 'rootId: r-k3x9');
+      .replace('rootId: r-a1b2', 'rootId: r-k3x9')
+      .replace('alertEmail: security-findings@innovate.example.com', 'alertEmail: security-findings@innovate.test');
   for (const file of [
     'organization.yaml',
     'environments/dev.yaml',
@@ -103,6 +104,12 @@ describe('preflight refuses this repository’s placeholder config', () => {
       'config/organization.yaml: foundations.organizationId is the placeholder o-a1b2c3d4e5',
     );
     expect(run.stderr).toContain('config/organization.yaml: foundations.rootId is the placeholder r-a1b2');
+  });
+
+  it('names the placeholder security findings address (findings would reach nobody)', () => {
+    expect(run.stderr).toContain(
+      'config/organization.yaml: foundations.securityFindings.alertEmail is the placeholder security-findings@innovate.example.com',
+    );
   });
 
   it('refuses an unknown environment by name', () => {
