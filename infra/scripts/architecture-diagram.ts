@@ -112,8 +112,10 @@ function render(): string {
   }
   lines.push('```');
 
-  const parts = [...new Set(stacks.filter((s) => !['foundations', 'security'].includes(s.env)).map((s) => s.part))];
-  const envs = [...new Set(stacks.map((s) => s.env))].filter((env) => !['foundations', 'security'].includes(env));
+  // The organization's own accounts (management, security, log archive) are not environments of the table.
+  const central = ['foundations', 'security', 'logarchive'];
+  const parts = [...new Set(stacks.filter((s) => !central.includes(s.env)).map((s) => s.part))];
+  const envs = [...new Set(stacks.map((s) => s.env))].filter((env) => !central.includes(env));
   const table = [
     '',
     `Arrows point from a stack to the stacks deployed after it (CloudFormation dependencies in \`manifest.json\`); the boxes list ${DRAWN_ENVIRONMENT}'s notable resources. Resources per stack in every environment:`,
