@@ -29,6 +29,25 @@ describe('foundations config', () => {
       /organization\.yaml: foundations\.securityAlertEmail: /,
     ],
     [
+      'security findings address that is not an e-mail',
+      (t) => t.replace('alertEmail: security-findings@innovate.example.com', 'alertEmail: security'),
+      /organization\.yaml: foundations\.securityFindings\.alertEmail: /,
+    ],
+    [
+      'Slack channel id of the wrong form',
+      (t) =>
+        t.replace(
+          'alertEmail: security-findings@innovate.example.com',
+          'alertEmail: security-findings@innovate.example.com\n    slack: { workspaceId: T0123456789, channelId: general }',
+        ),
+      /foundations\.securityFindings\.slack\.channelId: expected a Slack channel id/,
+    ],
+    [
+      'log-archive account id that is not 12 digits',
+      (t) => t.replace('logArchive: { id: "100000000003"', 'logArchive: { id: "1003"'),
+      /organization\.yaml: accounts\.logArchive\.id: expected a 12-digit AWS account id/,
+    ],
+    [
       'no group for the cluster-admin permission set',
       (t) => t.replace(/^ {6}clusterAdmin: .*\n/m, ''),
       /organization\.yaml: foundations\.identityCenter\.groups\.clusterAdmin: /,
