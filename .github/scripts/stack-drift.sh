@@ -2,7 +2,8 @@
 # CloudFormation drift detection on every stack of one environment, in deploy order (infra/scripts/deploy-order.ts
 # over infra/cdk.out, so `make synth` first): detect-stack-drift, wait for the detection, then the resources that are
 # MODIFIED or DELETED with their property differences. A stack not deployed yet is listed as such, not as drift.
-# Writes a markdown report; exits 0 when every stack is in sync, 3 when any drifted, 1 on an error.
+# Writes a markdown report (the `cloudformation` section of the drift issue, drift-issue.sh); exits 0 when every
+# stack is in sync, 3 when any drifted, 1 on an error.
 #   .github/scripts/stack-drift.sh <env> <report file>   (credentials of the environment's plan role)
 set -euo pipefail
 env_name="${1:?usage: stack-drift.sh <env> <report file>}"
@@ -13,6 +14,7 @@ order="$(cd infra && npx tsx scripts/deploy-order.ts "$env_name")"
 mapfile -t stacks <<<"$order"
 drifted=0
 {
+  printf '### CloudFormation\n\nStacks of **%s** whose resources differ from their templates (drift detection).\n\n' "$env_name"
   printf '| stack | region | drift |\n| --- | --- | --- |\n'
 } >"$report"
 details="$(mktemp)"
@@ -48,5 +50,8 @@ for stack in "${stacks[@]}"; do
 done
 cat "$details" >>"$report"
 rm -f "$details"
+# shellcheck disable=SC2016 # the backticks are markdown, not a command substitution
+printf '\nReconcile with `make diff ENV=%s` / `make deploy ENV=%s`, or change the code to what is wanted.\n' \
+  "$env_name" "$env_name" >>"$report"
 cat "$report"
 [ "$drifted" -eq 0 ] || exit 3

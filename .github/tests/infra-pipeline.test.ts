@@ -161,7 +161,14 @@ describe('the read-only plan role: pull requests and main, never an environment'
     ]);
     for (const { job } of planJobs) expect(job.environment).toBeUndefined();
     expect(Object.keys(workflow('infra-plan.yml').doc.on)).toEqual(['pull_request']);
-    expect(Object.keys(workflow('drift.yml').doc.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(Object.keys(workflow('drift.yml').doc.on).sort()).toEqual([
+      'repository_dispatch',
+      'schedule',
+      'workflow_dispatch',
+    ]);
+    // A repository_dispatch also runs on main, which the plan role trusts: its job must never be the one that
+    // assumes it (drift-dispatch.test.ts checks the Argo CD job has no OIDC token at all).
+    expect(workflow('drift.yml').doc.jobs.cloudformation.if).toBe("github.event_name != 'repository_dispatch'");
   });
 
   it.each(ENVIRONMENTS)(
