@@ -69,10 +69,10 @@ def _origin(name: str, value: str | None) -> str:
     return value.rstrip("/")
 
 
-def access_token(app_url: str, env_prefix: str) -> str:
-    """A real sign-in in Chromium (web/e2e/access-token.ts); its one-line error becomes ours."""
+def access_tokens(app_url: str, *env_prefixes: str) -> list[str]:
+    """Real sign-ins in Chromium (web/e2e/access-token.ts), one token per prefix; its one-line error becomes ours."""
     result = subprocess.run(
-        ["node", "--import", "tsx", "web/e2e/access-token.ts", app_url, env_prefix],
+        ["node", "--import", "tsx", "web/e2e/access-token.ts", app_url, *env_prefixes],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -81,7 +81,10 @@ def access_token(app_url: str, env_prefix: str) -> str:
     )
     if result.returncode != 0:
         raise SmokeConfigError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "sign-in failed")
-    return result.stdout.strip()
+    tokens = result.stdout.split()
+    if len(tokens) != len(env_prefixes):
+        raise SmokeConfigError(f"sign-in printed {len(tokens)} tokens for {len(env_prefixes)} users")
+    return tokens
 
 
 def check_refusals(smoke: Smoke) -> None:
@@ -98,13 +101,15 @@ def check_refusals(smoke: Smoke) -> None:
         return
     project = f"{PROJECTS}/{created.json()['id']}"
     smoke.created.add(created.json()["id"])
+    # The owner's current ETag: the other user names the right version, so only ownership can refuse the write.
+    if_match = {"If-Match": created.headers.get("ETag", "")}
     for method, path, body in (
         ("GET", project, None),
         ("GET", f"{project}/tasks", None),
         ("PATCH", project, {"name": "taken over"}),
         ("DELETE", project, None),
     ):
-        response = smoke.call(method, path, smoke.other_token, json=body, headers={"If-Match": "*"})
+        response = smoke.call(method, path, smoke.other_token, json=body, headers=if_match)
         smoke.check(response.status_code == 404, f"another user's {method} {path}: {response.status_code}, not 404")
     after = smoke.call("GET", project, smoke.token)
     unchanged = after.status_code == 200 and after.json().get("name") == name
@@ -121,7 +126,7 @@ def run_schemathesis(smoke: Smoke, created_file: Path, report: Path) -> None:
         f"--url={smoke.api_url}",
         "--checks=all",
         "--mode=positive",
-        "--phases=examples,fuzzing,stateful",
+        "--phases=fuzzing,stateful",
         f"--max-examples={EXAMPLES_PER_OPERATION}",
         "--workers=1",
         f"--request-timeout={TIMEOUT}",
@@ -148,13 +153,19 @@ def run_schemathesis(smoke: Smoke, created_file: Path, report: Path) -> None:
 
 def clean_up(smoke: Smoke) -> None:
     """Deletes every project the smoke created (tasks go with them), then proves none is left."""
+    removed = 0
     for project_id in sorted(smoke.created):
-        response = smoke.call("DELETE", f"{PROJECTS}/{project_id}", smoke.token, headers={"If-Match": "*"})
-        # 404: the stateful phase already deleted it.
-        smoke.check(response.status_code in (204, 404), f"cleanup: DELETE project {project_id}: {response.status_code}")
+        path = f"{PROJECTS}/{project_id}"
+        current = smoke.call("GET", path, smoke.token)
+        if current.status_code == 404:  # the stateful phase already deleted it
+            continue
+        # A delete must name the ETag it saw (the API refuses If-Match: * there).
+        response = smoke.call("DELETE", path, smoke.token, headers={"If-Match": current.headers.get("ETag", "")})
+        smoke.check(response.status_code in (204, 404), f"cleanup: DELETE {path}: {response.status_code}")
+        removed += response.status_code == 204
     left = _all_project_ids(smoke) & smoke.created
     smoke.check(not left, f"cleanup: {len(left)} projects the smoke created are still there")
-    print(f"smoke-api: cleaned up {len(smoke.created)} projects the smoke created")
+    print(f"smoke-api: {len(smoke.created)} projects created, {removed} deleted now, the rest by the run itself")
 
 
 def _all_project_ids(smoke: Smoke) -> set[str]:
@@ -171,12 +182,13 @@ def _all_project_ids(smoke: Smoke) -> set[str]:
         params = {"cursor": cursor}
 
 
-def main(env: dict[str, str] | None = None, token_for: Callable[[str, str], str] = access_token) -> int:
+def main(env: dict[str, str] | None = None, tokens_for: Callable[..., list[str]] = access_tokens) -> int:
     env = dict(os.environ if env is None else env)
     try:
         app_url = _origin("SMOKE_APP_URL", env.get("SMOKE_APP_URL"))
         api_url = _origin("SMOKE_API_URL", env.get("SMOKE_API_URL") or app_url)
-        smoke = Smoke(api_url, token_for(app_url, "SMOKE_USER"), token_for(app_url, "SMOKE_OTHER_USER"))
+        token, other_token = tokens_for(app_url, "SMOKE_USER", "SMOKE_OTHER_USER")
+        smoke = Smoke(api_url, token, other_token)
     except SmokeConfigError as error:
         print(f"smoke-api: {error}", file=sys.stderr)
         return 2

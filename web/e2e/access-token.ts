@@ -4,11 +4,13 @@
  * from the SPA's own answer from the issuer's token endpoint (named by the app's /config.json). Nothing is minted
  * or shortcut: the token is for the SPA's client, as the API requires.
  *
- *   node --import tsx web/e2e/access-token.ts <app-url> [<credentials env prefix, default SMOKE_USER>]
+ *   node --import tsx web/e2e/access-token.ts <app-url> <credentials env prefix>...
+ *
+ * One line per prefix (e.g. SMOKE_USER SMOKE_OTHER_USER), in order; one browser, a fresh context per user.
  */
 import { chromiumLaunchOptions } from '@innovate/local/src/browser/chromium.ts';
-import { chromium } from 'playwright-core';
-import { credentialsFromEnv, signInIfAsked } from './sign-in';
+import { type Browser, chromium } from 'playwright-core';
+import { type Credentials, credentialsFromEnv, signInIfAsked } from './sign-in';
 
 const TIMEOUT_MS = 60_000;
 
@@ -28,12 +30,23 @@ export async function tokenEndpoint(appUrl: string): Promise<string> {
   return endpoint;
 }
 
-export async function accessToken(appUrl: string, envPrefix: string): Promise<string> {
-  const credentials = credentialsFromEnv(envPrefix);
+export async function accessTokens(appUrl: string, envPrefixes: string[]): Promise<string[]> {
+  const users = envPrefixes.map((prefix) => credentialsFromEnv(prefix));
   const endpoint = await tokenEndpoint(appUrl);
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
-    const page = await browser.newPage();
+    const tokens: string[] = [];
+    for (const credentials of users) tokens.push(await accessToken(browser, appUrl, endpoint, credentials));
+    return tokens;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function accessToken(browser: Browser, appUrl: string, endpoint: string, credentials: Credentials) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT_MS);
     const answer = page.waitForResponse((r) => r.url() === endpoint && r.request().method() === 'POST');
     answer.catch(() => undefined);
@@ -45,18 +58,18 @@ export async function accessToken(appUrl: string, envPrefix: string): Promise<st
     if (typeof token !== 'string') throw new Error('the token endpoint answered without an access_token');
     return token;
   } finally {
-    await browser.close();
+    await context.close();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [appUrl, prefix = 'SMOKE_USER'] = process.argv.slice(2);
-  if (!appUrl) {
-    console.error('usage: access-token.ts <app-url> [<credentials env prefix>]');
+  const [appUrl, ...prefixes] = process.argv.slice(2);
+  if (!appUrl || prefixes.length === 0) {
+    console.error('usage: access-token.ts <app-url> <credentials env prefix>...');
     process.exit(2);
   }
-  accessToken(appUrl.replace(/\/+$/, ''), prefix).then(
-    (token) => console.log(token),
+  accessTokens(appUrl.replace(/\/+$/, ''), prefixes).then(
+    (tokens) => console.log(tokens.join('\n')),
     (error: unknown) => {
       console.error(`access-token: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       process.exit(1);
