@@ -33,12 +33,15 @@ export async function timed<T>(timings: Record<string, number>, name: string, st
   }
 }
 
-/** Applies CRDs and waits until each is Established (names accepted, served). */
+/**
+ * Applies CRDs and waits until each is Established (names accepted, served). Usually under a second each; the
+ * deadline is generous because on a busy 2-core machine the apiserver's CRD controller fell behind 30 s.
+ */
 export async function installCrds(client: KubeClient, crds: KubeObject[]): Promise<void> {
   await Promise.all(crds.map((crd) => client.apply(crd)));
   await Promise.all(
     crds.map((crd) =>
-      waitFor(`CRD ${crd.metadata.name} to be established`, 30_000, async () => {
+      waitFor(`CRD ${crd.metadata.name} to be established`, 120_000, async () => {
         const live = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(
           'apiextensions.k8s.io/v1',
           'CustomResourceDefinition',
