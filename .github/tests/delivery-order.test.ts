@@ -86,7 +86,7 @@ export function orderProblems(w: Record<string, Json>): string[] {
   const pjobs = promote.jobs as Record<string, Json>;
   const copy = pjobs['copy-and-sign'];
   const verify = stepIndex(copy, /gh attestation verify/);
-  const copyStep = stepIndex(copy, /skopeo copy/);
+  const copyStep = stepIndex(copy, /regctl image copy/);
   if (verify < 0) problems.push('promote.yml copy-and-sign: attestations are not verified');
   else if (copyStep >= 0 && verify > copyStep) problems.push('promote.yml copy-and-sign: copies before verifying');
   for (const predicate of ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document/v2.3'])
