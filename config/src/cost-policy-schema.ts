@@ -23,6 +23,11 @@ export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as con
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as 08:00');
 const reason = z.string().min(10, 'state the reason in a sentence');
 
+/** `07:30` → 450. */
+export function minutesOf(clock: string): number {
+  return Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3));
+}
+
 export const offHoursSchema = z
   .strictObject({
     /** Off by default: only an environment that says so is stopped outside working hours. */
@@ -33,11 +38,26 @@ export const offHoursSchema = z
       .regex(/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/, 'expected an IANA time zone such as Europe/Berlin'),
     /** Days the environment runs. */
     workdays: z.array(z.enum(WEEKDAYS)).min(1),
-    /** When the database starts (the API follows it) and when everything stops. */
+    /** When the database and the system node group start (the API follows them) and when everything stops. */
     start: clock,
     stop: clock,
+    /**
+     * System nodes outside working hours (EventBridge Scheduler sets the managed node group's minimum and desired
+     * size to it at `stop`). At least 1: Karpenter's controller runs only there, and it must stay up to remove the
+     * emptied Karpenter nodes and to launch one for the wake-up Job in the morning.
+     */
+    systemNodesAtNight: z.number().int().min(1),
+    /**
+     * Minutes after `start` at which the API is scaled back up. Its wake-up Job also waits for the database to
+     * accept connections first, so this only spares the Job a long wait while RDS starts (typically 5-10 minutes).
+     */
+    apiWakeDelayMinutes: z.number().int().min(0).max(120),
   })
-  .refine((s) => s.start < s.stop, { path: ['stop'], message: 'must be later than start on the same day' });
+  .refine((s) => s.start < s.stop, { path: ['stop'], message: 'must be later than start on the same day' })
+  .refine((s) => minutesOf(s.start) + s.apiWakeDelayMinutes < minutesOf(s.stop), {
+    path: ['apiWakeDelayMinutes'],
+    message: 'the API must wake before stop',
+  });
 
 export const costPolicySchema = z.strictObject({
   /** Interface endpoints kept (the S3 gateway endpoint is always there, it costs nothing). */
@@ -68,6 +88,11 @@ export type OffHours = z.infer<typeof offHoursSchema>;
 /** Hours per week the environment runs under its schedule (168 when it has none). */
 export function weeklyOnHours(offHours: OffHours): number {
   if (!offHours.enabled) return 168;
-  const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
-  return (offHours.workdays.length * (minutes(offHours.stop) - minutes(offHours.start))) / 60;
+  return (offHours.workdays.length * (minutesOf(offHours.stop) - minutesOf(offHours.start))) / 60;
+}
+
+/** The clock time `minutes` after `clock` on the same day (`07:00` + 15 → `07:15`). */
+export function clockAfter(clock: string, minutes: number): string {
+  const total = minutesOf(clock) + minutes;
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
 }

@@ -7,8 +7,10 @@ export {
 } from './argocd-bootstrap.ts';
 export {
   type CostPolicy,
+  clockAfter,
   INTERFACE_ENDPOINT_SERVICES,
   type InterfaceEndpointService,
+  minutesOf,
   type OffHours,
   WEEKDAYS,
   weeklyOnHours,

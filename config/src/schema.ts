@@ -376,6 +376,13 @@ export const environmentSchema = z
         message: 'expected minSize <= desiredSize <= maxSize',
       });
     }
+    if (env.costPolicy.offHours.systemNodesAtNight > nodes.minSize) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['costPolicy', 'offHours', 'systemNodesAtNight'],
+        message: `must not exceed cluster.systemNodes.minSize (${nodes.minSize})`,
+      });
+    }
     if (env.api.minReplicas > env.api.maxReplicas) {
       ctx.addIssue({ code: 'custom', path: ['api', 'minReplicas'], message: 'must not exceed api.maxReplicas' });
     }

@@ -89,6 +89,24 @@ describe('invalid configuration fails with the file and field named', () => {
       /dev\.yaml: costPolicy\.offHours\.stop: must be later than start/,
     ],
     [
+      'no system node at night (Karpenter could not remove nodes or wake the API)',
+      'environments/dev.yaml',
+      (t) => t.replace('systemNodesAtNight: 1', 'systemNodesAtNight: 0'),
+      /dev\.yaml: costPolicy\.offHours\.systemNodesAtNight: /,
+    ],
+    [
+      'more system nodes at night than by day',
+      'environments/dev.yaml',
+      (t) => t.replace('systemNodesAtNight: 1', 'systemNodesAtNight: 3'),
+      /dev\.yaml: costPolicy\.offHours\.systemNodesAtNight: must not exceed cluster\.systemNodes\.minSize \(2\)/,
+    ],
+    [
+      'the API wakes after the stop',
+      'environments/dev.yaml',
+      (t) => t.replace('apiWakeDelayMinutes: 15', 'apiWakeDelayMinutes: 120').replace('stop: "20:00"', 'stop: "08:30"'),
+      /dev\.yaml: costPolicy\.offHours\.apiWakeDelayMinutes: the API must wake before stop/,
+    ],
+    [
       'prod without required MFA',
       'environments/prod.yaml',
       (t) => t.replace('  mfa: required', '  mfa: optional'),
