@@ -7,9 +7,10 @@
  *   → at once: embedded PostgreSQL (data in .local/, kept across restarts; skipped when DATABASE_URL is set), the
  *     local OpenID provider on a free loopback port (users in .local/oidc/users.json, created on first run), and
  *     `uv sync` of the API's environment (with `--dev`, Vite too)
- *   → at once: `innovate-api migrate` and `innovate-api serve` (gunicorn) on a free loopback port, verifying the
- *     provider's tokens. The API's /readyz answers 200 only on a schema it runs on (schema_compat), and migrate's
- *     exit code is awaited as well, so nothing is announced on a database that is not migrated.
+ *   → `innovate-api serve` (gunicorn) on a free loopback port, verifying the provider's tokens, as soon as its
+ *     environment is synced (the database's URL is known before PostgreSQL runs); `innovate-api migrate` as soon as
+ *     PostgreSQL is up. The API's /readyz answers 200 only on a schema it runs on (schema_compat), and migrate's exit
+ *     code is awaited as well, so nothing is announced on a database that is not migrated.
  *
  * It prints when each step finished, then the URL, then the development user's email and password, once /readyz
  * answers. The URL is on a line of its own. Ctrl-C or SIGTERM stops everything it started —
@@ -28,6 +29,7 @@ import { ObservabilitySettingsError, observabilityEnabled } from './observabilit
 import { SPA_CLIENT_ID } from './oidc/client.ts';
 import { startOidcRunner } from './oidc/runner.ts';
 import { DEVELOPER_EMAIL, loadOrCreateUsers, UsersFileError } from './oidc/users.ts';
+import { localDatabaseUrl } from './postgres/local-url.ts';
 import { startPostgresRunner } from './postgres/runner.ts';
 import { type AnnouncingChild, ExitedBeforeReady } from './supervisor/announced-child.ts';
 import { type Child, startChild } from './supervisor/child.ts';
@@ -113,12 +115,12 @@ async function announcedBy(runner: AnnouncingChild): Promise<string> {
   });
 }
 
-/** Starts the embedded PostgreSQL through the runner and resolves with its DATABASE_URL. */
-async function startPostgres(dataDir: string): Promise<string> {
+/** Starts the embedded PostgreSQL through the runner on `port` and resolves with its DATABASE_URL. */
+async function startPostgres(dataDir: string, port: number): Promise<string> {
   const runner = startPostgresRunner({
     repoRoot: REPO_ROOT,
     clusterDir: join(dataDir, CLUSTER_DIR),
-    port: await freePort(),
+    port,
     onLine: (line) => say('postgres', line),
   });
   return announcedBy(runner);
@@ -200,16 +202,22 @@ async function main(): Promise<void> {
   finishedStep('edge');
   if (stopping) return;
 
-  // PostgreSQL, the provider and the API's environment need nothing of one another: they start at once.
-  let database: Promise<string>;
+  // PostgreSQL, the provider and the API's environment need nothing of one another: they start at once. Like the
+  // provider's issuer, the database's URL is known before it runs (the port is chosen here), so the API can start
+  // importing before PostgreSQL is up; it is not ready until the database is there and migrated.
+  let database: Promise<unknown>;
+  let databaseUrl: string;
   if (settings.databaseUrl) {
     say('up', 'DATABASE_URL is set: using that database, not starting the embedded PostgreSQL');
-    database = Promise.resolve(settings.databaseUrl);
+    databaseUrl = settings.databaseUrl;
+    database = Promise.resolve();
   } else {
     say('up', `starting PostgreSQL with data in ${join(settings.dataDir, CLUSTER_DIR)}`);
-    database = startPostgres(settings.dataDir).then((url) => {
+    const port = await freePort();
+    databaseUrl = localDatabaseUrl(port);
+    database = startPostgres(settings.dataDir, port).then((announced) => {
+      if (announced !== databaseUrl) throw new StartError(`PostgreSQL announced ${announced}, not ${databaseUrl}`);
       finishedStep('PostgreSQL');
-      return url;
     });
   }
   const usersFile = join(settings.dataDir, 'oidc', 'users.json');
@@ -220,8 +228,12 @@ async function main(): Promise<void> {
     finishedStep('OpenID provider');
   });
   const vite = viteOrigin ? startViteDevServer(viteOrigin) : Promise.resolve();
-  const baseApiEnv: NodeJS.ProcessEnv = {
+  // Awaited below, after the API has started; a failure meanwhile is reported there.
+  const othersStarted = Promise.all([database, provider, vite]);
+  othersStarted.catch(() => {});
+  const apiEnv: NodeJS.ProcessEnv = {
     ...process.env,
+    DATABASE_URL: databaseUrl,
     AUTH_ISSUER: issuer,
     AUTH_CLIENT_ID: SPA_CLIENT_ID,
     API_BIND: `127.0.0.1:${apiPort}`,
@@ -233,18 +245,14 @@ async function main(): Promise<void> {
   const uv = uvCommand();
   // uv run would do this silently on first use; as its own step the wait (first run: a minute) is explained.
   say('up', "syncing the API's Python environment (uv sync --frozen)");
-  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, baseApiEnv, 'uv sync');
-  const synced = runToEnd(sync, 'uv sync --frozen').then(() => finishedStep('uv sync'));
-  // Every step started so far is awaited, so a failure of any is reported, whichever comes first.
-  const [databaseUrl] = await Promise.all([database, synced, provider, vite]);
+  const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, apiEnv, 'uv sync');
+  await runToEnd(sync, 'uv sync --frozen');
+  finishedStep('uv sync');
   if (stopping) return;
 
-  const apiEnv: NodeJS.ProcessEnv = { ...baseApiEnv, DATABASE_URL: databaseUrl };
-  // Migrations and the API start together: most of either is importing Python, and the API is not ready (its
-  // /readyz answers 503) until the schema is one it runs on; migrate's exit code is awaited too.
-  const migrate = spawnNamed('migrate', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'migrate'], API_DIR, apiEnv);
+  // The API starts as soon as its environment is there: most of its start is importing Python. Its /readyz answers
+  // 503 until the database answers with a schema it runs on.
   const api = spawnNamed('api', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'serve'], API_DIR, apiEnv);
-  const migrated = runToEnd(migrate, 'innovate-api migrate').then(() => finishedStep('migrate'));
   const apiReady = waitUntilReady(`${apiOrigin.href}readyz`, {
     timeoutMs: 60_000,
     stillWorthWaiting: api.running,
@@ -255,7 +263,15 @@ async function main(): Promise<void> {
       throw new StartError(error.message);
     },
   );
-  await Promise.all([migrated, apiReady]);
+  apiReady.catch(() => {}); // awaited below, after migrate
+  // A failure of the provider or Vite while PostgreSQL starts is reported now, not after the migrations.
+  await Promise.race([database, othersStarted]);
+  if (stopping) return;
+
+  const migrate = spawnNamed('migrate', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'migrate'], API_DIR, apiEnv);
+  await runToEnd(migrate, 'innovate-api migrate');
+  finishedStep('migrate');
+  await Promise.all([othersStarted, apiReady]);
   if (stopping) return;
 
   if (observability) {

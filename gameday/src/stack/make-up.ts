@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { MakeUpProcess } from '@innovate/local/src/make-up-process.ts';
-import { LOCAL_PASSWORD, LOCAL_USER } from '@innovate/local/src/postgres/server.ts';
+import { localDatabaseUrl } from '@innovate/local/src/postgres/local-url.ts';
 import {
   CHILDREN_FILE,
   type RecordedChild,
@@ -17,7 +17,7 @@ export { listens } from '@innovate/local/src/supervisor/ports.ts';
 export class MakeUp extends MakeUpProcess {
   /** The embedded PostgreSQL's application database, as its superuser (the local-only credentials). */
   get databaseUrl(): string {
-    return `postgresql://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${this.postgresPort}/innovate`;
+    return localDatabaseUrl(this.postgresPort);
   }
 
   /** The children the supervisor has recorded in the data folder right now. */

