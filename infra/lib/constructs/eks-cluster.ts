@@ -51,6 +51,11 @@ const VERSIONS: Record<string, eks.KubernetesVersion> = {
   '1.36': eks.KubernetesVersion.V1_36,
 };
 
+/** The system node group's name: the EKS API (and the off-hours schedules) address it by name. */
+export function systemNodegroupName(clusterName: string): string {
+  return `${clusterName}-system`;
+}
+
 export interface EksClusterProps {
   vpc: ec2.IVpc;
   /** Where nodes and the kubectl handler run (private-app). */
@@ -156,7 +161,7 @@ export class EksCluster extends Construct {
     });
     const graviton = config.systemNodes.instanceTypes.every((type) => /^[a-z]+\d+g[a-z]*\./.test(type));
     this.systemNodes = this.cluster.addNodegroupCapacity('SystemNodes', {
-      nodegroupName: `${names.clusterName}-system`,
+      nodegroupName: systemNodegroupName(names.clusterName),
       subnets: props.subnets,
       instanceTypes: config.systemNodes.instanceTypes.map((type) => new ec2.InstanceType(type)),
       amiType: graviton ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,

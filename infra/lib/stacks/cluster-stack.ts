@@ -13,11 +13,12 @@ import { AlbOriginGuard } from '../constructs/alb-origin-guard.ts';
 import { ArgoCdBootstrap } from '../constructs/argo-cd-bootstrap.ts';
 import { ArgoCdNotificationsSecretReader } from '../constructs/argocd-notifications-secret-reader.ts';
 import { POSTGRES_PORT } from '../constructs/database-subnet-acl.ts';
-import { EksCluster } from '../constructs/eks-cluster.ts';
+import { EksCluster, systemNodegroupName } from '../constructs/eks-cluster.ts';
 import { KarpenterPrerequisites } from '../constructs/karpenter-prerequisites.ts';
 import { LogsKey } from '../constructs/logs-key.ts';
 import type { OriginVerifySecret } from '../constructs/origin-verify-secret.ts';
 import { SessionManagerAccess } from '../constructs/session-manager-access.ts';
+import { SystemNodesOffHours } from '../constructs/system-nodes-off-hours.ts';
 import { WorkloadIdentities } from '../constructs/workload-identities.ts';
 import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
 import { identityCenterRoleArnPattern } from '../foundations/guardrail-settings.ts';
@@ -66,6 +67,16 @@ export class ClusterStack extends Stack {
     });
     const { cluster } = this.eks;
 
+    if (env.costPolicy.offHours.enabled) {
+      const { minSize, desiredSize, maxSize } = env.cluster.systemNodes;
+      new SystemNodesOffHours(this, 'SystemNodesOffHours', {
+        nodegroup: this.eks.systemNodes,
+        clusterName: names.clusterName,
+        nodegroupName: systemNodegroupName(names.clusterName),
+        day: { minSize, desiredSize, maxSize },
+        offHours: env.costPolicy.offHours,
+      });
+    }
     new SessionManagerAccess(this, 'SessionManager', {
       systemNodeRole: this.eks.systemNodes.role,
       clusterEndpoint: cluster.clusterEndpoint,
