@@ -22,8 +22,9 @@ $(UV):
 	$(TOOLS)/uv-venv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	mkdir -p $(TOOLS)/bin && ln -sf ../uv-venv/bin/uv $(UV)
 
-# Debian's Chromium for the browser tests (no browser download is possible or wanted).
-CHROMIUM := /usr/bin/chromium
+# Debian's Chromium for the browser tests (no browser download is possible or wanted). CHROMIUM_PATH names another
+# Chromium-based browser that is already installed (GitHub's runner image ships Google Chrome); then nothing installs.
+CHROMIUM := $(or $(CHROMIUM_PATH),/usr/bin/chromium)
 deps-chromium: $(CHROMIUM)
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
