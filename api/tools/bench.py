@@ -1,6 +1,6 @@
 """``make bench-api``: wrk on loopback against list-tasks (50 rows) and create-task, the API beside a bare baseline
-(tools/bench_baseline.py) in the same run, then the API's p99 at half its maximum throughput. Writes the ``## API``
-section of docs/benchmarks.md. Bounded: about 2 minutes.
+(tools/bench_baseline.py) in the same run, then the API's p99 at half its maximum throughput. Hands the ``## API``
+section to docs/tools/bench-section.ts, the one writer of docs/benchmarks.md. Bounded: about 2 minutes.
 
 The machine is shared and noisy, so runs of the API and the baseline alternate (ROUNDS times). Two ratios are
 reported and both must reach the target: best API round over best baseline round, and the median over rounds of
@@ -15,7 +15,6 @@ baseline verifies nothing. The CPU one verification costs is measured on its own
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import platform
 import re
@@ -43,7 +42,6 @@ CONNECTIONS = 8
 WRK_THREADS = 2
 PROJECTS_FOR_CREATES = 8  # creates lock their project: spread them like real traffic
 WORKERS, THREADS = "2", "4"
-BENCHMARKS = REPO_ROOT / "docs" / "benchmarks.md"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 LUA = """
@@ -141,19 +139,6 @@ def start(command: list[str], env: dict[str, str], probe: str) -> subprocess.Pop
         time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"{command[0]} did not start")
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    return f"`nproc` {nproc}, {cpu}"
 
 
 _INSERT_PROJECT = "INSERT INTO projects (id, name, owner_sub) VALUES (gen_random_uuid(), %s, %s) RETURNING id"
@@ -286,13 +271,10 @@ def write_section(
     load: tuple[float, float],
     verify_us: tuple[float, float],
 ) -> None:
-    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     names = {"list": "`GET .../tasks?limit=50` (50 rows)", "create": "`POST .../tasks`"}
     lines = [
-        "## API",
-        "",
-        f"Measured by `make bench-api` on {today}, {machine()}; Python {platform.python_version()}; 1-minute load "
-        f"average {load[0]:.1f} before the run, {load[1]:.1f} at its end (the run itself keeps both cores busy). "
+        f"Measured by `make bench-api`; Python {platform.python_version()}; 1-minute load average {load[1]:.1f} at "
+        f"the end of the run (the run itself keeps both cores busy). "
         f"wrk on loopback ({WRK_THREADS} threads, {CONNECTIONS} connections); the API (`innovate-api serve`, no "
         f"OTLP endpoint set, verifying the bearer access token of a user signed in at the local OpenID provider on "
         f"every request) and the bare "
@@ -354,12 +336,15 @@ def write_section(
         " time per request are the steadier figures.",
         "",
     ]
-    section = "\n".join(lines)
-    text = BENCHMARKS.read_text() if BENCHMARKS.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## API\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    BENCHMARKS.write_text(text.rstrip("\n") + "\n")
-    print(f"bench: wrote the API section of {BENCHMARKS.relative_to(REPO_ROOT)}")
+    # The one writer of docs/benchmarks.md is the docs tool every part's bench calls; it adds the heading and the
+    # date and machine line.
+    subprocess.run(
+        ["node", "--import", "tsx", "docs/tools/bench-section.ts", "--section", "API", "--load-at-start", f"{load[0]}"],
+        input="\n".join(lines),
+        text=True,
+        cwd=REPO_ROOT,
+        check=True,
+    )
 
 
 if __name__ == "__main__":

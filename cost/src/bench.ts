@@ -1,21 +1,19 @@
 /**
- * `make bench-cost`: times the model over the real synth (in process, and the CLI end to end) and writes the
- * `## Cost model` section of docs/benchmarks.md (only that section).
+ * `make bench-cost`: times the model over the real synth (in process, and the CLI end to end) and hands the
+ * `## Cost model` section to docs/tools/bench-section.ts, the one writer of docs/benchmarks.md.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
-import { formatMarkdown } from './markdown-format.ts';
 import { estimate } from './model.ts';
 import { loadPriceTable } from './price-table.ts';
 import { readSynth } from './synth.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SYNTH = join(ROOT, 'infra', 'cdk.out');
-const DOC = join(ROOT, 'docs', 'benchmarks.md');
 const RUNS = 5;
+const loadAtStart = loadavg()[0] ?? 0;
 
 function time(fn: () => void): number {
   const start = process.hrtime.bigint();
@@ -46,9 +44,7 @@ const cli = Array.from({ length: 3 }, () =>
 );
 const ms = (values: number[]) => `${median(values).toFixed(0)} ms`;
 const runs = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
-const section = `## Cost model
-
-Measured by \`make bench-cost\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (1-minute load average ${loadavg()[0]?.toFixed(1)} at the start), Node ${process.version}, over \`infra/cdk.out\` (${stacks.length} stacks, ${resources} resources); median.
+const body = `Measured by \`make bench-cost\`, Node ${process.version}, over \`infra/cdk.out\` (${stacks.length} stacks, ${resources} resources); median.
 
 | Step | Median | Runs (ms) |
 | --- | --- | --- |
@@ -61,14 +57,8 @@ without its off-hours schedule, the capacity curve at 1× to 1000×) in about 2 
 a loaded 2-core machine (target for a warm \`make cost\`: under 10 s). The synth it re-runs when infra/ or config/
 changed is the slow part.
 `;
-// Only this section is formatted (as make lint wants): the other sections belong to their parts.
-const formatted = formatMarkdown(section);
-const doc = readFileSync(DOC, 'utf8');
-const start = doc.indexOf('## Cost model');
-const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-const updated =
-  start < 0
-    ? `${doc.trimEnd()}\n\n${formatted}`
-    : `${doc.slice(0, start)}${formatted.trimEnd()}\n${next < 0 ? '' : doc.slice(next)}`;
-writeFileSync(DOC, updated);
-process.stdout.write(section);
+execFileSync(
+  process.execPath,
+  ['--import', 'tsx', 'docs/tools/bench-section.ts', '--section', 'Cost model', '--load-at-start', `${loadAtStart}`],
+  { cwd: ROOT, input: body, stdio: ['pipe', 'inherit', 'inherit'] },
+);

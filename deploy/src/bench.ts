@@ -1,15 +1,16 @@
 /**
- * `make bench-deploy`: times each deploy gate (median of N runs, same machine, one after another) and writes the
- * "Kubernetes delivery" section of docs/benchmarks.md. Ratios between the gates matter more than absolute numbers.
+ * `make bench-deploy`: times each deploy gate (median of N runs, same machine, one after another) and hands the
+ * "Kubernetes delivery" section to docs/tools/bench-section.ts, the one writer of docs/benchmarks.md. Ratios between
+ * the gates matter more than absolute numbers.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './layout.ts';
 import { OPA } from './policy/opa.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const loadAtStart = loadavg()[0] ?? 0;
 const DEPLOY = join(REPO_ROOT, 'deploy');
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const GATES: Array<[string, string, string[]]> = [
@@ -33,10 +34,8 @@ const rows = GATES.map(([name, command, args]) => {
 });
 const opaVersion = `OPA ${execFileSync(OPA, ['version'], { encoding: 'utf8' }).split('\n')[0]?.replace('Version: ', '')}`;
 const load = loadavg()[0]?.toFixed(1);
-const section = [
-  '## Kubernetes delivery (deploy/)',
-  '',
-  `Measured by \`make bench-deploy\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, ${opaVersion}; median of ${RUNS} runs, each gate run alone; 1-minute load average ${load} when it finished (other parts' jobs share the machine).`,
+const body = [
+  `Measured by \`make bench-deploy\`, Node ${process.version}, ${opaVersion}; median of ${RUNS} runs, each gate run alone; 1-minute load average ${load} when it finished (other parts' jobs share the machine).`,
   '',
   '| Gate | Median | Runs |',
   '| --- | --- | --- |',
@@ -49,14 +48,16 @@ const section = [
   '',
 ].join('\n');
 
-const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
-const text = readFileSync(path, 'utf8');
-const start = text.indexOf('## Kubernetes delivery (deploy/)');
-let next = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
-if (next >= 0) next += 1;
-const updated =
-  start < 0
-    ? `${text.trimEnd()}\n\n${section}`
-    : `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next)}`}`;
-writeFileSync(path, updated.endsWith('\n') ? updated : `${updated}\n`);
-console.log(section);
+execFileSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'docs/tools/bench-section.ts',
+    '--section',
+    'Kubernetes delivery (deploy/)',
+    '--load-at-start',
+    `${loadAtStart}`,
+  ],
+  { cwd: REPO_ROOT, input: body, stdio: ['pipe', 'inherit', 'inherit'] },
+);

@@ -1,17 +1,18 @@
 /**
  * `make bench-infra`: times `make synth` and each infra gate separately (every gate over the same infra/cdk.out, so
- * synth is counted once), RUNS times (default 3), and writes the median table into the `## Infrastructure gates`
- * section of docs/benchmarks.md. Wall-clock figures are recorded, never asserted.
+ * synth is counted once), RUNS times (default 3), and hands the median table as the `## Infrastructure gates` section
+ * to docs/tools/bench-section.ts, the one writer of docs/benchmarks.md. Wall-clock figures are recorded, never asserted.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { INFRA_DIR } from '../lib/app-context.ts';
 
 const ROOT = join(INFRA_DIR, '..');
 const RUNS = Number(process.env.RUNS ?? 3);
 const TOOLS = join(ROOT, '.tools', 'infra');
+const loadAtStart = loadavg()[0] ?? 0;
 
 /** Each step: what the gate runs, without re-running synth (the make targets depend on synth). */
 const STEPS: { name: string; command: string }[] = [
@@ -55,10 +56,8 @@ const templates = readFileSync(join(INFRA_DIR, 'cdk.out', 'manifest.json'), 'utf
 )?.length;
 const total = results.reduce((sum, step) => sum + median(step.runs), 0);
 const format = (s: number) => `${s.toFixed(1)} s`;
-const section = [
-  '## Infrastructure gates',
-  '',
-  `Measured by \`make bench-infra\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, ` +
+const body = [
+  `Measured by \`make bench-infra\`, Node ${process.version}, ` +
     `over all ${templates} stacks (dev, staging, prod and the foundations); median of ${RUNS} run(s), steps run one after ` +
     `another; 1-minute load average ${loadavg()[0]?.toFixed(1)} when it finished (other parts' jobs share the machine).`,
   '',
@@ -72,17 +71,16 @@ const section = [
   '',
 ].join('\n');
 
-const path = join(ROOT, 'docs', 'benchmarks.md');
-const doc = readFileSync(path, 'utf8');
-const start = doc.indexOf('## Infrastructure gates');
-let updated: string;
-if (start < 0) {
-  updated = `${doc.trimEnd()}\n\n${section}`;
-} else {
-  const next = doc.indexOf('\n## ', start + 1);
-  updated = `${doc.slice(0, start)}${section}${next < 0 ? '' : `\n${doc.slice(next + 1)}`}`;
-}
-writeFileSync(path, updated.endsWith('\n') ? updated : `${updated}\n`);
-// Biome formats Markdown tables (`make lint`); the rest of the file is already formatted, so only this section moves.
-execFileSync('npx', ['biome', 'format', '--write', path], { cwd: ROOT, stdio: 'ignore' });
-process.stdout.write(section);
+execFileSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'docs/tools/bench-section.ts',
+    '--section',
+    'Infrastructure gates',
+    '--load-at-start',
+    `${loadAtStart}`,
+  ],
+  { cwd: ROOT, input: body, stdio: ['pipe', 'inherit', 'inherit'] },
+);

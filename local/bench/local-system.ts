@@ -9,11 +9,12 @@
  * - edge overhead: the same GET sequentially through the edge and directly to the API, interleaved in one run,
  *   reported as p50/p99 and a ratio (the machine is shared and noisy; compare within the run).
  *
- * Writes the `## Local system (make up)` section of docs/benchmarks.md. Nothing here is asserted.
+ * Hands the `## Local system (make up)` section to docs/tools/bench-section.ts, the one writer of docs/benchmarks.md.
+ * Nothing here is asserted.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MakeUpProcess } from '../src/make-up-process.ts';
 import { signInThroughEdge } from '../src/oidc/sign-in.ts';
@@ -113,13 +114,9 @@ async function main() {
   const ms = (v: number) => `${v < 10 ? v.toFixed(2) : Math.round(v)} ms`;
   const s = (v: number) => `${(v / 1000).toFixed(1)} s`;
   const list = (values: number[]) => values.map((v) => (v / 1000).toFixed(1)).join(', ');
-  const date = new Date().toISOString().slice(0, 10);
-  let section = `## Local system (make up)
-
-Measured by \`make bench-local\` on ${date}, ${cpus().length} cores (1-min load average ${loadAtStart.toFixed(1)} at the start,
-${loadAtEnd.toFixed(1)} at the end: the machine is shared, read the starts against the baseline row of the same run),
-Node ${process.version}; the supervisor started as \`make up\` runs it (after \`make deps\` and the SPA build), on a free
-port. Nothing here is asserted.
+  const body = `Measured by \`make bench-local\`, Node ${process.version}; 1-min load average ${loadAtEnd.toFixed(1)} at the end
+(the machine is shared: read the starts against the baseline row of the same run). The supervisor started as \`make up\`
+runs it (after \`make deps\` and the SPA build), on a free port. Nothing here is asserted.
 
 | Step | Median | Runs (s) |
 | --- | --- | --- |
@@ -140,30 +137,19 @@ Per request, signed in, ${REQUESTS} sequential GETs each, interleaved in one run
 
 Edge overhead at p50: ${ms(median(overhead.edge) - median(overhead.direct))} (edge/direct p50 ratio ${(median(overhead.edge) / median(overhead.direct)).toFixed(2)}).
 `;
-  const path = join(REPO_ROOT, 'docs', 'benchmarks.md');
-  // Formatted as `make lint` (Biome) wants it, so a fresh run leaves the page lint-clean.
-  const formatted = spawnSync(
-    join(REPO_ROOT, 'node_modules', '.bin', 'biome'),
-    ['format', '--stdin-file-path=docs/benchmarks.md'],
-    {
-      cwd: REPO_ROOT,
-      input: section,
-      encoding: 'utf8',
-    },
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'docs/tools/bench-section.ts',
+      '--section',
+      'Local system (make up)',
+      '--load-at-start',
+      `${loadAtStart}`,
+    ],
+    { cwd: REPO_ROOT, input: body, stdio: ['pipe', 'inherit', 'inherit'] },
   );
-  if (formatted.status === 0 && formatted.stdout.trim()) section = formatted.stdout;
-  const text = readFileSync(path, 'utf8');
-  const heading = '## Local system (make up)';
-  const startAt = text.indexOf(heading);
-  let updated: string;
-  if (startAt === -1) {
-    updated = `${text.trimEnd()}\n\n${section}`;
-  } else {
-    const next = text.indexOf('\n## ', startAt + heading.length);
-    updated = text.slice(0, startAt) + section + (next === -1 ? '' : `\n${text.slice(next + 1)}`);
-  }
-  writeFileSync(path, updated.endsWith('\n') ? updated : `${updated}\n`);
-  process.stdout.write(section);
 }
 
 await main();
