@@ -1,4 +1,4 @@
-"""``innovate-api``: bootstrap-roles | migrate | openapi | serve | purge-idempotency-keys.
+"""``innovate-api``: bootstrap-roles | migrate | openapi | serve | purge-idempotency-keys | scale-api.
 
 Bad settings → one line on stderr naming the variable, exit 2.
 """
@@ -125,6 +125,40 @@ def _purge_idempotency_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scale_api(args: argparse.Namespace) -> int:
+    from innovate_api.observability.logging import configure_logging
+    from innovate_api.off_hours import KubernetesApi, OffHoursError, scale_rollout, wait_for_database
+
+    # JSON logs like the other commands; the night Job has no database settings to read the level from.
+    configure_logging("INFO")
+    log = logging.getLogger("innovate_api.off_hours")
+    try:
+        api = KubernetesApi.in_cluster()
+        if args.wait_for_database:
+            from innovate_api.db import create_db_engine
+
+            settings = _settings()
+            configure_logging(settings.log_level)
+            engine = create_db_engine(settings)
+            try:
+                attempts = wait_for_database(engine, args.wait_for_database)
+            finally:
+                engine.dispose()
+            log.info("database reachable after %d attempt(s)", attempts)
+        scale_rollout(api, args.rollout, args.replicas)
+    except OffHoursError as error:  # a scheduled job's failure must say why in one line (the job retries)
+        print(f"innovate-api scale-api: {error}", file=sys.stderr)
+        return 1
+    log.info("rollout %s scaled to %d", args.rollout, args.replicas)
+    return 0
+
+
+def _whole(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return int(text)
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
@@ -174,6 +208,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     purge.add_argument("--batch-size", type=_positive, default=5_000, help="rows per transaction (default 5000)")
     purge.set_defaults(run=_purge_idempotency_keys)
+    scale = commands.add_parser(
+        "scale-api",
+        help="off-hours schedule: set the API Rollout's replicas in this namespace (inside the cluster); with "
+        "--wait-for-database, only once the database accepts connections",
+    )
+    scale.add_argument("--replicas", type=_whole, required=True, help="0 at night; the HPA's minimum in the morning")
+    scale.add_argument("--rollout", default="api", help="the Rollout's name (default api)")
+    scale.add_argument(
+        "--wait-for-database", type=_positive, metavar="SECONDS", help="wait up to SECONDS for SELECT 1 first"
+    )
+    scale.set_defaults(run=_scale_api)
     args = parser.parse_args(argv)
     result: int = args.run(args)
     return result
