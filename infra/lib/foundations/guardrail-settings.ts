@@ -14,8 +14,19 @@ export interface GuardrailSettings {
   protectedPrincipalArns: string[];
   /** Principal ARN patterns excepted from the security-service guardrails only: the security account's deployer. */
   securityAutomationArns: string[];
-  /** ARN pattern of the protected roles (what nobody else may modify). */
+  /** ARN pattern of the protected roles (what nobody else may modify or pass to a service). */
   protectedRoleArns: string[];
+  /**
+   * The member baseline's guardrail enforcer (a custom resource's role in every member account): excepted only from
+   * the statements guarding the settings it switches on (account S3 Block Public Access, EBS default encryption).
+   */
+  guardrailEnforcerArns: string[];
+  /** ARN of the enforcer's function in every member account and region (nobody may change its code). */
+  guardrailEnforcerFunctionArn: string;
+  /** The CDK execution roles: the only non-emergency principals that may change production databases and keys. */
+  deployRoleArns: string[];
+  /** Name of the role Organizations creates in every member account (AdministratorAccess; MFA sessions only). */
+  orgAccessRoleName: string;
   /** Path of the only IAM users member accounts may have. */
   breakGlassUserPath: string;
   /** The cost-allocation tag keys that must be on every main resource at creation. */
@@ -23,6 +34,11 @@ export interface GuardrailSettings {
   /** ARN pattern of every human (Identity Center) role, and of the one that may reach production data. */
   ssoRoleArnPattern: string;
   prodDataAccessRoleArnPattern: string;
+}
+
+/** Name of the role and function that switch the account-level guardrails on in every member account. */
+export function guardrailEnforcerName(config: Pick<PlatformConfig, 'organization'>): string {
+  return `${config.organization.tags.app}-account-guardrails`;
 }
 
 /** CDK's default bootstrap qualifier; `cdk bootstrap` creates `cdk-<qualifier>-cfn-exec-role-<account>-<region>`. */
@@ -61,15 +77,21 @@ export function guardrailSettings(
 ): GuardrailSettings {
   const org = config.organization;
   const roles = org.foundations.protectedRoles;
-  const protectedRoleArns = [roles.breakGlassRoleName, roles.orgAutomationRoleName].map(
+  const protectedPrincipalArns = [roles.breakGlassRoleName, roles.orgAutomationRoleName].map(
     (name) => `arn:aws:iam::*:role/${name}`,
   );
+  const enforcer = guardrailEnforcerName(config);
+  const guardrailEnforcerArns = [`arn:aws:iam::*:role/${enforcer}`];
   const security = accounts.security.id;
   return {
     allowedRegions: [...new Set([org.primaryRegion, org.drRegion])],
-    protectedPrincipalArns: protectedRoleArns,
+    protectedPrincipalArns,
     securityAutomationArns: [`arn:aws:iam::${security}:role/cdk-${cdkQualifier}-cfn-exec-role-${security}-*`],
-    protectedRoleArns,
+    protectedRoleArns: [...protectedPrincipalArns, ...guardrailEnforcerArns],
+    guardrailEnforcerArns,
+    guardrailEnforcerFunctionArn: `arn:aws:lambda:*:*:function:${enforcer}`,
+    deployRoleArns: [`arn:aws:iam::*:role/cdk-${cdkQualifier}-cfn-exec-role-*`],
+    orgAccessRoleName: roles.orgAutomationRoleName,
     breakGlassUserPath: org.foundations.breakGlassUserPath,
     costTagKeys: COST_TAG_KEYS,
     ssoRoleArnPattern: 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*',

@@ -6,11 +6,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { permissionSetName } from '../../lib/foundations/guardrail-settings.ts';
-import { baselineDecisions, flippedBy, type GuardrailKind, guardrailMutations } from './mutation-sweep.ts';
+import {
+  ACTION_LEVEL_KINDS,
+  baselineDecisions,
+  flippedBy,
+  type GuardrailKind,
+  guardrailMutations,
+} from './mutation-sweep.ts';
 import { SCENARIOS } from './policy-scenarios.ts';
 import { synthesizedPolicySet } from './policy-set.ts';
 import { type Decision, type PolicyJson, type PolicySet, simulate } from './policy-simulator.ts';
 import { config } from './synthesized.ts';
+import { UNTESTABLE_MUTATIONS } from './untestable-mutations.ts';
 
 let policies: PolicySet;
 let baseline: Decision[];
@@ -44,6 +51,32 @@ describe('removing any single guardrail flips at least one scenario', () => {
       if ((await flippedBy(policies, baseline, mutation)).flipped.length === 0) untested.push(label);
     }
     expect(untested, `guardrails (${kind}) whose removal changes no scenario`).toEqual([]);
+  });
+});
+
+describe('removing any single action or condition key of a Deny statement flips at least one scenario', () => {
+  it('every action-level mutation flips a scenario, or is listed as untestable offline with a reason', async () => {
+    const mutations = guardrailMutations(policies).filter((candidate) => ACTION_LEVEL_KINDS.includes(candidate.kind));
+    const untested: string[] = [];
+    for (const { label, mutation, actions } of mutations) {
+      if ((await flippedBy(policies, baseline, mutation, actions)).flipped.length === 0) untested.push(label);
+    }
+    const listed = Object.keys(UNTESTABLE_MUTATIONS);
+    const counts = ACTION_LEVEL_KINDS.map((kind) => `${mutations.filter((m) => m.kind === kind).length} ${kind}`);
+    console.info(
+      `action-level mutation sweep: ${mutations.length} mutations (${counts.join(', ')}); ` +
+        `${mutations.length - untested.length} flip a scenario, ${untested.length} listed untestable: ${untested.join('; ')}`,
+    );
+    expect(mutations.length).toBeGreaterThan(200);
+    expect(
+      untested.filter((label) => !listed.includes(label)),
+      'action-level mutations that flip nothing',
+    ).toEqual([]);
+    // A stale entry hides nothing today but would excuse a real gap tomorrow.
+    expect(
+      listed.filter((label) => !untested.includes(label)),
+      'untestable entries that are tested or gone',
+    ).toEqual([]);
   });
 });
 

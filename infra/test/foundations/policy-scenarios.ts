@@ -4,6 +4,7 @@
  */
 import { permissionSetName } from '../../lib/foundations/guardrail-settings.ts';
 import { logArchiveNames } from '../../lib/foundations/log-archive-names.ts';
+import { ACTION_SCENARIOS } from './action-scenarios.ts';
 import { ADMIN, type PolicyJson, type Scenario } from './policy-simulator.ts';
 import { accounts, config, foundations } from './synthesized.ts';
 
@@ -477,7 +478,7 @@ export const SCENARIOS: Scenario[] = [
     expected: 'ExplicitlyDenied',
   },
   {
-    name: 'the org automation role can create a break-glass user',
+    name: 'the org automation role can create a break-glass user in an MFA session',
     ...asAdmin(
       orgAutomation(dev),
       'dev',
@@ -485,7 +486,19 @@ export const SCENARIOS: Scenario[] = [
       `arn:aws:iam::${dev}:user${foundations.breakGlassUserPath}oncall`,
       dev,
     ),
+    context: { 'aws:MultiFactorAuthPresent': 'true' },
     expected: 'Allowed',
+  },
+  {
+    name: 'OrganizationAccountAccessRole does nothing without MFA (a management admin is not a member admin)',
+    ...asAdmin(orgAutomation(prod), 'prod', 'ec2:TerminateInstances', prodInstance(), prod),
+    context: { 'aws:MultiFactorAuthPresent': 'false' },
+    expected: 'ExplicitlyDenied',
+  },
+  {
+    name: 'OrganizationAccountAccessRole does nothing in a session that carries no MFA key',
+    ...asAdmin(orgAutomation(prod), 'prod', 'ec2:TerminateInstances', prodInstance(), prod),
+    expected: 'ExplicitlyDenied',
   },
   {
     name: 'devops cannot opt the account into another region',
@@ -506,7 +519,7 @@ export const SCENARIOS: Scenario[] = [
     expected: 'ExplicitlyDenied',
   } as Scenario,
   {
-    name: 'nobody turns off EBS encryption by default',
+    name: 'devops cannot turn off EBS encryption by default',
     ...asAdmin(sso(dev, 'devops'), 'dev', 'ec2:DisableEbsEncryptionByDefault', '*', dev),
     expected: 'ExplicitlyDenied',
   },
@@ -603,6 +616,12 @@ export const SCENARIOS: Scenario[] = [
     resource: dbUser,
     resourceAccount: prod,
     expected: 'Allowed',
+  },
+
+  {
+    name: 'devops cannot make a bucket public: account Block Public Access cannot be lifted',
+    ...asAdmin(sso(dev, 'devops'), 'dev', 's3:PutAccountPublicAccessBlock', '*', dev),
+    expected: 'ExplicitlyDenied',
   },
 
   // --- log archive bucket policy ---
@@ -1025,6 +1044,24 @@ export const SCENARIOS: Scenario[] = [
   },
 
   ...DOORS,
+  ...ACTION_SCENARIOS,
+  ...[
+    's3:BypassGovernanceRetention',
+    's3:DeleteObject',
+    's3:PutBucketObjectLockConfiguration',
+    's3:PutObjectLegalHold',
+  ].map(
+    (action): Scenario => ({
+      name: `a management-account admin cannot ${action} on the log archive`,
+      principal: `arn:aws:iam::${management}:role/Admin`,
+      identityPolicies: [ADMIN],
+      action,
+      resource: action === 's3:PutBucketObjectLockConfiguration' ? `arn:aws:s3:::${names.cloudTrailBucket}` : logObject,
+      resourceAccount: management,
+      resourcePolicy: 'cloudTrailBucket',
+      expected: 'ExplicitlyDenied',
+    }),
+  ),
 
   // --- cost alert topic and key ---
   {

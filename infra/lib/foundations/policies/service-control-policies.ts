@@ -3,7 +3,8 @@
  * settings; the organization stack attaches them, and the policy tests evaluate the SYNTHESIZED copies.
  *
  * Why each exists is in docs/decisions/0040-service-control-policy-set.md. Conventions:
- * - every statement is a Deny with a Sid (tests remove statements one by one and expect a scenario to flip);
+ * - every statement is a Deny with a Sid (tests remove statements, then each action and each condition key, one by
+ *   one and expect a scenario to flip);
  * - exceptions are made by condition (`ArnNotLike aws:PrincipalArn`), never by leaving a principal out;
  * - SCPs never apply to the management account or to service-linked roles (AWS behaviour), so they guard members.
  */
@@ -46,7 +47,7 @@ export function serviceControlPolicies(settings: GuardrailSettings): ServiceCont
       name: 'innovate-protect-data',
       description: 'Encrypted storage, IMDSv2 only, no resource shares outside the organization',
       target: 'root',
-      document: protectData(),
+      document: protectData(settings),
     },
     {
       name: 'innovate-require-cost-tags',
@@ -99,6 +100,19 @@ function identityAndOrganization(settings: GuardrailSettings): PolicyDocumentJso
       Resource: '*',
       Condition: notProtected(settings),
     },
+    {
+      // Organizations creates this role with AdministratorAccess, trusting the management account's root, and the
+      // SCPs except it: without this statement any management-account admin would be an unguarded admin of every
+      // member. With it, the role acts only in an MFA session, like break-glass (ADR 0046).
+      Sid: 'OrgAccessRoleOnlyWithMfa',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: {
+        ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::*:role/${settings.orgAccessRoleName}` },
+        BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' },
+      },
+    },
   ]);
 }
 
@@ -142,7 +156,11 @@ function protectSecurityServices(settings: GuardrailSettings): PolicyDocumentJso
     guarded('ProtectAccessAnalyzer', ['access-analyzer:DeleteAnalyzer']),
     // VPC flow logs are the network evidence GuardDuty and an investigation rely on (spec §3).
     guarded('ProtectFlowLogs', ['ec2:DeleteFlowLogs']),
-    guarded('ProtectAccountBlockPublicAccess', ['s3:PutAccountPublicAccessBlock']),
+    {
+      // The member baseline's enforcer switches it on (ADR 0045); nobody else switches it off.
+      ...guarded('ProtectAccountBlockPublicAccess', ['s3:PutAccountPublicAccessBlock']),
+      Condition: notProtected(settings, [...settings.securityAutomationArns, ...settings.guardrailEnforcerArns]),
+    },
     guarded(
       'ProtectGuardrailRoles',
       [
@@ -155,8 +173,13 @@ function protectSecurityServices(settings: GuardrailSettings): PolicyDocumentJso
         'iam:PutRolePolicy',
         'iam:UpdateAssumeRolePolicy',
         'iam:UpdateRole',
+        // Passing the enforcer's role to a new function would borrow its exceptions.
+        'iam:PassRole',
+        // Its function runs with those exceptions: its code and environment are the baseline's alone.
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
       ],
-      settings.protectedRoleArns,
+      [...settings.protectedRoleArns, settings.guardrailEnforcerFunctionArn],
     ),
   ]);
 }
@@ -176,7 +199,7 @@ function restrictRegions(settings: GuardrailSettings): PolicyDocumentJson {
   ]);
 }
 
-function protectData(): PolicyDocumentJson {
+function protectData(settings: GuardrailSettings): PolicyDocumentJson {
   return policyDocument([
     {
       // IfExists: a CreateDBInstance that does not ask for encryption gets none, so a missing key is denied too.
@@ -186,13 +209,28 @@ function protectData(): PolicyDocumentJson {
       Resource: '*',
       Condition: { BoolIfExists: { 'rds:StorageEncrypted': 'false' } },
     },
-    { Sid: 'DenyEbsEncryptionOff', Effect: 'Deny', Action: 'ec2:DisableEbsEncryptionByDefault', Resource: '*' },
+    {
+      // The member baseline's enforcer sets the configured CMK as the default (ADR 0045); nobody else changes it.
+      Sid: 'DenyEbsEncryptionOff',
+      Effect: 'Deny',
+      Action: ['ec2:DisableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId', 'ec2:ResetEbsDefaultKmsKeyId'],
+      Resource: '*',
+      Condition: notProtected(settings, settings.guardrailEnforcerArns),
+    },
     {
       Sid: 'RequireImdsV2',
       Effect: 'Deny',
       Action: 'ec2:RunInstances',
       Resource: 'arn:aws:ec2:*:*:instance/*',
       Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+    },
+    {
+      // Launch templates set IMDSv2 at launch; changing it afterwards is only a way back to IMDSv1.
+      Sid: 'DenyImdsChanges',
+      Effect: 'Deny',
+      Action: 'ec2:ModifyInstanceMetadataOptions',
+      Resource: '*',
+      Condition: notProtected(settings),
     },
     {
       Sid: 'DenyExternalResourceShares',
@@ -211,7 +249,6 @@ const COST_TAGGED_CREATIONS = {
     'ec2:CreateVolume',
     'rds:CreateDBInstance',
     'rds:CreateDBCluster',
-    'eks:CreateCluster',
     'elasticloadbalancing:CreateLoadBalancer',
     'dynamodb:CreateTable',
   ],
@@ -220,24 +257,24 @@ const COST_TAGGED_CREATIONS = {
     'arn:aws:ec2:*:*:volume/*',
     'arn:aws:rds:*:*:db:*',
     'arn:aws:rds:*:*:cluster:*',
-    'arn:aws:eks:*:*:cluster/*',
     'arn:aws:elasticloadbalancing:*:*:loadbalancer/*',
     'arn:aws:dynamodb:*:*:table/*',
   ],
 };
 
 function requireCostTags(settings: GuardrailSettings): PolicyDocumentJson {
-  const perKey = settings.costTagKeys.map(
-    (key): PolicyStatementJson => ({
-      Sid: `RequireTag${key
-        .split('-')
-        .map((part) => part[0]?.toUpperCase() + part.slice(1))
-        .join('')}`,
-      Effect: 'Deny',
-      ...COST_TAGGED_CREATIONS,
-      Condition: { Null: { [`aws:RequestTag/${key}`]: 'true' } },
-    }),
-  );
+  const perKey = settings.costTagKeys.flatMap((key): PolicyStatementJson[] => {
+    const Sid = `RequireTag${key
+      .split('-')
+      .map((part) => part[0]?.toUpperCase() + part.slice(1))
+      .join('')}`;
+    const Condition = { Null: { [`aws:RequestTag/${key}`]: 'true' } };
+    return [
+      { Sid, Effect: 'Deny', ...COST_TAGGED_CREATIONS, Condition },
+      // eks:CreateCluster authorizes against no resource type ("*"): a cluster ARN in Resource never matches it.
+      { Sid: `${Sid}OnEks`, Effect: 'Deny', Action: 'eks:CreateCluster', Resource: '*', Condition },
+    ];
+  });
   return policyDocument([
     ...perKey,
     {
@@ -269,6 +306,15 @@ function protectProduction(settings: GuardrailSettings): PolicyDocumentJson {
       Condition: notProtected(settings),
     },
     {
+      // No IAM condition key carries the backup retention or deletion protection of a ModifyDBInstance request, so
+      // the database, key policies and vault policies change only through a reviewed deploy (ADR 0040).
+      Sid: 'DenyDataChangesOutsideDeploys',
+      Effect: 'Deny',
+      Action: ['rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'kms:PutKeyPolicy', 'backup:PutBackupVaultAccessPolicy'],
+      Resource: '*',
+      Condition: notProtected(settings, settings.deployRoleArns),
+    },
+    {
       Sid: 'DenyBackupDeletion',
       Effect: 'Deny',
       Action: [
@@ -278,6 +324,9 @@ function protectProduction(settings: GuardrailSettings): PolicyDocumentJson {
         'backup:DeleteRecoveryPoint',
         'backup:DeleteBackupVault',
         'backup:DeleteBackupVaultLockConfiguration',
+        // Removing the vault's deny, or shortening a recovery point's life, is deletion by other means.
+        'backup:DeleteBackupVaultAccessPolicy',
+        'backup:UpdateRecoveryPointLifecycle',
       ],
       Resource: '*',
       Condition: notProtected(settings),
