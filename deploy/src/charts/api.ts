@@ -1,7 +1,8 @@
 /**
  * The API workload (Argo CD Application `api`): an Argo Rollout with an analysed canary, its stable and canary
  * Services, the ALB Ingress, HPA, PDB, the canary's AnalysisTemplate, the Alembic migration as a PreSync Job and
- * the hourly purge of expired Idempotency-Keys.
+ * the hourly purge of expired Idempotency-Keys, and where config turns it on, the off-hours scale-down and wake-up
+ * (api-off-hours.ts).
  */
 import type { IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import type { IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
@@ -23,6 +24,7 @@ import {
   type DatabaseAccess,
   migrationDatabaseAccess,
 } from './api-database-credentials.ts';
+import { apiOffHoursObjects } from './api-off-hours.ts';
 import { API, API_METRICS, SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from './api-workload.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 
@@ -288,6 +290,15 @@ export class ApiChart extends RenderedChart {
         },
       },
     });
+
+    // The wake-up waits for the database as the application user; the scale-down's command ignores the credentials.
+    for (const object of apiOffHoursObjects(ctx, {
+      labels,
+      podSpec: (spec) => apiPodSpec(ctx, appDatabase, spec),
+      container: (command) => apiContainer(ctx, command, appDatabase),
+    })) {
+      this.add(object);
+    }
   }
 }
 

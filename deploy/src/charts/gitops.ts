@@ -164,6 +164,9 @@ export class GitOpsChart extends RenderedChart {
           { group: 'argoproj.io', kind: 'Rollout' },
           { group: 'argoproj.io', kind: 'AnalysisTemplate' },
           { group: 'external-secrets.io', kind: 'ExternalSecret' },
+          // The off-hours Jobs' right to scale the API's Rollout (api-off-hours.ts): namespaced, this namespace only.
+          { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+          { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
         ],
       },
     });
@@ -246,7 +249,8 @@ export class GitOpsChart extends RenderedChart {
             '.spec.selector["rollouts-pod-template-hash"]',
             '.metadata.annotations["argo-rollouts.argoproj.io/managed-by-rollouts"]',
           ],
-        },
+        }, // The HPA and the off-hours Jobs set the replicas (the render has none); a sync never resets them.
+        { group: 'argoproj.io', kind: 'Rollout', name: API.name, jsonPointers: ['/spec/replicas'] },
       ],
       syncPolicy: syncPolicy(['RespectIgnoreDifferences=true']),
     });
