@@ -22,7 +22,7 @@ typecheck-infra: deps-node
 
 # The foundations suite (infra/test/foundations) is `make test-foundations`'s (mk/foundations.mk); excluded here so
 # `make test` runs it once. vitest's --exclude replaces the default excludes, so node_modules is named again.
-test-infra: deps-node typecheck-infra ## CDK assertion tests (one per requirement of issue 3)
+test-infra: deps-node typecheck-infra ## CDK assertion tests (one describe per requirement, docs/requirements.md)
 	cd infra && npx vitest run --exclude 'test/foundations/**' --exclude '**/node_modules/**'
 
 

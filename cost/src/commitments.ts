@@ -1,5 +1,5 @@
 /**
- * Savings Plans and reservations over the steady baseline (spec §10): what a 1-year Compute Savings Plan over the
+ * Savings Plans and reservations over the steady baseline (requirement COST-3): what a 1-year Compute Savings Plan over the
  * on-demand EC2 that always runs, and a 1-year RDS reservation of each database instance, would make the month
  * cost, and the month from which each pays off. An answer for a person to act on; nothing here buys anything.
  */

@@ -2,7 +2,7 @@
 
 The database is given either as one ``DATABASE_URL`` (local system, tests) or as RDS-style parts: host, port, name
 and a Secrets Manager-style JSON secret ``{"username": ..., "password": ...}`` with TLS ``verify-full`` against a
-CA bundle, so the same code runs against RDS (spec §6). No secret has a default.
+CA bundle, so the same code runs against RDS (requirement DB-1). No secret has a default.
 
 The secret is either the value of ``DB_SECRET`` (read once, at start) or a file named by ``DB_SECRET_FILE`` (read
 at every new database connection, see db.py, so a rotated password is picked up without a restart; ADR 0103). The

@@ -1,5 +1,5 @@
 /**
- * The SNS topic every alarm of the environment notifies (spec §8), encrypted with a CMK CloudWatch may use, TLS-only,
+ * The SNS topic every alarm of the environment notifies (requirement OBS-4), encrypted with a CMK CloudWatch may use, TLS-only,
  * with the configured e-mail subscribed. Paging (prod) is a subscription the on-call tool adds; see docs/deployment.md.
  */
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';

@@ -1,5 +1,5 @@
 /**
- * The EKS cluster (spec §4) on `aws-eks-v2`: native `AWS::EKS::Cluster`, access entries only (no aws-auth),
+ * The EKS cluster (requirement EKS-1) on `aws-eks-v2`: native `AWS::EKS::Cluster`, access entries only (no aws-auth),
  * secrets encrypted with a CMK, every control-plane log type, private API endpoint (public only from configured
  * CIDRs), managed add-ons, and a small on-demand node group tainted for system pods. Karpenter provisions the rest.
  */
@@ -14,7 +14,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { InfraConfigError } from '../infra-config-error.ts';
 
-/** Every control-plane log type EKS offers (spec §8). */
+/** Every control-plane log type EKS offers (requirement EKS-1). */
 export const CONTROL_PLANE_LOG_TYPES = [
   eks.ClusterLoggingTypes.API,
   eks.ClusterLoggingTypes.AUDIT,

@@ -1,5 +1,5 @@
 /**
- * The environment's PostgreSQL on RDS (spec §6). Major version 18, the same as the local system's embedded
+ * The environment's PostgreSQL on RDS (requirement DB-1). Major version 18, the same as the local system's embedded
  * PostgreSQL 18 (`local/`), pinned to the newest 18.x minor `aws-cdk-lib` knows (18.3); minor upgrades are automatic.
  *
  * Everything that differs between environments (class, Multi-AZ, storage, PITR window, replica, proxy) comes from

@@ -8,7 +8,7 @@ import { COST_TAG_KEYS, type PermissionSetKey, type PlatformConfig } from '@inno
 import type { AccountDirectory } from './account-directory.ts';
 
 export interface GuardrailSettings {
-  /** Regions where regional services may be used (spec §2: primary + DR). */
+  /** Regions where regional services may be used (requirement ORG-2: primary + DR). */
   allowedRegions: string[];
   /** Principal ARN patterns every SCP excepts: break-glass and the organization's automation role, in any account. */
   protectedPrincipalArns: string[];

@@ -1,5 +1,5 @@
 /**
- * The organization's service control policies (spec §1, issue 4). Each is a pure function of the guardrail
+ * The organization's service control policies (requirement ORG-2). Each is a pure function of the guardrail
  * settings; the organization stack attaches them, and the policy tests evaluate the SYNTHESIZED copies.
  *
  * Why each exists is in docs/decisions/0040-service-control-policy-set.md. Conventions:
@@ -154,7 +154,7 @@ function protectSecurityServices(settings: GuardrailSettings): PolicyDocumentJso
       'securityhub:BatchDisableStandards',
     ]),
     guarded('ProtectAccessAnalyzer', ['access-analyzer:DeleteAnalyzer']),
-    // VPC flow logs are the network evidence GuardDuty and an investigation rely on (spec §3).
+    // VPC flow logs are the network evidence GuardDuty and an investigation rely on (requirement NET-3).
     guarded('ProtectFlowLogs', ['ec2:DeleteFlowLogs']),
     {
       // The member baseline's enforcer switches it on (ADR 0045); nobody else switches it off.
@@ -242,7 +242,7 @@ function protectData(settings: GuardrailSettings): PolicyDocumentJson {
   ]);
 }
 
-/** Resources whose creation must carry the cost tags: the ones that cost money in this platform (spec §10). */
+/** Resources whose creation must carry the cost tags: the ones that cost money in this platform (requirement COST-1). */
 const COST_TAGGED_CREATIONS = {
   Action: [
     'ec2:RunInstances',

@@ -1,5 +1,5 @@
 /**
- * Central logging storage (spec §1), in the log-archive account: the organization trail's WORM bucket and key, the
+ * Central logging storage (requirement ORG-3), in the log-archive account: the organization trail's WORM bucket and key, the
  * separate buckets that cannot live under Object Lock (AWS Config delivery, S3 server access logs; ADR 0041), and
  * the rules that report tampering with them to the security account. A member account: the SCPs apply here, unlike
  * in the management account, which keeps only the trail itself (organization-trail-stack.ts; ADR 0048).
