@@ -7,7 +7,8 @@ import { App } from 'aws-cdk-lib';
 import { addFoundationStacks } from '../lib/foundations/index.ts';
 import { InfraConfigError } from '../lib/infra-config-error.ts';
 import { addNagChecks } from '../lib/nag/nag-checks.ts';
-import { addWorkloadStacks, promotionOf } from '../lib/workload-app.ts';
+import { promotionOf } from '../lib/promotion.ts';
+import { addWorkloadStacks } from '../lib/workload-app.ts';
 
 function main(): void {
   // INNOVATE_CONFIG_DIR points at another config folder (tests of bad input); the default is config/.

@@ -11,6 +11,7 @@
 import type { OrganizationConfig, ResolvedEnvironment } from '@innovate/config';
 import type { App, Stack } from 'aws-cdk-lib';
 import { applyCostTags } from './cost-tags.ts';
+import type { Promotion } from './promotion.ts';
 import { ClusterStack } from './stacks/cluster-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { DeliveryStack } from './stacks/delivery-stack.ts';
@@ -36,19 +37,6 @@ export interface WorkloadStacks {
 
 /** Stacks holding state (data, keys, zones, images): termination-protected, logical ids pinned by tests. */
 export const STATEFUL_PARTS = ['domain', 'data', 'dr', 'users', 'edge', 'delivery'] as const;
-
-/** The environments before and after one in promotion order (images move dev → staging → prod). */
-export interface Promotion {
-  from?: ResolvedEnvironment;
-  to?: ResolvedEnvironment;
-}
-
-/** `environment`'s neighbours in `environments`, which config lists in promotion order. */
-export function promotionOf(environments: readonly ResolvedEnvironment[], name: string): Promotion {
-  const index = environments.findIndex((candidate) => candidate.name === name);
-  const [from, to] = [environments[index - 1], environments[index + 1]];
-  return { ...(index > 0 && from ? { from } : {}), ...(to ? { to } : {}) };
-}
 
 export function addWorkloadStacks(
   app: App,

@@ -11,7 +11,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import type { Construct } from 'constructs';
 import { GithubOidcRoles } from '../constructs/github-oidc-roles.ts';
-import type { Promotion } from '../workload-app.ts';
+import type { Promotion } from '../promotion.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 import { CLOUDFRONT_REGION } from './edge-stack.ts';
 

@@ -7,7 +7,8 @@ import { type Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { testApp } from '../../lib/app-context.ts';
-import { addWorkloadStacks, promotionOf, type WorkloadStacks } from '../../lib/workload-app.ts';
+import { promotionOf } from '../../lib/promotion.ts';
+import { addWorkloadStacks, type WorkloadStacks } from '../../lib/workload-app.ts';
 
 export const config = loadPlatformConfig();
 export const ENVIRONMENTS = config.environments.map((env) => env.name);
