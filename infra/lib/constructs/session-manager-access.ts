@@ -5,7 +5,7 @@
  * and nowhere else. The VPC already has the ssm, ssmmessages and ec2messages endpoints (vpc-endpoints.ts), so the
  * agent never leaves the VPC.
  *
- * Who may start which session is decided in Identity Center (infra/lib/foundations/stacks/identity-stack.ts):
+ * Who may start which session is decided in Identity Center (infra/lib/foundations/permission-set-definitions.ts):
  * cluster admins a shell on system nodes and the tunnel, devops the tunnel only.
  */
 import { Fn, RemovalPolicy } from 'aws-cdk-lib';
