@@ -7,8 +7,7 @@
 import { addonImageValues, mergeValues } from '../addon-images.ts';
 import type { DeployContext } from '../context.ts';
 import { ecrRegistry } from '../images.ts';
-import { ADOT_COLLECTOR } from './observability.ts';
-import { AMP_ENDPOINT_SECRET } from './platform.ts';
+import { ADOT_COLLECTOR, AMP_ENDPOINT_SECRET } from './observability.ts';
 import { SYSTEM_NAMESPACES } from './policies.ts';
 
 export interface AddonSpec {

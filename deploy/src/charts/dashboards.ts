@@ -20,7 +20,8 @@ import {
   type IGrafanaDashboard,
   type IGrafanaDatasource,
 } from '../models/grafana-operator.ts';
-import { AMP_ENDPOINT_SECRET, CLUSTER_SECRET_STORE } from './platform.ts';
+import { AMP_ENDPOINT_SECRET } from './observability.ts';
+import { CLUSTER_SECRET_STORE } from './platform.ts';
 
 /** The label the Grafana object carries and every dashboard and data source selects. */
 export const GRAFANA_INSTANCE_LABEL = { 'innovate.example.com/grafana': 'amg' } as const;

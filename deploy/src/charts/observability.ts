@@ -8,3 +8,9 @@ export const ADOT_COLLECTOR = {
   otlpGrpcPort: 4317,
   otlpHttpPort: 4318,
 } as const;
+
+/**
+ * The Secret (synced from Secrets Manager into the observability namespace) that holds the AMP workspace's endpoint:
+ * the collector remote-writes to it and Grafana's datasource reads from it.
+ */
+export const AMP_ENDPOINT_SECRET = 'amp-endpoint';

@@ -17,9 +17,9 @@ import { AWS_SIGNER_PLUGIN, type IVerifier } from '../models/ratify.ts';
 import { addonNetworkPolicies } from './addon-network-policies.ts';
 import { API } from './api-workload.ts';
 import { ARGOCD_SECRET_STORE } from './argocd-notifications.ts';
+import { AMP_ENDPOINT_SECRET } from './observability.ts';
 
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
-export const AMP_ENDPOINT_SECRET = 'amp-endpoint';
 /**
  * Pinned EKS-optimized AL2023 AMI release (Karpenter `alias`): nodes change only when this line changes in a PR,
  * and `expireAfter` rotates them onto it (requirement EKS-6: weekly patched AMIs).
