@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlatformConfig } from '@innovate/config';
+import { clockAfter, type PlatformConfig } from '@innovate/config';
 import { capacityInputs, capacityPoint } from './capacity.ts';
 import { commitments } from './commitments.ts';
 import { formatMarkdown } from './markdown-format.ts';
@@ -146,7 +146,7 @@ function policySection(
     const p = env.costPolicy;
     const hours = p.offHours;
     const schedule = hours.enabled
-      ? `${hours.workdays.join(',')} ${hours.start}-${hours.stop} ${hours.timeZone}`
+      ? `${hours.workdays.join(',')} ${hours.start}-${hours.stop} ${hours.timeZone} (API from ${clockAfter(hours.start, hours.apiWakeDelayMinutes)}; ${hours.systemNodesAtNight} system node off-hours)`
       : 'off';
     const reasons = [
       `endpoints: ${p.interfaceEndpoints.reason}`,
@@ -158,8 +158,11 @@ function policySection(
   }
   out.push('', '### Off-hours schedule', '');
   out.push(
-    'The database is stopped outside working hours by EventBridge Scheduler (infra `DatabaseOffHours`); the model prices ' +
-      'the instance hours the schedule in the template leaves running. Each environment with its schedule on and off:',
+    'Outside working hours EventBridge Scheduler stops the database (infra `DatabaseOffHours`) and sets the system node ' +
+      "group to its night size (`SystemNodesOffHours`); the API's CronJobs scale it to zero at the same time, so " +
+      'Karpenter removes its nodes. The model prices the instance hours and node-hours the schedules in the templates ' +
+      'leave running: the database and the Karpenter baseline by day only, the system nodes at `systemNodesAtNight` ' +
+      'off-hours. Each environment with its schedule on and off:',
     '',
   );
   out.push(

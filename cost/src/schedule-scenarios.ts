@@ -1,7 +1,9 @@
 /**
  * Each environment's bill with its off-hours schedule on and off, whatever its config says: the model prices the
  * schedules it finds in the templates (pricers/database.ts), so the variants add or remove those schedules.
- * The schedule added is the one config `costPolicy.offHours` describes, written as infra's DatabaseOffHours writes it.
+ * The schedules added are the ones config `costPolicy.offHours` describes, written as infra's DatabaseOffHours and
+ * SystemNodesOffHours write them (the database stopped; the system node group at its night size, and with it the
+ * Karpenter baseline priced only by day: pricers/node-schedule.ts).
  */
 import type { OffHours, PlatformConfig } from '@innovate/config';
 import { estimate } from './model.ts';
@@ -39,6 +41,32 @@ function schedule(action: 'start' | 'stop', identifier: string, offHours: OffHou
   };
 }
 
+/** The system node group's two resizes, as infra's SystemNodesOffHours writes them. */
+function nodegroupSchedule(
+  action: 'start' | 'stop',
+  nodegroupName: string,
+  sizes: { minSize: number; desiredSize: number; maxSize: number },
+  offHours: OffHours,
+): CfnResource {
+  const night = offHours.systemNodesAtNight;
+  const size = action === 'start' ? sizes : { minSize: night, desiredSize: night, maxSize: sizes.maxSize };
+  return {
+    Type: SCHEDULE,
+    Properties: {
+      ScheduleExpression:
+        action === 'start' ? cron(offHours.start, offHours.workdays.join(',')) : cron(offHours.stop, '*'),
+      ScheduleExpressionTimezone: offHours.timeZone,
+      Target: {
+        Arn: 'arn:aws:scheduler:::aws-sdk:eks:updateNodegroupConfig',
+        Input: JSON.stringify({
+          NodegroupName: nodegroupName,
+          ScalingConfig: { MinSize: size.minSize, DesiredSize: size.desiredSize, MaxSize: size.maxSize },
+        }),
+      },
+    },
+  };
+}
+
 function variant(stacks: readonly SynthStack[], config: PlatformConfig, on: boolean): SynthStack[] {
   return stacks.map((stack) => {
     const env = config.environments.find((e) => e.account.id === stack.account);
@@ -51,10 +79,17 @@ function variant(stacks: readonly SynthStack[], config: PlatformConfig, on: bool
     const hasInstance = Object.values(resources).some(
       (r) => r.Type === 'AWS::RDS::DBInstance' && r.Properties?.DBInstanceIdentifier === identifier,
     );
+    const offHours = { ...env.costPolicy.offHours, enabled: true };
     if (hasInstance) {
-      const offHours = { ...env.costPolicy.offHours, enabled: true };
       resources.OffHoursStartScenario = schedule('start', identifier, offHours);
       resources.OffHoursStopScenario = schedule('stop', identifier, offHours);
+    }
+    const nodegroup = Object.values(resources).find((r) => r.Type === 'AWS::EKS::Nodegroup');
+    const nodegroupName = nodegroup?.Properties?.NodegroupName;
+    if (typeof nodegroupName === 'string') {
+      const sizes = env.cluster.systemNodes;
+      resources.NodesOffHoursStartScenario = nodegroupSchedule('start', nodegroupName, sizes, offHours);
+      resources.NodesOffHoursStopScenario = nodegroupSchedule('stop', nodegroupName, sizes, offHours);
     }
     return copy;
   });

@@ -6,6 +6,7 @@
 import type { AccountContext } from './accounts.ts';
 import { type CostLine, type LineOwner, priced } from './lines.ts';
 import type { PriceTable, Region } from './price-table.ts';
+import { computeDayShare } from './pricers/node-schedule.ts';
 import { karpenterRootVolume } from './rendered-nodes.ts';
 import type { CfnResource } from './synth.ts';
 
@@ -75,14 +76,19 @@ export function usageLines(
       ['alb.count', usage.alb.count],
     ],
     () => {
-      const spotHours = karpenter.baselineNodeHours * karpenter.spotShare;
-      const onDemandHours = karpenter.baselineNodeHours - spotHours;
+      // Off-hours, the API is at zero replicas and Karpenter removes the nodes it ran on: the baseline runs only in
+      // the share of the week the template's node schedule keeps the day size (pricers/node-schedule.ts).
+      const dayShare = computeDayShare(resources);
+      const baselineHours = karpenter.baselineNodeHours * dayShare;
+      const spotHours = baselineHours * karpenter.spotShare;
+      const onDemandHours = baselineHours - spotHours;
+      const scheduled = dayShare < 1 ? `, ${Math.round(dayShare * 100)}% of hours, off-hours schedule` : '';
       const nodes = owner('Karpenter nodes');
       lines.push(
         priced(
           prices,
           nodes,
-          `Karpenter ${karpenter.instanceType} on-demand`,
+          `Karpenter ${karpenter.instanceType} on-demand${scheduled}`,
           'usage',
           `ec2.on-demand.${karpenter.instanceType}`,
           onDemandHours,
@@ -92,7 +98,7 @@ export function usageLines(
         priced(
           prices,
           nodes,
-          `Karpenter ${karpenter.instanceType} spot`,
+          `Karpenter ${karpenter.instanceType} spot${scheduled}`,
           'usage',
           `ec2.spot.${karpenter.instanceType}`,
           spotHours,
@@ -108,7 +114,7 @@ export function usageLines(
             `Karpenter node root volumes (${volume.gib} GiB ${volume.volumeType}, ${volume.from})`,
             'usage',
             `ebs.${volume.volumeType}.gb-month`,
-            (karpenter.baselineNodeHours / hours) * volume.gib,
+            (baselineHours / hours) * volume.gib,
           ),
         );
       } else if (karpenter.baselineNodeHours > 0) unapplied.push('karpenter root volumes (no EC2NodeClass rendered)');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitments } from '../src/commitments.ts';
 import { runningShare } from '../src/pricers/database.ts';
+import { computeDayShare, nodeSchedule } from '../src/pricers/node-schedule.ts';
 import { priceAgeWarning } from '../src/report/summary.ts';
 import { scheduleFigures } from '../src/schedule-scenarios.ts';
 import { readSynth } from '../src/synth.ts';
@@ -13,7 +14,7 @@ import { config, priceStacks, prices } from './helpers.ts';
 const SYNTH = process.env.COST_SYNTH ?? join(import.meta.dirname, '..', '..', 'infra', 'cdk.out');
 const stacks = existsSync(join(SYNTH, 'manifest.json')) ? readSynth(SYNTH) : [];
 
-describe('off-hours: the database bills the hours the schedule in the template runs it', () => {
+describe('off-hours: the database and the compute bill the hours the schedules in the templates run them', () => {
   it("dev's database runs the configured weekly hours (from the template's schedules)", () => {
     const data = stacks.find((s) => s.name === 'innovate-dev-data');
     const resources = data?.template.Resources ?? {};
@@ -23,6 +24,42 @@ describe('off-hours: the database bills the hours the schedule in the template r
     const hours = (t: string) => Number(t.slice(0, 2)) + Number(t.slice(3)) / 60;
     const expected = (offHours.workdays.length * (hours(offHours.stop) - hours(offHours.start))) / 168;
     expect(runningShare(instance, resources)).toBeCloseTo(expected, 6);
+  });
+
+  it("dev's system nodes and Karpenter baseline follow the node group's schedule in the cluster template", () => {
+    const cluster = stacks.find((s) => s.name === 'innovate-dev-cluster');
+    const resources = cluster?.template.Resources ?? {};
+    const env = config.environment('dev');
+    const offHours = env.costPolicy.offHours;
+    const schedule = nodeSchedule(resources, `${env.names.clusterName}-system`);
+    const hours = (t: string) => Number(t.slice(0, 2)) + Number(t.slice(3)) / 60;
+    const dayShare = (offHours.workdays.length * (hours(offHours.stop) - hours(offHours.start))) / 168;
+    expect(schedule).toEqual({
+      dayShare: expect.closeTo(dayShare, 6),
+      dayDesired: env.cluster.systemNodes.desiredSize,
+      nightDesired: offHours.systemNodesAtNight,
+    });
+    expect(computeDayShare(Object.values(resources).map((resource) => ({ resource })))).toBeCloseTo(dayShare, 6);
+    const lines = priceStacks(stacks, config).accounts.find((a) => a.account === 'dev')?.lines ?? [];
+    const systemNodes = lines.find((l) => /by day, \d+ off-hours × t4g/.test(l.item));
+    const nodeHour = prices.price(`ec2.on-demand.${env.cluster.systemNodes.instanceTypes[0]}`, 'us-east-1').usd;
+    const average = env.cluster.systemNodes.desiredSize * dayShare + offHours.systemNodesAtNight * (1 - dayShare);
+    expect(systemNodes?.monthlyUsd).toBeCloseTo(average * prices.hoursPerMonth * nodeHour, 6);
+    const karpenter = lines.filter((l) => l.item.startsWith('Karpenter m7g'));
+    const usage = env.usage.karpenter;
+    const priceOf = (kind: string) => prices.price(`ec2.${kind}.${usage.instanceType}`, 'us-east-1').usd;
+    const full =
+      usage.baselineNodeHours * ((1 - usage.spotShare) * priceOf('on-demand') + usage.spotShare * priceOf('spot'));
+    expect(karpenter.reduce((sum, l) => sum + l.monthlyUsd, 0)).toBeCloseTo(full * dayShare, 6);
+  });
+
+  it('a schedule with one half missing is no schedule (priced around the clock)', () => {
+    const cluster = stacks.find((s) => s.name === 'innovate-dev-cluster');
+    const resources = { ...(cluster?.template.Resources ?? {}) };
+    const stop = Object.entries(resources).find(([, r]) => JSON.stringify(r).includes('"MinSize\\":1'));
+    expect(stop).toBeDefined();
+    delete resources[stop?.[0] as string];
+    expect(nodeSchedule(resources, 'innovate-dev-system')).toBeUndefined();
   });
 
   it('each environment costs less with its schedule than around the clock, and config says which applies', () => {
@@ -52,11 +89,19 @@ describe('old prices: the report warns when the oldest price is more than 6 mont
 });
 
 describe('make wake: the calls that start a scheduled environment, database first', () => {
-  it('dev: start the configured instance in its region, then wait until it is available', () => {
+  it('dev: the database, the system nodes at their day size, then the API through its wake-up Job', () => {
     const env = config.environment('dev');
     const commands = wakeCommands(env).map((c) => c.join(' '));
     const db = `--region ${env.region} --db-instance-identifier ${env.names.databaseInstanceIdentifier}`;
-    expect(commands).toEqual([`aws rds start-db-instance ${db}`, `aws rds wait db-instance-available ${db}`]);
+    const nodegroup = `--region ${env.region} --cluster-name ${env.names.clusterName} --nodegroup-name ${env.names.clusterName}-system`;
+    const { minSize, desiredSize, maxSize } = env.cluster.systemNodes;
+    expect(commands).toEqual([
+      `aws rds start-db-instance ${db}`,
+      `aws eks update-nodegroup-config ${nodegroup} --scaling-config minSize=${minSize},maxSize=${maxSize},desiredSize=${desiredSize}`,
+      `aws rds wait db-instance-available ${db}`,
+      `aws eks wait nodegroup-active ${nodegroup}`,
+      `kubectl --namespace ${env.names.apiNamespace} create job --from=cronjob/api-off-hours-wake api-off-hours-wake-early`,
+    ]);
   });
 
   it('refuses an environment whose schedule is off, naming the field', () => {

@@ -1,6 +1,7 @@
 /** EKS control plane and the managed node group (instances + root volumes). Karpenter nodes are usage lines. */
 import { type CostLine, priced } from '../lines.ts';
 import { type Pricer, prop, type ResourceContext, referencedId, stringProp, UnpricedError } from './context.ts';
+import { nodeSchedule } from './node-schedule.ts';
 
 export const eksCluster: Pricer = ({ prices, owner }) => [
   priced(prices, owner, 'EKS control plane', 'fixed', 'eks.cluster.hour', prices.hoursPerMonth),
@@ -15,25 +16,31 @@ export const eksNodegroup: Pricer = (ctx) => {
   if (typeof instanceType !== 'string') throw new UnpricedError('no literal instance type');
   const capacity = stringProp(resource, 'CapacityType') === 'SPOT' ? 'spot' : 'on-demand';
   const diskGiB = nodeDiskGiB(ctx, launchTemplate);
-  const hours = desired * prices.hoursPerMonth;
+  // With an off-hours schedule, `desired` nodes by day and the night size otherwise (the volumes go with the nodes).
+  const name = stringProp(resource, 'NodegroupName');
+  const schedule = name ? nodeSchedule(ctx.template, name) : undefined;
+  const averageNodes = schedule
+    ? schedule.dayDesired * schedule.dayShare + schedule.nightDesired * (1 - schedule.dayShare)
+    : desired;
+  const label = schedule ? `${schedule.dayDesired} by day, ${schedule.nightDesired} off-hours` : `${desired}`;
   const lines: CostLine[] = [
     priced(
       prices,
       owner,
-      `${desired} × ${instanceType} (${capacity})`,
+      `${label} × ${instanceType} (${capacity})`,
       'fixed',
       `ec2.${capacity}.${instanceType}`,
-      hours,
+      averageNodes * prices.hoursPerMonth,
     ),
   ];
   lines.push(
     priced(
       prices,
       owner,
-      `${desired} × ${diskGiB} GiB gp3 root volumes`,
+      `${label} × ${diskGiB} GiB gp3 root volumes`,
       'fixed',
       'ebs.gp3.gb-month',
-      desired * diskGiB,
+      averageNodes * diskGiB,
     ),
   );
   return lines;
