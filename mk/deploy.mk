@@ -1,4 +1,5 @@
-# Kubernetes delivery (deploy/): the cdk8s app, its committed render, schema validation and Gatekeeper policies.
+# Kubernetes delivery (deploy/): the cdk8s app and its committed render (deploy/src, entry point src/render-cli.ts);
+# its gates, schema validation, Gatekeeper policies, chart checks, bench (deploy/checks, entry point checks/cli.ts).
 # OPA is built from the Go module proxy at a pinned version (compiles in a few minutes on 2 cores, then cached).
 OPA_VERSION := v1.22.4
 OPA := $(TOOLS)/bin/opa
@@ -30,30 +31,30 @@ $(ANALYSIS_EVAL): $(ANALYSIS_EVAL_SRC)/main.go $(ANALYSIS_EVAL_SRC)/go.mod $(ANA
 	cd $(ANALYSIS_EVAL_SRC) && go build -mod=readonly -trimpath -o $@ .
 
 render: deps-node ## render deploy/rendered/<env>/ for every environment from the cdk8s app
-	cd deploy && npx tsx src/main.ts render
+	cd deploy && npx tsx src/render-cli.ts render
 
 check-deploy: deps-node deps-opa ## render drift, schema validation and Gatekeeper policies over every env's render
-	cd deploy && npx tsx src/main.ts check
-	cd deploy && npx tsx src/main.ts validate
-	cd deploy && npx tsx src/main.ts policies
+	cd deploy && npx tsx src/render-cli.ts check
+	cd deploy && npx tsx checks/cli.ts validate
+	cd deploy && npx tsx checks/cli.ts policies
 
 # Where no chart repository is reachable (these build machines) it prints one line and passes; CI's charts job sets
 # CHART_REPOSITORIES=required, so there an unreachable repository fails.
 check-deploy-charts: deps-node deps-helm ## helm pull every add-on chart, verify it against deploy/charts.lock.json, check our values, schemas, CEL, templates
-	cd deploy && npx tsx src/main.ts charts
+	cd deploy && npx tsx checks/cli.ts charts
 
 lock-deploy-charts: deps-node deps-helm ## record in deploy/charts.lock.json the digest of every pinned chart that has none (needs the chart repositories)
-	cd deploy && npx tsx src/main.ts lock-charts
+	cd deploy && npx tsx checks/cli.ts lock-charts
 
 # Not in CHECK_TARGETS: it fails until a person has set the AWS Signer root and plugin digest (ADR 0066) and
 # every add-on image digest (ADR 0072).
 check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset
-	cd deploy && npx tsx src/main.ts ready
+	cd deploy && npx tsx checks/cli.ts ready
 
 # deps-rehearse-crds: the CEL test reads the real Karpenter CRDs from the rehearsal's CRD program (offline).
 test-deploy: deps-node deps-opa deps-helm deps-rehearse-crds deps-analysis-eval ## deploy/ type check, opa test of the Rego, cdk8s unit tests
 	cd deploy && npx tsc -p tsconfig.json
-	cd deploy && npx tsx src/policy/opa.ts test
+	cd deploy && npx tsx checks/policy/opa.ts test
 	cd deploy && REHEARSE_CRDS_BIN=$(CRDS_BIN) npx vitest run
 
 CHECK_TARGETS += check-deploy check-deploy-charts
@@ -61,5 +62,5 @@ TEST_TARGETS += test-deploy
 
 .PHONY: bench-deploy
 bench-deploy: deps-node deps-opa ## time each deploy gate; writes its section of docs/benchmarks.md
-	cd deploy && npx tsx src/bench.ts
+	cd deploy && npx tsx checks/bench/bench.ts
 BENCH_TARGETS += bench-deploy

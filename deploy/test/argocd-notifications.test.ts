@@ -55,7 +55,7 @@ describe.each(config.environments.map((env) => env.name))('%s: Argo CD reports d
       ['sync_status', '.app.status.sync.status'],
       ['health', '.app.status.health.status'],
       ['revision', '.app.status.sync.revision'],
-    ])
+    ] as const)
       expect(body).toMatch(new RegExp(`"${key}": \\{\\{ ${source.replace(/\./g, '\\.')} .*toJson \\}\\}`));
     // The out-of-sync resources come from app.status.resources, filtered on their status.
     expect(body).toMatch(/"out_of_sync": \[.*range \.app\.status\.resources.*"OutOfSync"/);

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadChart } from '../src/charts-check/keys.ts';
+import { loadChart } from '../checks/charts-check/keys.ts';
 import {
   ChartDigestError,
   ChartLockError,
@@ -21,7 +21,7 @@ import {
   readLock,
   sha256File,
   verifyAndUnpack,
-} from '../src/charts-check/pull.ts';
+} from '../checks/charts-check/pull.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'chart-pull-test-'));
 const fixture = join(import.meta.dirname, 'fixtures', 'demo-chart');

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CrdSchemas } from '../checks/charts-check/crd-schema.ts';
+import { versionProblems } from '../checks/charts-check/gate.ts';
+import { checkValuesKeys, loadChart, mergeValues, schemaProblems } from '../checks/charts-check/keys.ts';
+import { readLock, staleLockEntries } from '../checks/charts-check/pull.ts';
+import { ChartTemplateError, helmTemplate } from '../checks/charts-check/template.ts';
 import { ADDONS, type AddonSpec } from '../src/charts/addons.ts';
-import { CrdSchemas } from '../src/charts-check/crd-schema.ts';
-import { versionProblems } from '../src/charts-check/gate.ts';
-import { checkValuesKeys, loadChart, mergeValues, schemaProblems } from '../src/charts-check/keys.ts';
-import { readLock, staleLockEntries } from '../src/charts-check/pull.ts';
-import { ChartTemplateError, helmTemplate } from '../src/charts-check/template.ts';
 
 const demoDir = join(import.meta.dirname, 'fixtures', 'demo-chart');
 const demo = loadChart(demoDir);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { CrdSchemas } from '../src/charts-check/crd-schema.ts';
+import { CrdSchemas } from '../checks/charts-check/crd-schema.ts';
 import { find, type Json, objectsOf } from './helpers.ts';
 
 const widget = (spec: unknown) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });

@@ -7,10 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluate, splitPolicies } from '../checks/policy/harness.ts';
 import { ADDON_IMAGES, addonImageGaps, loadAddonImages } from '../src/addon-images.ts';
 import { ADDONS } from '../src/charts/addons.ts';
 import { POLICY_EXEMPTIONS } from '../src/charts/policies.ts';
-import { evaluate, splitPolicies } from '../src/policy/harness.ts';
 import { deployContext, renderObjects } from '../src/render.ts';
 import { config, type Json } from './helpers.ts';
 

@@ -3,8 +3,8 @@
  * policy meant to deny it (and the unchanged Rollout by none), evaluated by OPA over the rendered constraints.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluate, matches, splitPolicies } from '../src/policy/harness.ts';
-import { podSecurityProblems } from '../src/validate/pod-security.ts';
+import { evaluate, matches, splitPolicies } from '../checks/policy/harness.ts';
+import { podSecurityProblems } from '../checks/validate/pod-security.ts';
 import { find, type Json, objectsOf } from './helpers.ts';
 
 const objects = objectsOf('dev');

@@ -3,11 +3,11 @@ import { rootCertificates } from 'node:tls';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { loadRegistry } from '../checks/validate/registry.ts';
+import { validateObjects } from '../checks/validate/validate.ts';
 import type { KubeObject } from '../src/chart.ts';
 import { buildCharts, deployContext } from '../src/render.ts';
 import { firstDeployGaps, loadSignatureTrust, parseSignatureTrust } from '../src/signature-trust.ts';
-import { loadRegistry } from '../src/validate/registry.ts';
-import { validateObjects } from '../src/validate/validate.ts';
 import { config, find, type Json } from './helpers.ts';
 
 // Any real certificate stands in for AWS Signer's root; the tests pin its own fingerprint.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadRegistry } from '../src/validate/registry.ts';
-import { parseYamlObjects, validateObjects } from '../src/validate/validate.ts';
+import { loadRegistry } from '../checks/validate/registry.ts';
+import { parseYamlObjects, validateObjects } from '../checks/validate/validate.ts';
 import { find, type Json, objectsOf } from './helpers.ts';
 
 const registry = await loadRegistry();

@@ -6,18 +6,18 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './layout.ts';
-import { OPA } from './policy/opa.ts';
+import { REPO_ROOT } from '../../src/layout.ts';
+import { OPA } from '../policy/opa.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const loadAtStart = loadavg()[0] ?? 0;
 const DEPLOY = join(REPO_ROOT, 'deploy');
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const GATES: Array<[string, string, string[]]> = [
-  ['render drift check (3 envs)', TSX, ['src/main.ts', 'check']],
-  ['schema + strict field validation (3 envs)', TSX, ['src/main.ts', 'validate']],
-  ['Pod Security + Gatekeeper evaluation of the render (3 envs)', TSX, ['src/main.ts', 'policies']],
-  ['opa test (all policies)', TSX, ['src/policy/opa.ts', 'test']],
+  ['render drift check (3 envs)', TSX, ['src/render-cli.ts', 'check']],
+  ['schema + strict field validation (3 envs)', TSX, ['checks/cli.ts', 'validate']],
+  ['Pod Security + Gatekeeper evaluation of the render (3 envs)', TSX, ['checks/cli.ts', 'policies']],
+  ['opa test (all policies)', TSX, ['checks/policy/opa.ts', 'test']],
 ];
 
 function time(command: string, args: string[]): number {

@@ -10,7 +10,7 @@ import {
   constraintErrors,
   constraintTemplateErrors,
   type IConstraintTemplate,
-} from '../models/gatekeeper.ts';
+} from '../../src/models/gatekeeper.ts';
 import { GATEKEEPER_TYPES_MODULE, type Registry, type RegistryEntry, registryKey } from './registry.ts';
 import { type StrictItem, strictCheck } from './strict.ts';
 

@@ -8,10 +8,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
-import { ADDONS, type AddonSpec } from '../charts/addons.ts';
-import type { DeployContext } from '../context.ts';
-import { RENDERED_DIR, REPO_ROOT } from '../layout.ts';
-import { deployContext } from '../render.ts';
+import { ADDONS, type AddonSpec } from '../../src/charts/addons.ts';
+import type { DeployContext } from '../../src/context.ts';
+import { RENDERED_DIR, REPO_ROOT } from '../../src/layout.ts';
+import { deployContext } from '../../src/render.ts';
 import { CHART_OUTPUT_API_VERSIONS, loadRegistry, registryKey } from '../validate/registry.ts';
 import { parseYamlObjects, type SourcedObject, validateObjects } from '../validate/validate.ts';
 import { type CelStats, CrdSchemas, isCrd } from './crd-schema.ts';

@@ -5,14 +5,14 @@
  * are absent on purpose, and an object whose apiVersion/kind has no entry fails validation rather than being
  * skipped.
  */
-import { CONSTRAINT_TEMPLATE_API_VERSION } from '../models/gatekeeper.ts';
+import { CONSTRAINT_TEMPLATE_API_VERSION } from '../../src/models/gatekeeper.ts';
 import {
   GRAFANA_OPERATOR_API_VERSION,
   Grafana,
   GrafanaDashboard,
   GrafanaDatasource,
-} from '../models/grafana-operator.ts';
-import { RATIFY_API_VERSION, Verifier } from '../models/ratify.ts';
+} from '../../src/models/grafana-operator.ts';
+import { RATIFY_API_VERSION, Verifier } from '../../src/models/ratify.ts';
 
 /** A model class of kubernetes-models: `new Model(obj).validate()` throws on schema errors. */
 export interface ModelClass {

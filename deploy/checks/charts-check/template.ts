@@ -10,7 +10,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import type { KubeObject } from '../chart.ts';
+import type { KubeObject } from '../../src/chart.ts';
 import { type ChartFiles, mergeValues } from './keys.ts';
 
 export class ChartTemplateError extends Error {

@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../layout.ts';
+import { REPO_ROOT } from '../../src/layout.ts';
+import { POLICIES_DIR } from '../../src/rego-folder.ts';
 
 export const OPA = join(REPO_ROOT, '.tools', 'bin', 'opa');
-export const POLICIES_DIR = join(REPO_ROOT, 'deploy', 'policies');
 
 export function runOpa(args: string[]): string {
   try {

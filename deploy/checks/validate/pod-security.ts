@@ -3,7 +3,7 @@
  * template rendered into a namespace that enforces it. The API server would reject such a pod at creation — long
  * after Argo CD reported the Rollout as synced — so the render is checked instead.
  */
-import type { KubeObject } from '../chart.ts';
+import type { KubeObject } from '../../src/chart.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: walks untyped pod specs from YAML.
 type Json = Record<string, any>;

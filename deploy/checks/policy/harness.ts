@@ -7,14 +7,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeObject } from '../chart.ts';
+import type { KubeObject } from '../../src/chart.ts';
 import {
   CONSTRAINT_API_VERSION,
   CONSTRAINT_TEMPLATE_API_VERSION,
   type IConstraint,
   type IConstraintMatch,
   type IConstraintTemplate,
-} from '../models/gatekeeper.ts';
+} from '../../src/models/gatekeeper.ts';
 import { gatekeeperCapabilities, runOpa } from './opa.ts';
 
 export interface Violation {

@@ -1,81 +1,30 @@
 /**
- * The deploy CLI (what `make render` / `make check-deploy` run):
- * - `render`   writes deploy/rendered/ (every environment: root folder + components, see layout.ts);
- * - `check`    fails when the committed render differs from a fresh one, naming each file;
+ * The check entry point: the gates over the committed render and the add-on charts (what `make check-deploy`,
+ * `make check-deploy-charts` and `make check-deploy-ready` run). Rendering itself is src/render-cli.ts.
  * - `validate` checks every committed object against its schema (registry, model, strict fields);
  * - `policies` checks Pod Security `restricted` and the rendered Gatekeeper constraints per environment;
  * - `charts`   pulls every add-on's chart (`helm pull`, verified against deploy/charts.lock.json) and checks our
  *              values, schemas, CEL rules and templates against it (ADR 0070); where no chart repository is reachable
  *              it says so in one line and passes, unless CHART_REPOSITORIES=required (CI);
  * - `lock-charts` records in deploy/charts.lock.json the digest of every pinned chart that has none;
- * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset (not part of `make test`);
- * - `pin <env> <digest>` / `promote <from> <to>` move the API image digest (CI's promotion PR).
+ * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset (not part of `make test`).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
-import { addonImageGaps, loadAddonImages } from './addon-images.ts';
-import type { KubeObject } from './chart.ts';
-import { ADDONS } from './charts/addons.ts';
-import { NEEDS_ADMISSION_SERVICE } from './charts/policies.ts';
+import { addonImageGaps, loadAddonImages } from '../src/addon-images.ts';
+import type { KubeObject } from '../src/chart.ts';
+import { ADDONS } from '../src/charts/addons.ts';
+import { NEEDS_ADMISSION_SERVICE } from '../src/charts/policies.ts';
+import { componentsDir, RENDERED_DIR, REPO_ROOT } from '../src/layout.ts';
+import { listFiles } from '../src/list-files.ts';
+import { firstDeployGaps, loadSignatureTrust } from '../src/signature-trust.ts';
 import { runChartGate } from './charts-check/gate.ts';
 import { ChartRepositoryUnreachableError, lockCharts } from './charts-check/pull.ts';
-import { IMAGES_FILE, pinnedDigest, withPinnedDigest } from './images.ts';
-import { componentsDir, RENDERED_DIR, RENDERED_ROOT, REPO_ROOT } from './layout.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
-import { renderAll } from './render.ts';
-import { firstDeployGaps, loadSignatureTrust } from './signature-trust.ts';
 import { podSecurityProblems } from './validate/pod-security.ts';
 import { loadRegistry } from './validate/registry.ts';
 import { parseYamlObjects, validateObjects } from './validate/validate.ts';
-
-function listFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}
-
-/** Repository-relative path → text, every environment. */
-function fresh(): Map<string, string> {
-  return new Map([...renderAll().values()].flatMap((files) => [...files]));
-}
-
-function render(): void {
-  const files = fresh();
-  rmSync(RENDERED_DIR, { recursive: true, force: true });
-  for (const [file, text] of files) {
-    const path = join(REPO_ROOT, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-  console.log(`rendered ${files.size} files under ${RENDERED_ROOT}/`);
-}
-
-function check(): number {
-  const files = fresh();
-  const committed = new Set(listFiles(RENDERED_DIR).map((path) => relative(REPO_ROOT, path)));
-  const problems: string[] = [];
-  for (const [file, text] of files) {
-    if (!committed.has(file)) problems.push(`${file}: missing (run make render)`);
-    else if (readFileSync(join(REPO_ROOT, file), 'utf8') !== text)
-      problems.push(`${file}: differs from a fresh render (run make render)`);
-    committed.delete(file);
-  }
-  for (const file of committed) problems.push(`${file}: not produced by the code (run make render)`);
-  for (const problem of problems) console.error(problem);
-  if (problems.length === 0) console.log(`render drift: none (${files.size} files)`);
-  // Known, named gaps do not fail the build (the render is fail-closed without them), but are never silent.
-  for (const gap of [...firstDeployGaps(loadSignatureTrust()), ...addonImageGaps(loadAddonImages())])
-    console.warn(`first-deploy input unset: ${gap}`);
-  return problems.length === 0 ? 0 : 1;
-}
 
 /** Records the digest of every pinned chart the lock has none for (`make lock-deploy-charts`). */
 function lockChartDigests(): number {
@@ -184,37 +133,15 @@ function policies(): number {
   return failures === 0 ? 0 : 1;
 }
 
-/**
- * `pin <env> <digest>` sets an environment's API image digest; `promote <from> <to>` copies one environment's
- * digest to the next. Both rewrite deploy/images.yaml and re-render: the diff is the promotion PR (ADR 0062).
- */
-function pin(envName: string | undefined, digestOrFrom: string | undefined, mode: 'pin' | 'promote'): void {
-  if (!envName || !digestOrFrom)
-    throw new Error(`usage: main.ts ${mode === 'pin' ? 'pin <env> <sha256:…>' : 'promote <from-env> <to-env>'}`);
-  const config = loadPlatformConfig();
-  const text = readFileSync(IMAGES_FILE, 'utf8');
-  const [target, digest] =
-    mode === 'pin'
-      ? [config.environment(envName).name, digestOrFrom]
-      : [config.environment(digestOrFrom).name, pinnedDigest(text, config.environment(envName).name)];
-  writeFileSync(IMAGES_FILE, withPinnedDigest(text, target, digest));
-  console.log(`images.yaml: api.${target}.digest = ${digest}`);
-  render();
-}
-
 const command = process.argv[2];
 try {
-  if (command === 'render') render();
-  else if (command === 'check') process.exitCode = check();
-  else if (command === 'validate') process.exitCode = await validate();
+  if (command === 'validate') process.exitCode = await validate();
   else if (command === 'policies') process.exitCode = policies();
   else if (command === 'charts') process.exitCode = await charts();
   else if (command === 'lock-charts') process.exitCode = lockChartDigests();
   else if (command === 'ready') process.exitCode = ready();
-  else if (command === 'pin') pin(process.argv[3], process.argv[4], 'pin');
-  else if (command === 'promote') pin(process.argv[3], process.argv[4], 'promote');
   else {
-    console.error('usage: main.ts render|check|validate|policies|charts|lock-charts|ready|pin|promote');
+    console.error('usage: checks/cli.ts validate|policies|charts|lock-charts|ready');
     process.exitCode = 2;
   }
 } catch (error) {

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../layout.ts';
+import { REPO_ROOT } from '../../src/layout.ts';
 
 export const LOCK_FILE = join(REPO_ROOT, 'deploy', 'charts.lock.json');
 /** Pulled and unpacked charts, git-ignored; safe to delete (everything in it is re-verified on use). */
