@@ -8,7 +8,7 @@ import { addonImageValues, mergeValues } from '../addon-images.ts';
 import type { DeployContext } from '../context.ts';
 import { ecrRegistry } from '../images.ts';
 import { ADOT_COLLECTOR, AMP_ENDPOINT_SECRET } from './observability.ts';
-import { SYSTEM_NAMESPACES } from './policies.ts';
+import { SYSTEM_NAMESPACES } from './system-namespaces.ts';
 
 export interface AddonSpec {
   name: string;

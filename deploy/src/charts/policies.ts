@@ -19,12 +19,10 @@ import {
   type IConstraintTemplate,
   type IParameterSchema,
 } from '../models/gatekeeper.ts';
-import { POLICIES_DIR } from '../rego-folder.ts';
+import { POLICIES_DIR } from '../policy/opa.ts';
 import { ownedAddonNamespaces } from './addon-network-policies.ts';
 import { ADDONS } from './addons.ts';
-
-/** Never checked: the control plane's own pods, and Gatekeeper itself (it must be able to start to enforce). */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system'];
+import { SYSTEM_NAMESPACES } from './system-namespaces.ts';
 
 /**
  * Every exemption from a policy that applies beyond the application namespaces, in one table (ADR 0065): the
