@@ -19,7 +19,7 @@ import {
   type IConstraintTemplate,
   type IParameterSchema,
 } from '../models/gatekeeper.ts';
-import { POLICIES_DIR } from '../policy/opa.ts';
+import { POLICIES_DIR } from '../rego-folder.ts';
 import { ownedAddonNamespaces } from './addon-network-policies.ts';
 import { ADDONS } from './addons.ts';
 import { SYSTEM_NAMESPACES } from './system-namespaces.ts';
