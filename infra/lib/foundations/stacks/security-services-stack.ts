@@ -16,7 +16,12 @@ import { CfnConfigurationAggregator, CfnOrganizationConformancePack } from 'aws-
 import { CfnDetector } from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnFindingAggregator, CfnHub, CfnOrganizationConfiguration } from 'aws-cdk-lib/aws-securityhub';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import {
+  AwsCustomResource,
+  AwsCustomResourcePolicy,
+  type AwsSdkCall,
+  PhysicalResourceId,
+} from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { conformancePackTemplate } from '../conformance-rules.ts';
 import { SecurityBusForwarder, securityBusArn } from '../constructs/security-bus-forwarder.ts';
@@ -48,6 +53,72 @@ export const GUARDDUTY_ADDITIONAL: Readonly<Record<string, string[]>> = {
 /** Amazon Inspector scans in the security account and auto-enabled for every member (ECR images, EC2 instances). */
 export const INSPECTOR_RESOURCE_TYPES = ['ECR', 'EC2'];
 
+/** The detector's protection plans, each with its sub-settings. */
+function detectorFeatures(): CfnDetector.CFNFeatureConfigurationProperty[] {
+  return GUARDDUTY_FEATURES.map((name) => ({
+    name,
+    status: 'ENABLED',
+    ...(GUARDDUTY_ADDITIONAL[name]
+      ? { additionalConfiguration: GUARDDUTY_ADDITIONAL[name].map((sub) => ({ name: sub, status: 'ENABLED' })) }
+      : {}),
+  }));
+}
+
+/** The call that enrolls every member account, present and future, in GuardDuty with the same protection plans. */
+function guardDutyAutoEnableCall(detectorId: string, region: string): AwsSdkCall {
+  return {
+    service: 'GuardDuty',
+    action: 'UpdateOrganizationConfiguration',
+    parameters: {
+      DetectorId: detectorId,
+      AutoEnableOrganizationMembers: 'ALL',
+      Features: GUARDDUTY_FEATURES.map((name) => ({
+        Name: name,
+        AutoEnable: 'ALL',
+        ...(GUARDDUTY_ADDITIONAL[name]
+          ? { AdditionalConfiguration: GUARDDUTY_ADDITIONAL[name].map((sub) => ({ Name: sub, AutoEnable: 'ALL' })) }
+          : {}),
+      })),
+    },
+    physicalResourceId: PhysicalResourceId.of(`guardduty-auto-enable-${region}`),
+  };
+}
+
+/**
+ * Inspector has no CloudFormation resource that enables scanning: one call enables it in this account (the
+ * delegated administrator, registered by the delegated-admin stack), one auto-enables every member; both run with
+ * the same policy.
+ */
+function inspectorCalls(account: string, region: string) {
+  const inspectorAccount: AwsSdkCall = {
+    service: 'Inspector2',
+    action: 'Enable',
+    parameters: { accountIds: [account], resourceTypes: INSPECTOR_RESOURCE_TYPES },
+    physicalResourceId: PhysicalResourceId.of(`inspector-enable-${region}`),
+  };
+  const inspectorMembers: AwsSdkCall = {
+    service: 'Inspector2',
+    action: 'UpdateOrganizationConfiguration',
+    parameters: { autoEnable: { ecr: true, ec2: true } },
+    physicalResourceId: PhysicalResourceId.of(`inspector-auto-enable-${region}`),
+  };
+  const inspectorPolicy = AwsCustomResourcePolicy.fromStatements([
+    // No resource types for these actions (Service Authorization Reference).
+    new iam.PolicyStatement({
+      actions: ['inspector2:Enable', 'inspector2:UpdateOrganizationConfiguration'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [
+        `arn:aws:iam::${account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`,
+      ],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
+    }),
+  ]);
+  return { inspectorAccount, inspectorMembers, inspectorPolicy };
+}
+
 export class SecurityServicesStack extends Stack {
   constructor(scope: Construct, id: string, props: SecurityServicesStackProps) {
     super(scope, id, props);
@@ -57,30 +128,9 @@ export class SecurityServicesStack extends Stack {
     const detector = new CfnDetector(this, 'GuardDutyDetector', {
       enable: true,
       findingPublishingFrequency: 'FIFTEEN_MINUTES',
-      features: GUARDDUTY_FEATURES.map((name) => ({
-        name,
-        status: 'ENABLED',
-        ...(GUARDDUTY_ADDITIONAL[name]
-          ? { additionalConfiguration: GUARDDUTY_ADDITIONAL[name].map((sub) => ({ name: sub, status: 'ENABLED' })) }
-          : {}),
-      })),
+      features: detectorFeatures(),
     });
-    const autoEnable = {
-      service: 'GuardDuty',
-      action: 'UpdateOrganizationConfiguration',
-      parameters: {
-        DetectorId: detector.ref,
-        AutoEnableOrganizationMembers: 'ALL',
-        Features: GUARDDUTY_FEATURES.map((name) => ({
-          Name: name,
-          AutoEnable: 'ALL',
-          ...(GUARDDUTY_ADDITIONAL[name]
-            ? { AdditionalConfiguration: GUARDDUTY_ADDITIONAL[name].map((sub) => ({ Name: sub, AutoEnable: 'ALL' })) }
-            : {}),
-        })),
-      },
-      physicalResourceId: PhysicalResourceId.of(`guardduty-auto-enable-${this.region}`),
-    };
+    const autoEnable = guardDutyAutoEnableCall(detector.ref, this.region);
     new AwsCustomResource(this, 'GuardDutyAutoEnable', {
       resourceType: 'Custom::GuardDutyOrganizationAutoEnable',
       onCreate: autoEnable,
@@ -94,34 +144,7 @@ export class SecurityServicesStack extends Stack {
       ]),
       installLatestAwsSdk: false,
     });
-    // Inspector has no CloudFormation resource that enables scanning: one call enables it in this account (the
-    // delegated administrator, registered by the delegated-admin stack), one auto-enables every member.
-    const inspectorAccount = {
-      service: 'Inspector2',
-      action: 'Enable',
-      parameters: { accountIds: [this.account], resourceTypes: INSPECTOR_RESOURCE_TYPES },
-      physicalResourceId: PhysicalResourceId.of(`inspector-enable-${this.region}`),
-    };
-    const inspectorMembers = {
-      service: 'Inspector2',
-      action: 'UpdateOrganizationConfiguration',
-      parameters: { autoEnable: { ecr: true, ec2: true } },
-      physicalResourceId: PhysicalResourceId.of(`inspector-auto-enable-${this.region}`),
-    };
-    const inspectorPolicy = AwsCustomResourcePolicy.fromStatements([
-      // No resource types for these actions (Service Authorization Reference).
-      new iam.PolicyStatement({
-        actions: ['inspector2:Enable', 'inspector2:UpdateOrganizationConfiguration'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        actions: ['iam:CreateServiceLinkedRole'],
-        resources: [
-          `arn:aws:iam::${this.account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`,
-        ],
-        conditions: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
-      }),
-    ]);
+    const { inspectorAccount, inspectorMembers, inspectorPolicy } = inspectorCalls(this.account, this.region);
     const inspector = new AwsCustomResource(this, 'InspectorEnable', {
       resourceType: 'Custom::InspectorEnable',
       onCreate: inspectorAccount,
