@@ -57,9 +57,11 @@ infra-checkov: synth $(INFRA_TOOLS)/checkov/.installed ## checkov over the templ
 	$(CHECKOV) $(addprefix -f ,$(wildcard $(CDK_OUT)/*.template.json)) --framework cloudformation --skip-download --quiet --compact -o json >infra/.reports/checkov-report.json 2>infra/.reports/checkov.log || true
 	cd infra && npx tsx scripts/checkov-gate.ts .reports/checkov-report.json .reports/checkov-summary.json
 
-# ---- docs/architecture.md's diagram is generated from the synthesized app. ----
+# ---- docs/architecture.md's diagrams are generated from config and the synthesized app (ADR 0154). ----
+# infra-docs renders the SVGs in Chromium; the check compares the Mermaid sources and the SVGs' source stamps only,
+# so it needs no browser (SVG bytes depend on the machine's fonts).
 .PHONY: infra-docs infra-docs-check
-infra-docs: synth ## regenerate the diagram in docs/architecture.md from infra/cdk.out
+infra-docs: synth deps-chromium ## regenerate the diagrams (request path, organization, stacks) in docs/architecture.md and docs/diagrams/
 	cd infra && npx tsx scripts/architecture-diagram.ts
 
 infra-docs-check: synth
