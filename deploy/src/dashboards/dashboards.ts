@@ -1,9 +1,9 @@
 /**
  * The environment's Grafana dashboards, generated from the sources the alarms come from: the SLO signals and
  * thresholds of the AMP alert rules (infra/lib/constructs/api-slo-rules.ts, config `observability.slo`), the canary
- * analysis queries (charts/api.ts), the CloudWatch alarms' thresholds (infra/lib/constructs/alarm-thresholds.ts),
- * the HPA and pool sizes of config, and the budget the cost model sets. A threshold changed in config moves the
- * alert and the line on its graph together.
+ * analysis queries (charts/api-canary-analysis.ts), the CloudWatch alarms' thresholds
+ * (infra/lib/constructs/alarm-thresholds.ts), the HPA and pool sizes of config, and the budget the cost model sets.
+ * A threshold changed in config moves the alert and the line on its graph together.
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -11,7 +11,7 @@ import { type AccountKey, loadPlatformConfig } from '@innovate/config';
 import { ALARM_THRESHOLDS } from '../../../infra/lib/constructs/alarm-thresholds.ts';
 import { BURN_RATE_WINDOWS, sloQueries } from '../../../infra/lib/constructs/api-slo-rules.ts';
 import { monthlyBudgetUsd } from '../../../infra/lib/foundations/budget-amounts.ts';
-import { analysisQueries } from '../charts/api.ts';
+import { analysisQueries } from '../charts/api-canary-analysis.ts';
 import { API_METRICS } from '../charts/api-workload.ts';
 import type { DeployContext } from '../context.ts';
 import { cloudWatchPanel, DATASOURCES, newDashboard, promPanel, row } from './panels.ts';

@@ -16,7 +16,7 @@ export const SCRAPE_LABELS = ['namespace', 'pod', 'job', 'instance', 'rollouts_p
 /** Ops endpoints polled by kubelet and the collector: not user traffic, so not part of any SLO. */
 export const OPS_ROUTES = ['/healthz', '/readyz', '/metrics'] as const;
 
-/** The readiness probe's route template (deploy/src/charts/api.ts readinessProbe). */
+/** The readiness probe's route template (deploy/src/charts/api-rollout.ts readinessProbe). */
 export const READINESS_ROUTE = '/readyz';
 
 /**
