@@ -123,6 +123,23 @@ export const foundationsSchema = z
     }),
     /** Cost Anomaly Detection: alert when an anomaly's total impact reaches this many USD. */
     anomalyThresholdUsd: z.number().positive(),
+    /**
+     * Account-level guardrails the member baseline switches on in every member account and region (ADR 0045): S3
+     * Block Public Access, and EBS encryption by default with the CMK the baseline creates under this alias.
+     */
+    accountGuardrails: z.strictObject({
+      ebsDefaultKeyAlias: z
+        .string()
+        .regex(/^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, 'expected a KMS alias such as alias/innovate-ebs-default'),
+    }),
+    /**
+     * The organization's backup copies (ADR 0047): each environment's nightly recovery point is also copied to a
+     * vault of this name in the log-archive account (primary region), which accepts copies only from the workload
+     * accounts and refuses deletion.
+     */
+    backupCopies: z.strictObject({
+      vaultName: z.string().regex(/^[a-zA-Z0-9-_]{2,50}$/, 'expected an AWS Backup vault name'),
+    }),
   })
   .superRefine((f, ctx) => {
     const known = new Set<string>();

@@ -3,6 +3,8 @@
  * EBS/RDS/S3, no public buckets, root MFA, CloudTrail on, IMDSv2, private database and cluster endpoints.
  * Account-level rules run in the primary region only (they would report the same thing twice).
  */
+import type { EnforcedSetting } from './account-guardrail-enforcer.ts';
+
 export interface ManagedRule {
   /** Rule name in the conformance pack. */
   name: string;
@@ -10,11 +12,20 @@ export interface ManagedRule {
   identifier: string;
   /** True for rules about the account rather than about regional resources. */
   accountLevel?: boolean;
+  /**
+   * The account setting this rule checks, which the member baseline's guardrail enforcer switches on (ADR 0045): the
+   * rule is compliant by construction, not by someone remembering a console step.
+   */
+  switchedOnBy?: EnforcedSetting;
 }
 
 export const CONFORMANCE_RULES: readonly ManagedRule[] = [
   { name: 'ebs-volumes-encrypted', identifier: 'ENCRYPTED_VOLUMES' },
-  { name: 'ebs-encryption-by-default', identifier: 'EC2_EBS_ENCRYPTION_BY_DEFAULT' },
+  {
+    name: 'ebs-encryption-by-default',
+    identifier: 'EC2_EBS_ENCRYPTION_BY_DEFAULT',
+    switchedOnBy: 'ebsEncryptionByDefault',
+  },
   { name: 'rds-storage-encrypted', identifier: 'RDS_STORAGE_ENCRYPTED' },
   { name: 'rds-not-public', identifier: 'RDS_INSTANCE_PUBLIC_ACCESS_CHECK' },
   { name: 's3-encrypted', identifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED' },
@@ -29,6 +40,7 @@ export const CONFORMANCE_RULES: readonly ManagedRule[] = [
     name: 's3-account-block-public-access',
     identifier: 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC',
     accountLevel: true,
+    switchedOnBy: 's3AccountBlockPublicAccess',
   },
 ];
 

@@ -95,7 +95,8 @@ export function addFoundationStacks(app: App, config: PlatformConfig): Foundatio
   const f = org.foundations;
   const memberBaseline = new MemberBaselineStack(app, `${prefix}-member-baseline`, {
     env: management,
-    description: 'Innovate foundations: StackSets for every member account (break-glass role, Config recorder)',
+    description:
+      'Innovate foundations: StackSets for every member account (break-glass role, Config, account guardrails)',
     config,
     accounts,
     logArchive: logArchive.names,

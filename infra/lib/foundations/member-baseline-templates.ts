@@ -2,11 +2,13 @@
  * CloudFormation templates that StackSets (service-managed, auto-deploy) put into every member account, built as
  * plain JSON so their policies can be evaluated by the same scenario table as everything else.
  *
- * - global (one region): the break-glass role and the AWS Config service-linked role;
- * - regional (every allowed region): the Config recorder and its delivery channel to the central Config bucket.
+ * - global (one region): the break-glass role, the AWS Config service-linked role and the guardrail enforcer's role;
+ * - regional (every allowed region): the Config recorder and its delivery channel to the central Config bucket, and
+ *   the guardrail enforcer (account S3 Block Public Access, EBS encryption by default with its CMK; ADR 0045).
  */
 import type { PlatformConfig } from '@innovate/config';
 import type { AccountDirectory } from './account-directory.ts';
+import { enforcerRegionalResources, enforcerRole } from './account-guardrail-enforcer.ts';
 import type { LogArchiveNames } from './log-archive-names.ts';
 import { policyDocument } from './policies/policy-document.ts';
 
@@ -15,7 +17,10 @@ export interface CfnTemplateJson {
   Description: string;
   Parameters?: Record<string, unknown>;
   Conditions?: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+  Resources: Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; DependsOn?: string[]; Condition?: string }
+  >;
 }
 
 export function globalBaselineTemplate(config: PlatformConfig, accounts: AccountDirectory): CfnTemplateJson {
@@ -23,7 +28,8 @@ export function globalBaselineTemplate(config: PlatformConfig, accounts: Account
   const management = accounts.management.id;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'Innovate member baseline (global): break-glass role, AWS Config service-linked role',
+    Description:
+      'Innovate member baseline (global): break-glass role, AWS Config service-linked role, guardrail enforcer role',
     Resources: {
       BreakGlassRole: {
         Type: 'AWS::IAM::Role',
@@ -51,6 +57,7 @@ export function globalBaselineTemplate(config: PlatformConfig, accounts: Account
         Type: 'AWS::IAM::ServiceLinkedRole',
         Properties: { AWSServiceName: 'config.amazonaws.com' },
       },
+      ...enforcerRole(config),
     },
   };
 }
@@ -58,7 +65,8 @@ export function globalBaselineTemplate(config: PlatformConfig, accounts: Account
 export function regionalBaselineTemplate(config: PlatformConfig, names: LogArchiveNames): CfnTemplateJson {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: 'Innovate member baseline (regional): AWS Config recorder delivering to the central Config bucket',
+    Description:
+      'Innovate member baseline (regional): AWS Config recorder delivering to the central Config bucket, guardrail enforcer',
     Conditions: {
       // Global resources (IAM) are recorded once, in the primary region.
       IsPrimaryRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, config.organization.primaryRegion] },
@@ -87,6 +95,7 @@ export function regionalBaselineTemplate(config: PlatformConfig, names: LogArchi
           ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'TwentyFour_Hours' },
         },
       },
+      ...enforcerRegionalResources(config),
     },
   };
 }

@@ -37,7 +37,7 @@ export class MemberBaselineStack extends Stack {
     const global = new CfnStackSet(this, 'GlobalBaseline', {
       ...common,
       stackSetName: `${app}-member-baseline-global`,
-      description: 'Break-glass role (MFA), AWS Config service-linked role',
+      description: 'Break-glass role (MFA), AWS Config service-linked role, guardrail enforcer role',
       capabilities: ['CAPABILITY_NAMED_IAM'],
       templateBody: JSON.stringify(globalBaselineTemplate(config, accounts)),
       stackInstancesGroup: [
@@ -47,7 +47,8 @@ export class MemberBaselineStack extends Stack {
     const regional = new CfnStackSet(this, 'RegionalBaseline', {
       ...common,
       stackSetName: `${app}-member-baseline-regional`,
-      description: 'AWS Config recorder and delivery channel to the central Config bucket',
+      description:
+        'AWS Config recorder and delivery to the central bucket; S3 Block Public Access, EBS default encryption',
       templateBody: JSON.stringify(regionalBaselineTemplate(config, logArchive)),
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: targetOuIds }, regions }],
     });
