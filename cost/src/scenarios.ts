@@ -50,6 +50,16 @@ export function naiveBuild(
       if (on('prodNodeBaseline') && resource.Type === 'AWS::EKS::Nodegroup')
         referenceNodes(resource, resources, reference);
     }
+    // Prod's nodes run around the clock: no night size, and so no Karpenter baseline priced by day only.
+    if (on('prodNodeBaseline')) {
+      for (const [id, resource] of Object.entries(resources)) {
+        if (
+          resource.Type === 'AWS::Scheduler::Schedule' &&
+          JSON.stringify(resource).includes('eks:updateNodegroupConfig')
+        )
+          delete resources[id];
+      }
+    }
     return copy;
   });
   const environments = config.environments.map(
