@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from innovate_api.http import envelope
+from innovate_api.request_context import REQUEST_ID
 
 log = logging.getLogger(__name__)
 
@@ -136,5 +136,5 @@ def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _internal(error: Exception) -> Response:
         log.error("unhandled error in %s %s", request.method, request.path, exc_info=error)
-        request_id = request.environ.get(envelope.REQUEST_ID, "")
+        request_id = request.environ.get(REQUEST_ID, "")
         return problem_response(500, f"internal error; quote request id {request_id} when reporting it")

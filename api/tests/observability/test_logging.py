@@ -12,8 +12,8 @@ import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 
-from innovate_api.http import envelope
 from innovate_api.observability.logging import json_handler
+from innovate_api.request_context import REQUEST_ID
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_lines_written_during_a_request_carry_its_ids_and_the_traceback(app: Fla
     errors.addHandler(handler)
     try:
         with app.test_request_context("/x", headers={"X-Request-Id": "req-9"}):
-            request.environ[envelope.REQUEST_ID] = "req-9"
+            request.environ[REQUEST_ID] = "req-9"
             try:
                 raise ValueError("boom")
             except ValueError:

@@ -17,10 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from innovate_api.observability import metrics, tracing
-
-# Keys this middleware sets in the WSGI environ; log lines written during the request read them from there.
-REQUEST_ID = "innovate_api.request_id"
-TRACE_ID = "innovate_api.trace_id"
+from innovate_api.request_context import REQUEST_ID, TRACE_ID
 
 log = logging.getLogger("innovate_api.access")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -49,7 +46,7 @@ class RequestEnvelope:
             if rule is not None:
                 route = rule.rule
             headers.append(("X-Request-Id", request_id))
-            trace_id(environ)
+            tracing.request_trace_id(environ)
             return start_response(status, headers, exc_info)
 
         body = self.app(environ, start)
@@ -72,12 +69,3 @@ class RequestEnvelope:
                 },
             )
         return body
-
-
-def trace_id(environ: dict[str, Any]) -> str:
-    """The request's trace id, fixed at its first use: the active span's, else the caller's ``traceparent``, else
-    a new one (so log lines join the caller's trace, or at least each other)."""
-    known: str | None = environ.get(TRACE_ID)
-    if known is None:
-        known = environ[TRACE_ID] = tracing.current_trace_id(environ.get("HTTP_TRACEPARENT", ""))
-    return known

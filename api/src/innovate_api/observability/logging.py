@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from innovate_api.http import envelope
-from innovate_api.observability.tracing import active_trace_id
+from innovate_api.observability.tracing import active_trace_id, request_trace_id
+from innovate_api.request_context import REQUEST_ID
 
 
 class RequestContextFilter(logging.Filter):
@@ -23,8 +23,8 @@ class RequestContextFilter(logging.Filter):
             return True
         if has_request_context():
             environ = request.environ
-            record.request_id = environ.get(envelope.REQUEST_ID)
-            record.trace_id = envelope.trace_id(environ)
+            record.request_id = environ.get(REQUEST_ID)
+            record.trace_id = request_trace_id(environ)
         else:
             record.request_id = None
             record.trace_id = active_trace_id()

@@ -19,6 +19,7 @@ import random
 import re
 import weakref
 from contextlib import AbstractContextManager
+from typing import Any
 
 from flask import Flask
 from opentelemetry import trace
@@ -29,6 +30,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from sqlalchemy import Engine
+
+from innovate_api.request_context import TRACE_ID
 
 # One provider per sampling ratio and endpoint: a process has one (its settings'), tests build apps with several.
 _providers: dict[tuple[float, str, str], TracerProvider] = {}
@@ -111,3 +114,12 @@ def current_trace_id(traceparent: str) -> str:
     match = _TRACEPARENT.fullmatch(traceparent.strip())
     given = match.group(1) if match else None
     return given if given and given != "0" * 32 else f"{random.getrandbits(128):032x}"
+
+
+def request_trace_id(environ: dict[str, Any]) -> str:
+    """The request's trace id, fixed at its first use: the active span's, else the caller's ``traceparent``, else
+    a new one (so log lines join the caller's trace, or at least each other)."""
+    known: str | None = environ.get(TRACE_ID)
+    if known is None:
+        known = environ[TRACE_ID] = current_trace_id(environ.get("HTTP_TRACEPARENT", ""))
+    return known
