@@ -1,5 +1,5 @@
 /** Debian's Chromium driven by playwright-core, launched as the browser test launches it (`@innovate/local`'s flags). */
-import { chromiumLaunchOptions } from '@innovate/local/src/browser/chromium.ts';
+import { chromiumLaunchOptions } from '@innovate/config/chromium';
 import { type Browser, chromium } from 'playwright-core';
 
 export function launchChromium(): Promise<Browser> {

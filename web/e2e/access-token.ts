@@ -8,7 +8,7 @@
  *
  * One line per prefix (e.g. SMOKE_USER SMOKE_OTHER_USER), in order; one browser, a fresh context per user.
  */
-import { chromiumLaunchOptions } from '@innovate/local/src/browser/chromium.ts';
+import { chromiumLaunchOptions } from '@innovate/config/chromium';
 import { type Browser, chromium } from 'playwright-core';
 import { type Credentials, credentialsFromEnv, signInIfAsked } from './sign-in';
 

@@ -5,29 +5,15 @@
  * (ADR 0154: the check compares sources, not SVG bytes).
  */
 import { createRequire } from 'node:module';
+import { chromiumLaunchOptions } from '@innovate/config/chromium';
 import { chromium } from 'playwright-core';
-
-/** The flags the repository's browser tests use: headless, as root, and nothing that calls home. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const MERMAID_BUNDLE = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
 
 /** Returns one SVG per source, in order; a source Mermaid cannot parse fails naming the diagram. */
 export async function renderSvgs(sources: { name: string; source: string }[]): Promise<string[]> {
   if (sources.length === 0) return [];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><body></body></html>');

@@ -9,13 +9,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { chromiumLaunchOptions } from '@innovate/config/chromium';
 
 const run = promisify(execFile);
 const WIDTH = 800;
 const HEIGHT = 300;
 const MARGIN = { left: 70, right: 20, top: 36, bottom: 60 };
 const COLORS = ['#3274d9', '#e02f44', '#56a64b', '#ff9830', '#a352cc', '#8ab8ff', '#f2cc0c', '#73bf69'];
-export const CHROMIUM = '/usr/bin/chromium';
 
 /** A Prometheus query of a panel (the SDK types targets as the generic `Dataquery`). */
 interface PrometheusTarget {
@@ -165,23 +165,12 @@ export async function renderPanels(
 
 /** The SVG as PNG through headless Chromium; the SVG itself when Chromium is missing or fails. */
 async function toPng(svg: string, png: string): Promise<string> {
-  if (!existsSync(CHROMIUM)) return svg;
+  const { executablePath, args } = chromiumLaunchOptions();
+  if (!existsSync(executablePath)) return svg;
   try {
     await run(
-      CHROMIUM,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--hide-scrollbars',
-        `--window-size=${WIDTH},${HEIGHT}`,
-        `--screenshot=${png}`,
-        `file://${svg}`,
-      ],
+      executablePath,
+      [...args, '--hide-scrollbars', `--window-size=${WIDTH},${HEIGHT}`, `--screenshot=${png}`, `file://${svg}`],
       { timeout: 30_000 },
     );
     return png;
