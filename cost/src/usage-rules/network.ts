@@ -1,0 +1,29 @@
+/** Data processed by the VPC's NAT gateways and interface endpoints (config `usage.natGB`, `usage.endpointGB`). */
+import type { UsageRule } from './rule.ts';
+
+export const networkRules: readonly UsageRule[] = [
+  {
+    id: 'nat-data',
+    owner: 'AWS::EC2::NatGateway',
+    fields: ['natGB'],
+    appliesWhen: (ctx) => ctx.has('AWS::EC2::NatGateway'),
+    item: 'NAT data processed',
+    price: 'vpc.nat-gateway.gb',
+    unit: 'GB processed',
+    quantity: (ctx) => ctx.usage.natGB,
+  },
+  {
+    id: 'interface-endpoint-data',
+    owner: 'AWS::EC2::VPCEndpoint',
+    fields: ['endpointGB'],
+    // Gateway endpoints (S3) process data free of charge.
+    appliesWhen: (ctx) =>
+      ctx.resources.some(
+        (r) => r.resource.Type === 'AWS::EC2::VPCEndpoint' && r.resource.Properties?.VpcEndpointType === 'Interface',
+      ),
+    item: 'interface endpoint data processed',
+    price: 'privatelink.interface-endpoint.gb',
+    unit: 'GB processed',
+    quantity: (ctx) => ctx.usage.endpointGB,
+  },
+];
