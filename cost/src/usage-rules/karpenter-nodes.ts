@@ -10,11 +10,21 @@ import { karpenterRootVolume } from '../rendered-nodes.ts';
 import type { UsageContext, UsageRule } from './rule.ts';
 
 const hasCluster = (ctx: UsageContext) => ctx.has('AWS::EKS::Cluster');
-const baselineHours = (ctx: UsageContext) => ctx.usage.karpenter.baselineNodeHours * computeDayShare(ctx.resources);
+// Three rules read the schedule of the same resources: search the templates for it once per account.
+const dayShares = new WeakMap<UsageContext['resources'], number>();
+const dayShare = (ctx: UsageContext) => {
+  let share = dayShares.get(ctx.resources);
+  if (share === undefined) {
+    share = computeDayShare(ctx.resources);
+    dayShares.set(ctx.resources, share);
+  }
+  return share;
+};
+const baselineHours = (ctx: UsageContext) => ctx.usage.karpenter.baselineNodeHours * dayShare(ctx);
 const spotHours = (ctx: UsageContext) => baselineHours(ctx) * ctx.usage.karpenter.spotShare;
 const scheduled = (ctx: UsageContext) => {
-  const dayShare = computeDayShare(ctx.resources);
-  return dayShare < 1 ? `, ${Math.round(dayShare * 100)}% of hours, off-hours schedule` : '';
+  const share = dayShare(ctx);
+  return share < 1 ? `, ${Math.round(share * 100)}% of hours, off-hours schedule` : '';
 };
 const rootVolume = (ctx: UsageContext) =>
   ctx.account.env ? karpenterRootVolume(ctx.account.env.names.renderedManifestsPath) : undefined;
