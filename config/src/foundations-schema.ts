@@ -139,6 +139,14 @@ export const foundationsSchema = z
      */
     backupCopies: z.strictObject({
       vaultName: z.string().regex(/^[a-zA-Z0-9-_]{2,50}$/, 'expected an AWS Backup vault name'),
+      /**
+       * Vault Lock in compliance mode: no copy is deleted before `minRetentionDays`; the lock can be changed for
+       * `changeableForDays` after the deploy and is permanent after that (AWS minimum grace period: 3 days).
+       */
+      lock: z.strictObject({
+        minRetentionDays: z.number().int().min(1).max(36500),
+        changeableForDays: z.number().int().min(3).max(30),
+      }),
     }),
   })
   .superRefine((f, ctx) => {

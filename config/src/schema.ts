@@ -183,6 +183,23 @@ export const databaseSchema = z.strictObject({
     enabled: z.boolean(),
     retentionDays: z.number().int().min(1).max(35),
   }),
+  /**
+   * Vault Lock in compliance mode on the DR vault (ADR 0047); required when `crossRegionCopy` is enabled. Until
+   * `changeableForDays` have passed the lock can still be removed; after that it is permanent, even for AWS.
+   */
+  drVaultLock: z
+    .strictObject({
+      /** No recovery point in the DR vault can be deleted before it is this many days old. */
+      minRetentionDays: z.number().int().min(1).max(35),
+      /** The grace period after deploying in which the lock may be changed or removed (AWS minimum: 3 days). */
+      changeableForDays: z.number().int().min(3).max(30),
+    })
+    .optional(),
+  /** Nightly copies to the organization's backup vault in the log-archive account, same region (ADR 0047). */
+  backupAccountCopy: z.strictObject({
+    enabled: z.boolean(),
+    retentionDays: z.number().int().min(1).max(35),
+  }),
   /** Create the instance from a backup instead of empty; absent in normal operation (see the schema above). */
   restore: databaseRestoreSchema.optional(),
 });
@@ -391,6 +408,22 @@ export const environmentSchema = z
         code: 'custom',
         path: ['database', 'maxAllocatedStorageGiB'],
         message: 'must be at least database.allocatedStorageGiB',
+      });
+    }
+    const { crossRegionCopy, drVaultLock } = env.database;
+    if (crossRegionCopy.enabled && drVaultLock === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'drVaultLock'],
+        message: 'required when database.crossRegionCopy.enabled is true (the DR vault is locked)',
+      });
+    }
+    // A copy kept for less than the lock's minimum would be refused by the locked vault.
+    if (drVaultLock && drVaultLock.minRetentionDays > crossRegionCopy.retentionDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'drVaultLock', 'minRetentionDays'],
+        message: `must not exceed database.crossRegionCopy.retentionDays (${crossRegionCopy.retentionDays})`,
       });
     }
     // A malformed ARN has its own issue already (no region to compare).

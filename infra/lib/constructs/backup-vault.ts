@@ -3,9 +3,9 @@
  * vault in the DR region (us-west-2) that nightly copies land in (requirement DB-3).
  *
  * The vault name is deterministic so the primary region's copy rule can name the DR vault's ARN without a
- * cross-region stack reference.
+ * cross-region stack reference. The DR vault is also Vault-Locked in compliance mode (ADR 0047).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -13,6 +13,12 @@ import { Construct } from 'constructs';
 export interface EncryptedBackupVaultProps {
   /** Deterministic vault name, e.g. `innovate-prod-dr`. */
   vaultName: string;
+  /**
+   * AWS Backup Vault Lock in compliance mode: no recovery point is deleted before `minRetentionDays`, by anyone.
+   * During `changeableForDays` after the deploy the lock can still be changed or removed; after that it is permanent
+   * (not even AWS or the account's root can remove it, and the vault can only be deleted once empty).
+   */
+  lock?: { minRetentionDays: number; changeableForDays: number };
 }
 
 export class EncryptedBackupVault extends Construct {
@@ -32,6 +38,14 @@ export class EncryptedBackupVault extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // Nobody, not even an administrator of this account, deletes recovery points before they expire.
       blockRecoveryPointDeletion: true,
+      ...(props.lock
+        ? {
+            lockConfiguration: {
+              minRetention: Duration.days(props.lock.minRetentionDays),
+              changeableFor: Duration.days(props.lock.changeableForDays),
+            },
+          }
+        : {}),
     });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Nightly AWS Backup of the database with a copy to the DR region's vault (requirement DB-3). In-region point-in-time
+ * Nightly AWS Backup of the database with a copy to the DR region's vault (requirement DB-3) and one to the
+ * organization's backup copies vault in the log-archive account (ADR 0047). In-region point-in-time
  * recovery comes from RDS automated backups (`backupRetentionDays`); this plan adds the cross-region copy.
  *
  * RPO in the DR region: up to 24 h (one nightly copy). RTO: restoring a snapshot in us-west-2, about 1 h for the
@@ -20,6 +21,8 @@ export interface DatabaseBackupPlanProps {
   retentionDays: number;
   /** DR copy target; none when the environment does not copy across regions. */
   drCopy?: { region: string; vaultName: string };
+  /** The organization's backup copies vault in another account (ADR 0047); none when not enabled. */
+  accountCopy?: { vaultArn: string; retentionDays: number };
 }
 
 export class DatabaseBackupPlan extends Construct {
@@ -33,7 +36,7 @@ export class DatabaseBackupPlan extends Construct {
     this.plan = new backup.BackupPlan(this, 'Plan', { backupPlanName: props.vaultName });
     this.plan.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    const copyActions = props.drCopy
+    const copyActions: backup.BackupPlanCopyActionProps[] = props.drCopy
       ? [
           {
             destinationBackupVault: backup.BackupVault.fromBackupVaultArn(
@@ -51,6 +54,17 @@ export class DatabaseBackupPlan extends Construct {
           },
         ]
       : [];
+    if (props.accountCopy) {
+      // Outside this account: a compromised or mistaken admin here cannot reach this copy.
+      copyActions.push({
+        destinationBackupVault: backup.BackupVault.fromBackupVaultArn(
+          this,
+          'AccountCopyVault',
+          props.accountCopy.vaultArn,
+        ),
+        deleteAfter: Duration.days(props.accountCopy.retentionDays),
+      });
+    }
     this.plan.addRule(
       new backup.BackupPlanRule({
         ruleName: 'nightly',

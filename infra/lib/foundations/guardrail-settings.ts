@@ -6,6 +6,7 @@
  */
 import { COST_TAG_KEYS, type PermissionSetKey, type PlatformConfig } from '@innovate/config';
 import type { AccountDirectory } from './account-directory.ts';
+import { backupCopiesVault } from './backup-copies.ts';
 
 export interface GuardrailSettings {
   /** Regions where regional services may be used (requirement ORG-2: primary + DR). */
@@ -23,6 +24,8 @@ export interface GuardrailSettings {
   guardrailEnforcerArns: string[];
   /** ARN of the enforcer's function in every member account and region (nobody may change its code). */
   guardrailEnforcerFunctionArn: string;
+  /** The organization's backup copies vault and its recovery points (log-archive account; ADR 0047). */
+  backupCopiesArns: string[];
   /** The CDK execution roles: the only non-emergency principals that may change production databases and keys. */
   deployRoleArns: string[];
   /** Name of the role Organizations creates in every member account (AdministratorAccess; MFA sessions only). */
@@ -83,6 +86,7 @@ export function guardrailSettings(
   const enforcer = guardrailEnforcerName(config);
   const guardrailEnforcerArns = [`arn:aws:iam::*:role/${enforcer}`];
   const security = accounts.security.id;
+  const copies = backupCopiesVault(config);
   return {
     allowedRegions: [...new Set([org.primaryRegion, org.drRegion])],
     protectedPrincipalArns,
@@ -90,6 +94,10 @@ export function guardrailSettings(
     protectedRoleArns: [...protectedPrincipalArns, ...guardrailEnforcerArns],
     guardrailEnforcerArns,
     guardrailEnforcerFunctionArn: `arn:aws:lambda:*:*:function:${enforcer}`,
+    backupCopiesArns: [
+      `arn:aws:backup:*:${copies.account}:backup-vault:${copies.vaultName}`,
+      `arn:aws:backup:*:${copies.account}:recovery-point:*`,
+    ],
     deployRoleArns: [`arn:aws:iam::*:role/cdk-${cdkQualifier}-cfn-exec-role-*`],
     orgAccessRoleName: roles.orgAutomationRoleName,
     breakGlassUserPath: org.foundations.breakGlassUserPath,

@@ -12,6 +12,7 @@ import { DatabaseBackupPlan } from '../constructs/database-backup-plan.ts';
 import { DatabaseOffHours } from '../constructs/database-off-hours.ts';
 import { PostgresDatabase } from '../constructs/postgres-database.ts';
 import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
+import { backupCopiesVault } from '../foundations/backup-copies.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 
 export interface DataStackProps extends WorkloadStackProps {
@@ -92,11 +93,31 @@ export class DataStack extends Stack {
     }
 
     const copy = env.database.crossRegionCopy;
+    const accountCopy = env.database.backupAccountCopy;
+    const copies = backupCopiesVault(props);
+    if (accountCopy.enabled) {
+      // RDS snapshots keep the database's key: the backup account copies them only if it may use that key, and only
+      // through RDS and AWS Backup.
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'BackupAccountCopiesRecoveryPoints',
+          principals: [new iam.AccountPrincipal(copies.account)],
+          actions: ['kms:DescribeKey', 'kms:Decrypt', 'kms:CreateGrant'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:ViaService': [`rds.${region}.amazonaws.com`, `backup.${region}.amazonaws.com`] },
+          },
+        }),
+      );
+    }
     new DatabaseBackupPlan(this, 'Backup', {
       database: this.database.instance,
       vaultName: env.names.backupVaultName,
       retentionDays: copy.retentionDays,
       ...(copy.enabled ? { drCopy: { region: env.drRegion, vaultName: env.names.drBackupVaultName } } : {}),
+      ...(accountCopy.enabled
+        ? { accountCopy: { vaultArn: copies.vaultArn, retentionDays: accountCopy.retentionDays } }
+        : {}),
     });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * dr: the backup vault in the DR region (us-west-2) that the data stack's nightly copies land in, with its own CMK
- * there. Only for environments with `database.crossRegionCopy.enabled`. Stateful: termination-protected.
+ * there, Vault-Locked in compliance mode (`database.drVaultLock`). Only for environments with
+ * `database.crossRegionCopy.enabled`. Stateful: termination-protected.
  */
 import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -12,6 +13,10 @@ export class DisasterRecoveryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
-    this.vault = new EncryptedBackupVault(this, 'DrVault', { vaultName: props.environment.names.drBackupVaultName });
+    const lock = props.environment.database.drVaultLock;
+    this.vault = new EncryptedBackupVault(this, 'DrVault', {
+      vaultName: props.environment.names.drBackupVaultName,
+      ...(lock ? { lock } : {}),
+    });
   }
 }

@@ -5,6 +5,7 @@
 import { permissionSetName } from '../../lib/foundations/guardrail-settings.ts';
 import { logArchiveNames } from '../../lib/foundations/log-archive-names.ts';
 import { ACTION_SCENARIOS } from './action-scenarios.ts';
+import { BACKUP_COPIES_SCENARIOS } from './backup-copies-scenarios.ts';
 import { ADMIN, type PolicyJson, type Scenario } from './policy-simulator.ts';
 import { accounts, config, foundations } from './synthesized.ts';
 
@@ -925,6 +926,23 @@ export const SCENARIOS: Scenario[] = [
       expected: 'ExplicitlyDenied' as const,
     })),
   ),
+  // The exception is what makes the deny survivable: without it nobody could ever retire a compromised key.
+  ...(
+    [
+      ['trailKey', trailKey],
+      ['configKey', configKey],
+    ] as const
+  ).map(([policy, key]) => ({
+    name: `log-archive break-glass can disable the ${policy} (the one principal the key policy excepts)`,
+    principal: breakGlass(archive),
+    scpAccount: 'logArchive',
+    identityPolicies: [ADMIN],
+    action: 'kms:DisableKey',
+    resource: key,
+    resourceAccount: archive,
+    resourcePolicy: policy,
+    expected: 'Allowed' as const,
+  })),
 
   // --- break-glass role trust (member baseline StackSet) ---
   {
@@ -1045,6 +1063,7 @@ export const SCENARIOS: Scenario[] = [
 
   ...DOORS,
   ...ACTION_SCENARIOS,
+  ...BACKUP_COPIES_SCENARIOS,
   ...[
     's3:BypassGovernanceRetention',
     's3:DeleteObject',

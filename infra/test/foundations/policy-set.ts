@@ -27,6 +27,7 @@ export function synthesizedPolicySet(): PolicySet {
       breakGlassTrust: breakGlassTrust(stacks.memberBaseline),
       costAlertsTopic: topicPolicy(stacks.costGuardrails, `${app}-cost-alerts`),
       costAlertsKey: keyPolicy(stacks.costGuardrails, `alias/${app}-cost-alerts`),
+      backupCopiesVault: vaultPolicy(logs, config.organization.foundations.backupCopies.vaultName),
       ...clusterRoleTrusts(),
     },
     permissionSetPolicies: permissionSetPolicies(stacks.identity),
@@ -110,6 +111,14 @@ function bucketPolicy(from: SynthesizedStack, bucketName: string): PolicyJson {
   );
   if (policies.length !== 1) throw new Error(`bucket ${bucketName} has ${policies.length} bucket policies`);
   return resolveIntrinsics(policies[0]?.[1].Properties?.PolicyDocument, from) as PolicyJson;
+}
+
+function vaultPolicy(from: SynthesizedStack, vaultName: string): PolicyJson {
+  const vault = resourcesOfType(from.template, 'AWS::Backup::BackupVault').find(
+    ([, candidate]) => candidate.Properties?.BackupVaultName === vaultName,
+  );
+  if (!vault) throw new Error(`no backup vault ${vaultName}`);
+  return resolveIntrinsics(vault[1].Properties?.AccessPolicy, from) as PolicyJson;
 }
 
 function keyPolicy(from: SynthesizedStack, aliasName: string): PolicyJson {

@@ -5,8 +5,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { INFRA_DIR, testApp } from '../../lib/app-context.ts';
 import { POSTGRES_ENGINE_VERSION } from '../../lib/constructs/postgres-database.ts';
+import { backupCopiesVault } from '../../lib/foundations/backup-copies.ts';
 import { addWorkloadStacks } from '../../lib/workload-app.ts';
-import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
+import { config, ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
 import { only, type Resource, resources } from '../helpers/template-queries.ts';
 
 const instance = (name: string) => only(templateOf(name, 'data'), 'AWS::RDS::DBInstance');
@@ -254,5 +255,53 @@ describe('data: nightly cross-region copies to the DR region with a KMS key ther
   it('dev keeps an in-region nightly backup and copies nothing across regions', () => {
     const plan = only(templateOf('dev', 'data'), 'AWS::Backup::BackupPlan');
     expect(plan.Properties.BackupPlan.BackupPlanRule[0].CopyActions ?? []).toEqual([]);
+  });
+});
+
+describe('data: the DR vault is Vault-Locked in compliance mode, and copies also leave the account', () => {
+  const dataKey = (name: string): Resource => {
+    const found = resources(templateOf(name, 'data'), 'AWS::KMS::Key').find(([id]) => id.startsWith('DataKey'));
+    if (!found) throw new Error(`no DataKey in ${name}-data`);
+    return found[1];
+  };
+
+  it.each(['staging', 'prod'])('%s locks the DR vault with the retention and grace period from config', (name) => {
+    const lock = environment(name).database.drVaultLock;
+    expect(lock, `environments/${name}.yaml: database.drVaultLock`).toBeDefined();
+    // ChangeableForDays present = compliance mode (absent would be governance mode, removable at any time).
+    expect(only(templateOf(name, 'dr'), 'AWS::Backup::BackupVault').Properties.LockConfiguration).toEqual({
+      MinRetentionDays: lock?.minRetentionDays,
+      ChangeableForDays: lock?.changeableForDays,
+    });
+  });
+
+  it.each(['staging', 'prod'])('%s copies each nightly recovery point to the backup copies vault', (name) => {
+    const env = environment(name);
+    const copies = backupCopiesVault(config);
+    const [rule] = only(templateOf(name, 'data'), 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule;
+    expect(rule.CopyActions).toContainEqual({
+      DestinationBackupVaultArn: copies.vaultArn,
+      Lifecycle: { DeleteAfterDays: env.database.backupAccountCopy.retentionDays },
+    });
+    expect(copies.account).not.toBe(env.account.id);
+    // The snapshot keeps the database key: the backup account may use it through RDS and AWS Backup only.
+    const key = dataKey(name);
+    const statement = key.Properties.KeyPolicy.Statement.find(
+      (candidate: { Sid?: string }) => candidate.Sid === 'BackupAccountCopiesRecoveryPoints',
+    );
+    expect(JSON.stringify(statement.Principal)).toContain(`:iam::${copies.account}:root`);
+    expect(statement.Action.sort()).toEqual(['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey']);
+    expect(statement.Condition.StringEquals['kms:ViaService'].sort()).toEqual([
+      `backup.${env.region}.amazonaws.com`,
+      `rds.${env.region}.amazonaws.com`,
+    ]);
+  });
+
+  it('dev copies nothing out of its account and shares its key with nobody', () => {
+    const [rule] = only(templateOf('dev', 'data'), 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule;
+    expect(JSON.stringify(rule.CopyActions ?? [])).not.toContain(backupCopiesVault(config).vaultArn);
+    expect(JSON.stringify(dataKey('dev'))).not.toContain(
+      'BackupAccountCopiesRecoveryPoints',
+    );
   });
 });

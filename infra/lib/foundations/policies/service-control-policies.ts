@@ -45,7 +45,7 @@ export function serviceControlPolicies(settings: GuardrailSettings): ServiceCont
     },
     {
       name: 'innovate-protect-data',
-      description: 'Encrypted storage, IMDSv2 only, no resource shares outside the organization',
+      description: 'Encrypted storage, backup copies kept, IMDSv2 only, no resource shares outside the organization',
       target: 'root',
       document: protectData(settings),
     },
@@ -216,6 +216,23 @@ function protectData(settings: GuardrailSettings): PolicyDocumentJson {
       Action: ['ec2:DisableEbsEncryptionByDefault', 'ec2:ModifyEbsDefaultKmsKeyId', 'ec2:ResetEbsDefaultKmsKeyId'],
       Resource: '*',
       Condition: notProtected(settings, settings.guardrailEnforcerArns),
+    },
+    {
+      // The copies outside every workload account (ADR 0047): its vault policy and lock change only through a
+      // reviewed deploy, and nobody else deletes or shortens a copy (the vault's own policy denies that to all).
+      Sid: 'ProtectBackupCopies',
+      Effect: 'Deny',
+      Action: [
+        'backup:DeleteBackupVault',
+        'backup:DeleteBackupVaultAccessPolicy',
+        'backup:PutBackupVaultAccessPolicy',
+        'backup:DeleteBackupVaultLockConfiguration',
+        'backup:PutBackupVaultLockConfiguration',
+        'backup:DeleteRecoveryPoint',
+        'backup:UpdateRecoveryPointLifecycle',
+      ],
+      Resource: settings.backupCopiesArns,
+      Condition: notProtected(settings, settings.deployRoleArns),
     },
     {
       Sid: 'RequireImdsV2',

@@ -1,7 +1,8 @@
 /**
  * Central logging storage (requirement ORG-3), in the log-archive account: the organization trail's WORM bucket and key, the
- * separate buckets that cannot live under Object Lock (AWS Config delivery, S3 server access logs; ADR 0041), and
- * the rules that report tampering with them to the security account. A member account: the SCPs apply here, unlike
+ * separate buckets that cannot live under Object Lock (AWS Config delivery, S3 server access logs; ADR 0041), the
+ * rules that report tampering with them to the security account, and the organization's Vault-Locked backup copies
+ * vault (requirement DB-3, ADR 0047). A member account: the SCPs apply here, unlike
  * in the management account, which keeps only the trail itself (organization-trail-stack.ts; ADR 0048).
  *
  * Stateful and termination-protected. Every policy here is evaluated by the scenario table in
@@ -16,6 +17,7 @@ import type { Construct } from 'constructs';
 import type { AccountDirectory } from '../account-directory.ts';
 import { auxiliaryLifecycle, ConfigDeliveryBucket } from '../constructs/config-delivery-bucket.ts';
 import { FoundationsKey } from '../constructs/foundations-key.ts';
+import { OrganizationBackupVault } from '../constructs/organization-backup-vault.ts';
 import { SecurityBusForwarder, securityBusArn } from '../constructs/security-bus-forwarder.ts';
 import { TrailArchiveBucket } from '../constructs/trail-archive-bucket.ts';
 import { type LogArchiveNames, logArchiveNames } from '../log-archive-names.ts';
@@ -33,6 +35,7 @@ export class LogArchiveStack extends Stack {
   readonly cloudTrailBucket: s3.Bucket;
   readonly configBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
+  readonly backupCopies: OrganizationBackupVault;
 
   constructor(scope: Construct, id: string, props: LogArchiveStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -127,6 +130,8 @@ export class LogArchiveStack extends Stack {
       key: this.trailKey,
       accessLogsBucket: this.accessLogsBucket,
     }).bucket;
+
+    this.backupCopies = new OrganizationBackupVault(this, 'BackupCopies', { config, account: archive });
 
     const patterns = archiveTamperPatterns(names);
     new SecurityBusForwarder(this, 'TamperAlerts', {
