@@ -26,7 +26,7 @@ def quiet_engine(database_url: str) -> Iterator[Engine]:
 
 def test_rows_come_back_with_columns_as_attributes(quiet_engine: Engine) -> None:
     with quiet_engine.begin() as connection:
-        assert DIVIDE.first(connection, {"by": 5}).quotient == 2
+        assert DIVIDE.first(connection, {"by": 5}) == {"quotient": 2}
 
 
 def test_a_statement_error_is_sqlalchemys_and_keeps_the_connection(quiet_engine: Engine) -> None:
@@ -55,7 +55,7 @@ def test_a_lost_connection_is_invalidated_and_the_others_are_checked_before_use(
 
     # The other connection went idle before the loss: it is pinged at checkout and replaced, not handed out dead.
     with quiet_engine.begin() as connection:
-        assert DIVIDE.first(connection, {"by": 5}).quotient == 2
+        assert DIVIDE.first(connection, {"by": 5}) == {"quotient": 2}
 
 
 def test_the_pool_replaces_connections_older_than_the_recycle_setting(database_url: str) -> None:

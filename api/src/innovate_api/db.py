@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.rows import namedtuple_row
-from sqlalchemy import ClauseElement, Connection, Engine, create_engine, event
+from flask import current_app
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import ReturnsRows
 
 from innovate_api.observability import tracing
 from innovate_api.secret_file import Credentials, SecretFileError, read_credentials
@@ -142,24 +143,29 @@ class DriverStatement:
 
     _dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ReturnsRows) -> None:
         compiled = statement.compile(dialect=self._dialect)
         assert isinstance(compiled, SQLCompiler)
         self.sql = str(compiled)
         # Values the statement carries itself (e.g. the literals of coalesce(max(position) + 1, 0)).
         self._fixed = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+        # Names of the columns it returns, known from the statement: rows come as plain tuples, which psycopg
+        # makes without looking at the result's description (a named-tuple row factory does, on every execute).
+        self.columns = tuple(column.name for column in statement.exported_columns)
 
-    def first(self, connection: Connection, values: Mapping[str, Any]) -> Any:
-        """Run it with ``values`` for its bind parameters; the first row (columns as attributes, like a Row) or None."""
+    def first(self, connection: Connection, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Run it with ``values`` for its bind parameters; the first row (column name -> value) or None."""
         parameters = {**self._fixed, **values}
-        driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
         try:
-            with (
-                tracing.statement_span(connection.engine, self.sql),
-                driver.cursor(row_factory=namedtuple_row) as cursor,
-            ):
+            cursor = _cursor(connection)
+            span = tracing.statement_span(connection.engine, self.sql)
+            if span is None:
                 cursor.execute(self.sql, parameters)
-                return cursor.fetchone()
+                row = cursor.fetchone()
+            else:
+                with span:
+                    cursor.execute(self.sql, parameters)
+                    row = cursor.fetchone()
         except psycopg.Error as error:
             lost = connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, None)  # type: ignore[arg-type]
             if lost:
@@ -168,6 +174,24 @@ class DriverStatement:
             raise sa_exc.DBAPIError.instance(
                 self.sql, parameters, error, psycopg.Error, connection_invalidated=lost, dialect=connection.dialect
             ) from error
+        return None if row is None else dict(zip(self.columns, row, strict=True))
+
+
+_CURSOR = "innovate_api.driver_cursor"
+
+
+def _cursor(connection: Connection) -> psycopg.Cursor[Any]:
+    """The DBAPI connection's cursor for DriverStatements, made once per DBAPI connection: a psycopg cursor is
+    a client-side object (no server resource), and making one costs more than running a short statement's Python.
+    It lives in the pool entry's ``info``, which SQLAlchemy clears when the connection is replaced, so it never
+    outlives its connection. A pooled connection serves one request at a time, so the cursor does too.
+    """
+    pooled = connection.connection
+    cursor: psycopg.Cursor[Any] | None = pooled.info.get(_CURSOR)
+    if cursor is None or cursor.closed:
+        driver: psycopg.Connection[Any] = pooled.driver_connection  # type: ignore[assignment]
+        cursor = pooled.info[_CURSOR] = driver.cursor()
+    return cursor
 
 
 def autocommit(engine: Engine) -> Engine:
@@ -177,15 +201,11 @@ def autocommit(engine: Engine) -> Engine:
 
 def engine() -> Engine:
     """The engine of the running app (set by create_app), for writes: ``with engine().begin() as connection``."""
-    from flask import current_app
-
     db_engine: Engine = current_app.extensions["innovate_api.engine"]
     return db_engine
 
 
 def reader() -> Engine:
     """The app's autocommit engine for reads (``with reader().connect() as connection``)."""
-    from flask import current_app
-
     db_reader: Engine = current_app.extensions["innovate_api.reader"]
     return db_reader

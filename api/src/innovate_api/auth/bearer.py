@@ -7,7 +7,7 @@ No token: 401 with ``WWW-Authenticate: Bearer realm="innovate"``. A token that f
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import or_
@@ -31,6 +31,14 @@ def init_app(app: Flask, settings: Settings, keys: KeyCache | None = None) -> No
     app.extensions[_LEGACY_OWNER] = settings.auth_legacy_owner
 
 
+class Caller(NamedTuple):
+    """The signed-in user of a request: the owner of the projects it may see, and whether it is AUTH_LEGACY_OWNER
+    (who also sees projects without an owner)."""
+
+    owner: str
+    sees_ownerless: bool
+
+
 def _unauthorized(detail: str, *, invalid_token: bool) -> ProblemError:
     challenge = f'Bearer realm="{REALM}"' + (', error="invalid_token"' if invalid_token else "")
     return ProblemError(401, detail, kind="unauthorized", headers={"WWW-Authenticate": challenge})
@@ -38,13 +46,14 @@ def _unauthorized(detail: str, *, invalid_token: bool) -> ProblemError:
 
 def authenticate() -> str:
     """Check the request's bearer token; returns (and remembers for the request) the user's subject."""
-    header = request.headers.get("Authorization")
+    header = request.environ.get("HTTP_AUTHORIZATION")  # what request.headers.get("Authorization") reads
     if header is None:
         raise _unauthorized("sign in: this operation needs a bearer access token", invalid_token=False)
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("the Authorization header must be: Bearer <access token>", invalid_token=True)
-    verifier: TokenVerifier = current_app.extensions[_EXTENSION]
+    extensions = current_app.extensions
+    verifier: TokenVerifier = extensions[_EXTENSION]
     try:
         principal = verifier.verify(token.strip())
     except InvalidTokenError as error:
@@ -58,24 +67,30 @@ def authenticate() -> str:
             kind="identity-provider-unavailable",
             headers={"Retry-After": "5"},
         ) from None
-    g.owner = principal.subject
-    g.sees_ownerless = principal.subject == current_app.extensions[_LEGACY_OWNER]
+    # One attribute on g: each read of g is a context-variable lookup, and a create reads it on its hot path.
+    g.caller = Caller(principal.subject, principal.subject == extensions[_LEGACY_OWNER])
     return principal.subject
+
+
+def current_caller() -> Caller:
+    """The signed-in user of this request (set by ``authenticate``)."""
+    caller: Caller = g.caller
+    return caller
 
 
 def current_owner() -> str:
     """The signed-in user's subject (``sub``): the owner of the projects this request may see."""
-    owner: str = g.owner
-    return owner
+    return current_caller().owner
 
 
 def sees_ownerless() -> bool:
     """Whether the signed-in user is AUTH_LEGACY_OWNER, who also sees projects without an owner."""
-    return bool(g.sees_ownerless)
+    return current_caller().sees_ownerless
 
 
 def owner_condition(owner_column: Any) -> Any:
     """The condition "this row's owner is the signed-in user" (ownerless rows too, for the legacy owner only)."""
-    if sees_ownerless():
-        return or_(owner_column == current_owner(), owner_column.is_(None))
-    return owner_column == current_owner()
+    caller = current_caller()
+    if caller.sees_ownerless:
+        return or_(owner_column == caller.owner, owner_column.is_(None))
+    return owner_column == caller.owner

@@ -34,7 +34,7 @@ KEY_LIFETIME = timedelta(hours=24)
 
 
 def idempotency_key() -> str | None:
-    key = request.headers.get(HEADER)
+    key: str | None = request.environ.get("HTTP_IDEMPOTENCY_KEY")  # what request.headers.get(HEADER) reads
     if key is None:
         return None
     if not KEY_PATTERN.fullmatch(key):
@@ -96,13 +96,14 @@ def run_once(
         replay.headers[REPLAYED_HEADER] = "true"
         return replay
     response = create(connection)
+    sent = response.get_wsgi_headers(request.environ)  # as sent: JsonResponse adds its Location only there
     connection.execute(
         update(idempotency_keys)
         .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
         .values(
             status_code=response.status_code,
             response_body=response.get_data(as_text=True),
-            response_headers=json.dumps({h: response.headers[h] for h in _STORED_HEADERS if h in response.headers}),
+            response_headers=json.dumps({h: sent[h] for h in _STORED_HEADERS if h in sent}),
         )
     )
     return response

@@ -13,7 +13,6 @@ docs/benchmarks.md), but every log line still carries a trace id: the W3C ``trac
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
@@ -80,13 +79,13 @@ def instrument(app: Flask, engine: Engine, sample_ratio: float) -> None:
     _traced_engines[engine] = provider
 
 
-def statement_span(engine: Engine, sql: str) -> AbstractContextManager[object]:
+def statement_span(engine: Engine, sql: str) -> AbstractContextManager[object] | None:
     """A client span for a statement run on the DBAPI cursor (db.DriverStatement), which the SQLAlchemy
-    instrumentation never sees: named and attributed like that instrumentation's spans, and only when tracing is on
-    (otherwise a no-op costing a set lookup)."""
+    instrumentation never sees: named and attributed like that instrumentation's spans. None when tracing is off
+    (the caller then runs the statement without a context manager: a set lookup is all it costs)."""
     provider = _traced_engines.get(engine)
     if provider is None:
-        return contextlib.nullcontext()
+        return None
     database = engine.url.database or ""
     return trace.get_tracer(__name__, tracer_provider=provider).start_as_current_span(
         f"{sql.split(None, 1)[0]} {database}",

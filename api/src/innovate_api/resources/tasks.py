@@ -19,7 +19,7 @@ from flask import Blueprint, Response
 from sqlalchemy import Boolean, Connection, Select, and_, bindparam, delete, exists, func, or_, select, tuple_, update
 
 from innovate_api import db
-from innovate_api.auth.bearer import current_owner, owner_condition, sees_ownerless
+from innovate_api.auth.bearer import current_caller, owner_condition
 from innovate_api.http import idempotency
 from innovate_api.http.conditional import IfMatch, stale
 from innovate_api.http.operations import API_PREFIX, operation
@@ -41,8 +41,8 @@ def _task(row: Any) -> Task:
     return Task.model_validate(row._asdict())
 
 
-def _location(row: Any) -> str:
-    return f"{API_PREFIX}/projects/{row.project_id}/tasks/{row.id}"
+def _location(project_id: UUID, task_id: UUID) -> str:
+    return f"{API_PREFIX}/projects/{project_id}/tasks/{task_id}"
 
 
 # The hot statements are built once with bind parameters: building a Core statement and its cache key per request
@@ -105,15 +105,15 @@ def _list_statement(by_status: bool, after_cursor: bool) -> Select[Any]:
 
 
 def _lock_project(connection: Connection, project_id: UUID) -> None:
-    locked = _LOCK_PROJECT.first(
-        connection, {"project_id": project_id, "owner": current_owner(), "ownerless": sees_ownerless()}
-    )
+    owner, ownerless = current_caller()
+    locked = _LOCK_PROJECT.first(connection, {"project_id": project_id, "owner": owner, "ownerless": ownerless})
     if locked is None:
         raise project_not_found()
 
 
 def _owned(project_id: UUID) -> dict[str, Any]:
-    return {"owned_project_id": project_id, "owner": current_owner(), "ownerless": sees_ownerless()}
+    owner, ownerless = current_caller()
+    return {"owned_project_id": project_id, "owner": owner, "ownerless": ownerless}
 
 
 def _task_exists(connection: Connection, project_id: UUID, task_id: UUID) -> bool:
@@ -195,7 +195,11 @@ def create_task(project_id: UUID, body: TaskCreate) -> Response:
                 "due_date": body.due_date,
             },
         )
-        return json_response(_task(row), 201, version=row.version, location=_location(row))
+        assert row is not None  # INSERT ... RETURNING returns the row it inserted
+        # The row is a dict (DriverStatement.first): validated as it is.
+        return json_response(
+            Task.model_validate(row), 201, version=row["version"], location=_location(project_id, row["id"])
+        )
 
     with db.engine().begin() as connection:
         return idempotency.run_once(connection, scope=f"createTask:{project_id}", key=key, body=body, create=create)
