@@ -36,3 +36,10 @@ export type {
   Tags,
   Usage,
 } from './schema.ts';
+export {
+  SUBNET_GROUPS,
+  type SubnetGroup,
+  type SubnetGroupLayout,
+  type SubnetLayout,
+  subnetLayout,
+} from './subnet-layout.ts';

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImagePinError, loadApiImage } from '../src/images.ts';
-import { subnetCidrs } from '../src/subnets.ts';
 import { config, find, type Json, objectsOf } from './helpers.ts';
 
 const env = config.environment('prod');
@@ -32,21 +31,6 @@ describe('deploy/images.yaml', () => {
     expect(() => loadApiImage(env, imagesFile(text))).toThrow(
       /^images\.yaml: api\.prod\.digest: expected sha256:<64 hex>/,
     );
-  });
-});
-
-describe('derived network values', () => {
-  it('allocates subnets tier by tier, aligned to each mask (the CDK VPC rule)', () => {
-    const cidrs = subnetCidrs({ ...env.network, vpcCidr: '10.0.0.0/16', subnetMasks: { public: 24, app: 19, db: 24 } });
-    expect(cidrs.public).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']);
-    expect(cidrs.app).toEqual(['10.0.32.0/19', '10.0.64.0/19', '10.0.96.0/19']);
-    expect(cidrs.db).toEqual(['10.0.128.0/24', '10.0.129.0/24', '10.0.130.0/24']);
-  });
-
-  it('fails with the field name when the subnets do not fit the VPC', () => {
-    expect(() =>
-      subnetCidrs({ ...env.network, vpcCidr: '10.0.0.0/20', subnetMasks: { public: 24, app: 19, db: 24 } }),
-    ).toThrow(/network\.subnetMasks\.app/);
   });
 });
 

@@ -2,18 +2,18 @@
  * NetworkPolicies (ADR 0061): the API admits only the ALB's subnets and reaches only the endpoint and database
  * subnets; every namespace we render into, but those listed as not ours, denies all traffic by default.
  */
+import { subnetLayout } from '@innovate/config';
 import { describe, expect, it } from 'vitest';
 import { NAMESPACE_TRAFFIC, NOT_OWNED_NAMESPACES } from '../src/charts/addon-network-policies.ts';
 import { API } from '../src/charts/api-workload.ts';
 import { deployContext, renderObjects } from '../src/render.ts';
-import { subnetCidrs } from '../src/subnets.ts';
 import { config, type Json } from './helpers.ts';
 
 const cidrsOf = (peers: Json[] | undefined) => (peers ?? []).map((peer) => peer.ipBlock?.cidr).filter(Boolean);
 
 describe.each(config.environments.map((env) => env.name))('%s', (envName) => {
   const env = config.environment(envName);
-  const subnets = subnetCidrs(env.network);
+  const subnets = subnetLayout(env.network);
   const all = [...renderObjects(deployContext(config, envName)).values()].flat() as Json[];
   const policies = all.filter((o) => o.kind === 'NetworkPolicy');
   const apiPolicies = policies.filter((p) => p.metadata.namespace === env.names.apiNamespace);
@@ -22,14 +22,14 @@ describe.each(config.environments.map((env) => env.name))('%s', (envName) => {
   it('admits the API port from the public (ALB) subnets only', () => {
     const rules = named('allow-alb-to-api').spec.ingress;
     expect(rules).toHaveLength(1);
-    expect(cidrsOf(rules[0].from).sort()).toEqual([...subnets.public].sort());
+    expect(cidrsOf(rules[0].from).sort()).toEqual([...subnets.public.cidrs].sort());
     expect(rules[0].ports).toEqual([{ protocol: 'TCP', port: API.containerPort }]);
   });
 
   it('lets the API reach 443 in the endpoint (private-app) subnets and 5432 in the db subnets only', () => {
     const https = named('allow-aws-endpoints').spec.egress.filter((r: Json) => r.ports[0].port === 443);
-    expect(https.flatMap((r: Json) => cidrsOf(r.to)).sort()).toEqual([...subnets.app].sort());
-    expect(cidrsOf(named('allow-postgres').spec.egress[0].to).sort()).toEqual([...subnets.db].sort());
+    expect(https.flatMap((r: Json) => cidrsOf(r.to)).sort()).toEqual([...subnets.app.cidrs].sort());
+    expect(cidrsOf(named('allow-postgres').spec.egress[0].to).sort()).toEqual([...subnets.db.cidrs].sort());
   });
 
   it('never admits the whole VPC CIDR, and never a rule without ports', () => {

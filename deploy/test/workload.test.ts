@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { subnetLayout } from '@innovate/config';
 import { describe, expect, it } from 'vitest';
 import { SHUTDOWN, TERMINATION_GRACE_PERIOD_SECONDS } from '../src/charts/api-workload.ts';
 import { REPO_ROOT } from '../src/layout.ts';
-import { subnetCidrs } from '../src/subnets.ts';
 import { config, find, type Json, objectsOf } from './helpers.ts';
 
 const envs = config.environments.map((env) => env.name);
@@ -150,7 +150,7 @@ describe.each(envs)('%s: the API workload', (envName) => {
     const deny = policies.find((p) => p.metadata.name === 'default-deny-all');
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const postgres = policies.find((p) => p.metadata.name === 'allow-postgres').spec.egress[0];
-    expect(postgres.to.map((t: Json) => t.ipBlock.cidr)).toEqual(subnetCidrs(env.network).db);
+    expect(postgres.to.map((t: Json) => t.ipBlock.cidr)).toEqual(subnetLayout(env.network).db.cidrs);
     expect(postgres.ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
   });
 });

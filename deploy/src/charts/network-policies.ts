@@ -2,10 +2,10 @@
  * NetworkPolicies of the API namespace (requirement NET-3, enforced by the VPC CNI's network policy agent, ADR 0061):
  * default deny both ways, then only what the API needs. CIDRs come from the config, never from literals.
  */
+import { subnetLayout } from '@innovate/config';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import { commonLabels, type DeployContext } from '../context.ts';
-import { subnetCidrs } from '../subnets.ts';
 import { API } from './api-workload.ts';
 import { ADOT_COLLECTOR } from './observability.ts';
 
@@ -14,7 +14,7 @@ export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /** Where the interface endpoints and the EKS control plane's network interfaces live: the private-app subnets. */
 export function endpointSubnets(ctx: DeployContext): { ipBlock: { cidr: string } }[] {
-  return subnetCidrs(ctx.env.network).app.map((cidr) => ({ ipBlock: { cidr } }));
+  return subnetLayout(ctx.env.network).app.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
 }
 
 /** CoreDNS (EKS managed add-on) on 53, UDP and TCP. */
@@ -35,7 +35,7 @@ export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
   const namespace = ctx.env.names.apiNamespace;
   const labels = commonLabels(ctx, API.name);
   const apiPods = { matchLabels: { app: API.name } };
-  const subnets = subnetCidrs(ctx.env.network);
+  const subnets = subnetLayout(ctx.env.network);
   const observability = ctx.env.names.podIdentityServiceAccounts.adotCollector.namespace;
   const policy = (name: string, spec: INetworkPolicy['spec']): INetworkPolicy => ({
     apiVersion: 'networking.k8s.io/v1',
@@ -53,7 +53,7 @@ export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
       policyTypes: ['Ingress'],
       ingress: [
         {
-          from: subnets.public.map((cidr) => ({ ipBlock: { cidr } })),
+          from: subnets.public.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
           ports: [{ protocol: 'TCP', port: API.containerPort }],
         },
       ],
@@ -83,7 +83,7 @@ export function apiNetworkPolicies(ctx: DeployContext): INetworkPolicy[] {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: subnets.db.map((cidr) => ({ ipBlock: { cidr } })),
+          to: subnets.db.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
           ports: [{ protocol: 'TCP', port: 5432 }],
         },
       ],

@@ -4,7 +4,7 @@
  * Subnet tiers are named so other stacks select them by name, never by index. The app subnets carry the tags the AWS
  * Load Balancer Controller and Karpenter discover subnets by, so no subnet id is copied into Kubernetes manifests.
  */
-import type { ResolvedEnvironment } from '@innovate/config';
+import type { ResolvedEnvironment, SubnetGroup, SubnetLayout } from '@innovate/config';
 import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,11 +12,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LogsKey } from './logs-key.ts';
 
-export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private-db' } as const;
+export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private-db' } as const satisfies Record<
+  SubnetGroup,
+  string
+>;
 
 export interface WorkloadVpcProps {
-  /** The environment's network block: CIDR, AZ count, NAT count, subnet masks, flow-log retention. */
+  /** The environment's network block: CIDR, AZ count, NAT count, flow-log retention. */
   network: ResolvedEnvironment['network'];
+  /**
+   * The subnet layout config computes from the network block (`subnetLayout`): each group's mask comes from it, so
+   * CDK allocates exactly the CIDRs the NetworkPolicies name (a network-stack test compares them).
+   */
+  subnetLayout: SubnetLayout;
   /** `Name` tag of the VPC (config `names.vpcName`): the Load Balancer Controller finds its VPC by it. */
   vpcName: string;
   /** Karpenter's subnet discovery tag (from config names), put on the app subnets. */
@@ -30,15 +38,16 @@ export class WorkloadVpc extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadVpcProps) {
     super(scope, id);
-    const { network } = props;
+    const { network, subnetLayout } = props;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(network.vpcCidr),
       maxAzs: network.azCount,
       natGateways: network.natGateways,
       subnetConfiguration: [
-        { name: SUBNET_TIERS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: network.subnetMasks.public },
-        { name: SUBNET_TIERS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: network.subnetMasks.app },
-        { name: SUBNET_TIERS.db, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: network.subnetMasks.db },
+        // In the layout's group order: CDK places the groups one after another, as `subnetLayout` does.
+        { name: SUBNET_TIERS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: subnetLayout.public.cidrMask },
+        { name: SUBNET_TIERS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: subnetLayout.app.cidrMask },
+        { name: SUBNET_TIERS.db, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: subnetLayout.db.cidrMask },
       ],
       // Public IPs only where a NAT gateway or an internet-facing ALB needs them.
       createInternetGateway: true,

@@ -1,4 +1,5 @@
 /** network: the VPC, its endpoints, flow logs and the database-tier NACL. Only wires constructs. */
+import { subnetLayout } from '@innovate/config';
 import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
@@ -15,6 +16,7 @@ export class NetworkStack extends Stack {
     const env = props.environment;
     this.network = new WorkloadVpc(this, 'Network', {
       network: env.network,
+      subnetLayout: subnetLayout(env.network),
       vpcName: env.names.vpcName,
       karpenterDiscoveryTag: env.names.karpenterDiscoveryTag,
     });

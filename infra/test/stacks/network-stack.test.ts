@@ -1,7 +1,9 @@
+import { SUBNET_GROUPS, subnetLayout } from '@innovate/config';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENDPOINT_ID_BY_SERVICE, INTERFACE_ENDPOINTS } from '../../lib/constructs/vpc-endpoints.ts';
-import { ENVIRONMENTS, environment, templateOf } from '../helpers/environment-stacks.ts';
+import { SUBNET_TIERS } from '../../lib/constructs/workload-vpc.ts';
+import { ENVIRONMENTS, environment, stacksOf, templateOf } from '../helpers/environment-stacks.ts';
 
 describe('network: VPC across 3 AZs with public, private-app and private-db subnets', () => {
   it.each(ENVIRONMENTS)('%s has 9 subnets in 3 AZs, CIDR from config', (name) => {
@@ -20,6 +22,26 @@ describe('network: VPC across 3 AZs with public, private-app and private-db subn
       ...Array(3).fill('private-db'),
       ...Array(3).fill('public'),
     ]);
+  });
+});
+
+describe('network: every subnet has the CIDR and AZ of config’s subnet layout (the one the NetworkPolicies read)', () => {
+  it.each(ENVIRONMENTS)('%s: each group’s subnets, in AZ order, are the layout’s', (name) => {
+    const layout = subnetLayout(environment(name).network);
+    const zones = stacksOf(name).network.vpc.availabilityZones;
+    const synthesized = Object.values(templateOf(name, 'network').findResources('AWS::EC2::Subnet')).map((s) => ({
+      group: (s.Properties.Tags as { Key: string; Value: string }[]).find((t) => t.Key === 'aws-cdk:subnet-name')
+        ?.Value,
+      zone: s.Properties.AvailabilityZone as string,
+      cidr: s.Properties.CidrBlock as string,
+    }));
+    const expected = SUBNET_GROUPS.flatMap((group) =>
+      layout[group].cidrs.map((cidr, az) => ({ group: SUBNET_TIERS[group], zone: zones[az], cidr })),
+    );
+    expect(zones).toHaveLength(environment(name).network.azCount);
+    type Placed = { group?: string; zone?: string };
+    const byPlace = (a: Placed, b: Placed) => `${a.group} ${a.zone}`.localeCompare(`${b.group} ${b.zone}`);
+    expect(synthesized.sort(byPlace)).toEqual(expected.sort(byPlace));
   });
 });
 
