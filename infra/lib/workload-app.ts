@@ -103,6 +103,7 @@ export function addWorkloadStacks(
     ...common,
     description: describe('ECR repository, GitHub OIDC roles'),
     spaBucket: edge.bucket,
+    spaKey: edge.spaKey,
     distribution: edge.distribution,
     promotion,
   });

@@ -74,6 +74,8 @@ export interface GithubOidcRolesProps {
   signingProfileArn: string;
   /** SPA bucket and distribution the publish role may write and invalidate. */
   spaBucketArn: string;
+  /** The SPA bucket's SSE-KMS key. */
+  spaKeyArn: string;
   distributionArn: string;
   /** The SSM parameter holding the distribution id, which the publish role reads to know what to invalidate. */
   distributionIdParameterArn: string;
@@ -226,6 +228,14 @@ export class GithubOidcRoles extends Construct {
         sid: 'WriteTheSpaBucketOnly',
         actions: ['s3:PutObject', 's3:DeleteObject', 's3:GetObject'],
         resources: [`${props.spaBucketArn}/*`],
+      }),
+    );
+    this.spaPublish.addToPolicy(
+      new iam.PolicyStatement({
+        // The bucket encrypts with its key by default: S3 asks KMS on the uploader's behalf (Decrypt: multipart).
+        sid: 'EncryptWithTheSpaKeyOnly',
+        actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+        resources: [props.spaKeyArn],
       }),
     );
     this.spaPublish.addToPolicy(

@@ -23,6 +23,8 @@ export const IMAGE_SIGNATURE_VALIDITY_DAYS = 365;
 
 export interface DeliveryStackProps extends WorkloadStackProps {
   spaBucket: s3.IBucket;
+  /** The SPA bucket's key: the publish role encrypts with it (the bucket's default SSE-KMS). */
+  spaKey: kms.IKey;
   distribution: cloudfront.IDistribution;
   /** The environments images are promoted from (into this one) and to (out of this one). */
   promotion: Promotion;
@@ -93,6 +95,7 @@ export class DeliveryStack extends Stack {
       repositoryArn: this.repository.repositoryArn,
       signingProfileArn: signingProfile.signingProfileArn,
       spaBucketArn: props.spaBucket.bucketArn,
+      spaKeyArn: props.spaKey.keyArn,
       distributionArn: this.formatArn({
         service: 'cloudfront',
         region: '',

@@ -9,6 +9,8 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -39,6 +41,8 @@ export interface EdgeStackProps extends WorkloadStackProps {
 
 export class EdgeStack extends Stack {
   readonly bucket: s3.Bucket;
+  /** Encrypts the SPA bucket (SSE-KMS); the publish role and this distribution alone use it. */
+  readonly spaKey: kms.Key;
   readonly distribution: cloudfront.Distribution;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
@@ -58,9 +62,11 @@ export class EdgeStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const spaKeyAlias = `alias/${names.prefix}-spa`;
     this.bucket = new s3.Bucket(this, 'SpaBucket', {
       bucketName: names.spaBucketName,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // Replaced below by SSE-KMS with the SPA key, named by alias.
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
@@ -71,6 +77,27 @@ export class EdgeStack extends Stack {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    // The key policy names this distribution (CloudFront decrypts for it alone), and the distribution needs the
+    // bucket: so the bucket names the key by its alias ARN, not by a reference, or the three would form a cycle. S3
+    // resolves the alias when an object is written (by CI, after this stack exists).
+    this.spaKey = new kms.Key(this, 'SpaKey', {
+      alias: spaKeyAlias,
+      description: `Innovate ${env.name}: the SPA bucket's objects`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    (this.bucket.node.defaultChild as s3.CfnBucket).bucketEncryption = {
+      serverSideEncryptionConfiguration: [
+        {
+          serverSideEncryptionByDefault: {
+            sseAlgorithm: 'aws:kms',
+            kmsMasterKeyId: this.formatArn({ service: 'kms', resource: spaKeyAlias }),
+          },
+          bucketKeyEnabled: true,
+        },
+      ],
+    };
 
     const certificate = new acm.Certificate(this, 'ViewerCertificate', {
       domainName: dns.appHost,
@@ -141,6 +168,25 @@ export class EdgeStack extends Stack {
         },
       },
     });
+
+    this.spaKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFrontDecryptsForThisDistributionOnly',
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'AWS:SourceArn': this.formatArn({
+              service: 'cloudfront',
+              region: '',
+              resource: 'distribution',
+              resourceName: this.distribution.distributionId,
+            }),
+          },
+        },
+      }),
+    );
 
     // The id AWS gives the distribution, where CI can read it by a name config fixes (spa-publish.yml).
     new ssm.StringParameter(this, 'DistributionIdParameter', {

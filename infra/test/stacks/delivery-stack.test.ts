@@ -66,6 +66,9 @@ describe('delivery: GitHub OIDC provider and roles pinned to the repository and 
       [
         'cloudfront:CreateInvalidation',
         'cloudfront:GetInvalidation',
+        'kms:Decrypt',
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
         's3:DeleteObject',
         's3:GetObject',
         's3:ListBucket',

@@ -52,6 +52,34 @@ describe('edge: private SPA bucket (block public access, TLS only, versioned)', 
   });
 });
 
+describe('edge: the SPA bucket is SSE-KMS with a key CloudFront uses for this distribution only', () => {
+  it.each(ENVIRONMENTS)('%s', (name) => {
+    const template = templateOf(name, 'edge');
+    const env = environment(name);
+    const alias = `alias/${env.names.prefix}-spa`;
+    const bucket = resources(template, 'AWS::S3::Bucket').find(([id]) => id === spaBucketId)?.[1] as Resource;
+    const [encryption] = bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration;
+    expect(encryption.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    expect(JSON.stringify(encryption.ServerSideEncryptionByDefault.KMSMasterKeyID)).toContain(`:${alias}`);
+    expect(encryption.BucketKeyEnabled).toBe(true);
+    // The alias names a key of this stack, whose policy lets CloudFront decrypt for this distribution alone.
+    const [aliasEntry] = resources(template, 'AWS::KMS::Alias').filter(([, a]) => a.Properties.AliasName === alias);
+    const keyId = aliasEntry?.[1].Properties.TargetKeyId['Fn::GetAtt'][0];
+    const key = resources(template, 'AWS::KMS::Key').find(([id]) => id === keyId)?.[1] as Resource;
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const cloudFront = key.Properties.KeyPolicy.Statement.filter(
+      (statement: { Principal?: { Service?: string } }) => statement.Principal?.Service === 'cloudfront.amazonaws.com',
+    );
+    expect(cloudFront).toHaveLength(1);
+    expect(cloudFront[0].Action).toBe('kms:Decrypt');
+    const [distributionId] = resources(template, 'AWS::CloudFront::Distribution').map(([id]) => id);
+    expect(JSON.stringify(cloudFront[0].Condition.StringEquals['AWS:SourceArn'])).toContain(
+      JSON.stringify({ Ref: distributionId }),
+    );
+    expect(JSON.stringify(cloudFront[0].Condition)).not.toContain('distribution/*');
+  });
+});
+
 describe('edge: Origin Access Control on the bucket origin', () => {
   it.each(ENVIRONMENTS)('%s: the S3 origin signs with OAC and the bucket admits only this distribution', (name) => {
     const template = templateOf(name, 'edge');

@@ -20,8 +20,6 @@ function parts(name: string): (keyof WorkloadStacks)[] {
 const SSE_S3_BUCKETS: Record<string, string> = {
   // S3 server access logging and CloudFront standard logs deliver only to SSE-S3 buckets.
   'edge/AccessLogs': 'target of S3 server access logs and CloudFront standard logs (SSE-S3 only)',
-  // Not yet moved: CloudFront's origin access control and the delivery role would both need the key (see ADR 0050).
-  'edge/SpaBucket': 'pending: the delivery role has no KMS grant yet',
 };
 
 describe('workload hardening: no security group allows all egress', () => {
