@@ -48,7 +48,7 @@ lock-deploy-charts: deps-node deps-helm ## record in deploy/charts.lock.json the
 
 # Not in CHECK_TARGETS: it fails until a person has set the AWS Signer root and plugin digest (ADR 0066) and
 # every add-on image digest (ADR 0072).
-check-deploy-ready: deps-node ## fail while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset
+check-deploy-ready: deps-node ## fail while a first-deploy input (signature-trust.yaml, addon-images.yaml, api/Dockerfile RDS CA hash) is unset
 	cd deploy && npx tsx checks/cli.ts ready
 
 # deps-rehearse-crds: the CEL test reads the real Karpenter CRDs from the rehearsal's CRD program (offline).

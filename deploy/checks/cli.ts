@@ -7,7 +7,8 @@
  *              values, schemas, CEL rules and templates against it (ADR 0070); where no chart repository is reachable
  *              it says so in one line and passes, unless CHART_REPOSITORIES=required (CI);
  * - `lock-charts` records in deploy/charts.lock.json the digest of every pinned chart that has none;
- * - `ready`    fails while a first-deploy input of deploy/signature-trust.yaml or addon-images.yaml is unset (not part of `make test`).
+ * - `ready`    fails while a first-deploy input (deploy/signature-trust.yaml, addon-images.yaml, the RDS CA bundle hash in
+ *              api/Dockerfile) is unset (not part of `make test`).
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -22,6 +23,7 @@ import { firstDeployGaps, loadSignatureTrust } from '../src/signature-trust.ts';
 import { runChartGate } from './charts-check/gate.ts';
 import { ChartRepositoryUnreachableError, lockCharts } from './charts-check/pull.ts';
 import { evaluate, splitPolicies } from './policy/harness.ts';
+import { loadDockerfile, rdsCaBundleGaps } from './ready/rds-ca-bundle.ts';
 import { podSecurityProblems } from './validate/pod-security.ts';
 import { loadRegistry } from './validate/registry.ts';
 import { parseYamlObjects, validateObjects } from './validate/validate.ts';
@@ -70,7 +72,11 @@ async function charts(): Promise<number> {
 
 /** Exit 1 while any first-deploy input is unset (`make check-deploy-ready`, run before the first deploy). */
 function ready(): number {
-  const gaps = [...firstDeployGaps(loadSignatureTrust()), ...addonImageGaps(loadAddonImages())];
+  const gaps = [
+    ...firstDeployGaps(loadSignatureTrust()),
+    ...addonImageGaps(loadAddonImages()),
+    ...rdsCaBundleGaps(loadDockerfile()),
+  ];
   for (const gap of gaps) console.error(gap);
   if (gaps.length === 0) console.log('first-deploy inputs: all set');
   return gaps.length === 0 ? 0 : 1;
