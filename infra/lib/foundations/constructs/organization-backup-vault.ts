@@ -46,7 +46,7 @@ export class OrganizationBackupVault extends Construct {
       if (env.region !== target.region) {
         throw new ConfigError(
           `environments/${env.name}.yaml: database.backupAccountCopy.enabled: copies go to ${target.region} only ` +
-            `(RDS cannot copy across accounts and regions in one job); the environment is in ${env.region}`,
+            `(a cross-account copy stays in its region); the environment is in ${env.region}`,
         );
       }
     }
