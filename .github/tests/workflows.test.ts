@@ -1,18 +1,14 @@
 /**
  * The workflows against the things they must not drift from: the OIDC roles (names from config/src/names.ts,
- * trust conditions from infra's GithubOidcRoles), the SPA cache rules (local/src/edge/cache-control.ts), and the
+ * trust conditions from infra's GithubOidcRoles), the SPA cache rules (config/src/cache-rules.ts), and the
  * supply-chain rules of ADR 0091 (actions pinned by full SHA with a version comment, least permissions, timeouts).
  */
 import { loadPlatformConfig } from '@innovate/config';
+import { CACHE_REVALIDATE, cacheControlFor } from '@innovate/config/cache-rules';
 import { describe, expect, it } from 'vitest';
 import { githubOidcSubjects } from '../../infra/lib/constructs/github-oidc-roles.ts';
-import {
-  CACHE_IMMUTABLE,
-  CACHE_NEVER,
-  CACHE_REVALIDATE,
-  HASHED_ASSETS_PREFIX,
-} from '../../local/src/edge/cache-control.ts';
 import { ciEnvironment } from '../scripts/ci-env.ts';
+import { spaUploadCommands } from '../scripts/spa-upload-args.ts';
 import { type Json, readRepoFile, workflows } from './helpers.ts';
 
 const all = workflows();
@@ -210,17 +206,32 @@ describe('supply chain and least privilege', () => {
 describe('SPA publish uses the edge’s cache rules', () => {
   const publish = all.find((w) => w.file === 'spa-publish.yml');
   const text = publish?.text ?? '';
+  const commands = spaUploadCommands('web/dist', 'spa-bucket');
+  const cacheControlOf = (command: string[]) => command[command.indexOf('--cache-control') + 1];
 
-  it('hashed assets immutable, other files revalidated, index.html never cached', () => {
-    const assets = HASHED_ASSETS_PREFIX.replace(/^\/|\/$/g, '');
-    expect(text).toContain(
-      `aws s3 sync web/dist/${assets} "s3://$BUCKET/${assets}" --cache-control "${CACHE_IMMUTABLE}"`,
-    );
-    expect(text).toContain(`--exclude "${assets}/*" --exclude "index.html" --cache-control "${CACHE_REVALIDATE}"`);
-    expect(text).toContain(`aws s3 cp web/dist/index.html "s3://$BUCKET/index.html" --cache-control "${CACHE_NEVER}"`);
+  it('the workflow uploads with the commands spa-upload-args.ts prints and types no cache value itself', () => {
+    const runs = ((publish?.doc.jobs.publish.steps ?? []) as Json[]).map((s) => String(s.run ?? '')).join('\n');
+    expect(runs).toContain('npx tsx .github/scripts/spa-upload-args.ts web/dist "$BUCKET"');
+    expect(runs).toContain(`aws "\${args[@]}"`);
+    expect(runs).not.toMatch(/--cache-control|max-age|no-store|no-cache/);
     expect(text).toContain('--paths /index.html');
-    const cacheValues = [...text.matchAll(/--cache-control "([^"]+)"/g)].map((m) => m[1]);
-    expect(new Set(cacheValues)).toEqual(new Set([CACHE_IMMUTABLE, CACHE_REVALIDATE, CACHE_NEVER]));
+  });
+
+  it('hashed assets immutable, other files revalidated, index.html never cached, each by config’s rule', () => {
+    const [assets = [], others = [], index = []] = commands;
+    expect(assets.slice(0, 4)).toEqual(['s3', 'sync', 'web/dist/assets', 's3://spa-bucket/assets']);
+    expect(cacheControlOf(assets)).toBe(cacheControlFor('/assets/index-C8P3CzxF.js'));
+    expect(others.slice(0, 4)).toEqual(['s3', 'sync', 'web/dist', 's3://spa-bucket']);
+    expect(others.join(' ')).toContain('--exclude assets/* --exclude index.html');
+    for (const file of ['/config.json', '/favicon.ico']) expect(cacheControlOf(others)).toBe(cacheControlFor(file));
+    // index.html last: a client never gets an index.html naming bundles not uploaded yet.
+    expect(index.slice(0, 4)).toEqual(['s3', 'cp', 'web/dist/index.html', 's3://spa-bucket/index.html']);
+    expect(cacheControlOf(index)).toBe(cacheControlFor('/index.html'));
+    expect(commands).toHaveLength(3);
+  });
+
+  it('refuses a bucket name that is not one, naming the argument', () => {
+    expect(() => spaUploadCommands('web/dist', 'x; rm -rf /')).toThrow(/^bucket: /);
   });
 });
 
@@ -270,7 +281,7 @@ describe('SPA publish writes config.json from the sign-in parameters', () => {
   const publish = all.find((w) => w.file === 'spa-publish.yml');
   const jobSteps = (publish?.doc.jobs.publish.steps ?? []) as Json[];
   const write = jobSteps.findIndex((s) => /> web\/dist\/config\.json/.test(s.run ?? ''));
-  const upload = jobSteps.findIndex((s) => /aws s3 sync web\/dist "s3:\/\/\$BUCKET"/.test(s.run ?? ''));
+  const upload = jobSteps.findIndex((s) => /spa-upload-args\.ts web\/dist /.test(s.run ?? ''));
 
   it('reads the two parameters ci-env.ts names (the users stack writes them) and writes the contract shape', () => {
     const step = jobSteps[write];
@@ -288,7 +299,7 @@ describe('SPA publish writes config.json from the sign-in parameters', () => {
   it('before the upload that sends it with Cache-Control: no-cache, and invalidates it', () => {
     expect(write).toBeGreaterThanOrEqual(0);
     expect(write).toBeLessThan(upload);
-    expect(jobSteps[upload].run).toContain(`--exclude "index.html" --cache-control "${CACHE_REVALIDATE}"`);
+    expect(cacheControlFor('/config.json')).toBe(CACHE_REVALIDATE);
     expect(CACHE_REVALIDATE).toBe('no-cache');
     expect(publish?.text).toContain('--paths /index.html /config.json');
   });

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CACHE_IMMUTABLE, CACHE_NEVER, CACHE_REVALIDATE, cacheControlFor } from '@innovate/config/cache-rules';
 import { toHttpHeaders } from '@innovate/config/security-headers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPA_FALLBACK_CODE } from '../../infra/lib/constructs/spa-fallback-function.ts';
-import { CACHE_IMMUTABLE, CACHE_NEVER, CACHE_REVALIDATE, cacheControlFor } from '../src/edge/cache-control.ts';
 import { type AccessLogLine, createEdgeServer, listen } from '../src/edge/server.ts';
 import { fileFor, isClientRoute } from '../src/edge/static-files.ts';
 

@@ -21,6 +21,7 @@ import { LogsKey } from '../constructs/logs-key.ts';
 import type { OriginVerifySecret } from '../constructs/origin-verify-secret.ts';
 import { SecurityHeadersPolicy } from '../constructs/security-headers-policy.ts';
 import { SpaFallbackFunction } from '../constructs/spa-fallback-function.ts';
+import { spaCachePolicies } from '../edge-cache-policies.ts';
 import type { WorkloadStackProps } from '../workload-stack-props.ts';
 
 /** The origins the SPA talks to when it signs in: the issuer (discovery, JWKS) and the managed login (token). */
@@ -128,7 +129,8 @@ export class EdgeStack extends Stack {
     });
 
     // index.html and client routes: always revalidated, so a deploy is visible at once. Hashed assets: cached for a
-    // year (their names change with their content).
+    // year (their names change with their content). Policies and the assets' path from config's cache rules.
+    const cachePolicies = spaCachePolicies();
     const spaBehaviour = {
       origin: s3Origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -149,13 +151,13 @@ export class EdgeStack extends Stack {
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         ...spaBehaviour,
-        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        cachePolicy: cachePolicies.defaultPolicy,
         functionAssociations: [
           { function: spaFallback.function, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       },
       additionalBehaviors: {
-        '/assets/*': { ...spaBehaviour, cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED },
+        [cachePolicies.hashedAssets.pathPattern]: { ...spaBehaviour, cachePolicy: cachePolicies.hashedAssets.policy },
         '/api/*': {
           origin: apiOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

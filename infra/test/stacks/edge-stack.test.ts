@@ -1,8 +1,10 @@
+import { CACHE_RULES, HASHED_ASSETS_PREFIX } from '@innovate/config/cache-rules';
 import { securityHeaders, withConnectSources } from '@innovate/config/security-headers';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { MANAGED_RULE_GROUPS, RATE_LIMIT_PER_5_MINUTES } from '../../lib/constructs/edge-web-acl.ts';
+import { cachePolicyFor, spaCachePolicies } from '../../lib/edge-cache-policies.ts';
 import { signInOrigins } from '../../lib/stacks/edge-stack.ts';
 import { ENVIRONMENTS, environment, stacksOf, templateOf } from '../helpers/environment-stacks.ts';
 import { only, type Resource, resources } from '../helpers/template-queries.ts';
@@ -123,6 +125,23 @@ describe('edge: behaviours (hashed assets cached long, index.html not cached, SP
   it('/assets/* → S3 with the caching-optimized (long TTL) policy', () => {
     expect(byPath['/assets/*'].CachePolicyId).toBe(cloudfront.CachePolicy.CACHING_OPTIMIZED.cachePolicyId);
     expect(byPath['/assets/*'].TargetOriginId).toBe(config.DefaultCacheBehavior.TargetOriginId);
+  });
+
+  it('the SPA behaviours follow config’s cache rules (assets’ folder, a year at most, nothing for unhashed files)', () => {
+    expect(`${HASHED_ASSETS_PREFIX}*`).toBe('/assets/*');
+    expect(CACHE_RULES.hashedAssets.sharedCacheSeconds).toBe(365 * 24 * 3600);
+    expect([CACHE_RULES.entryDocument, CACHE_RULES.otherFiles].map((r) => r.sharedCacheSeconds)).toEqual([0, 0]);
+    const spaPaths = config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern).filter(
+      (p: string) => p !== '/api/*',
+    );
+    expect(spaPaths).toEqual([`${HASHED_ASSETS_PREFIX}*`]);
+  });
+
+  it('a cache rule CloudFront cannot meet fails synth, naming the rule', () => {
+    const tooLong = { ...CACHE_RULES.hashedAssets, sharedCacheSeconds: 2 * 365 * 24 * 3600 };
+    expect(() => cachePolicyFor('hashedAssets', tooLong)).toThrow(/^cache rule hashedAssets\.sharedCacheSeconds: /);
+    const cachedOthers = { ...CACHE_RULES, otherFiles: { cacheControl: 'max-age=60', sharedCacheSeconds: 60 } };
+    expect(() => spaCachePolicies(cachedOthers)).toThrow(/^cache rule otherFiles\.sharedCacheSeconds: /);
   });
 
   it('/api/* → the origin host over HTTPS only, no caching, all viewer headers/cookies/query except Host', () => {

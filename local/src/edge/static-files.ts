@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
-import { CACHE_NEVER, cacheControlFor } from './cache-control.ts';
+import { CACHE_NEVER, cacheControlFor } from '@innovate/config/cache-rules';
 import { contentTypeFor } from './content-types.ts';
 
 export interface StaticFiles {
