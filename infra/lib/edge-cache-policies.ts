@@ -6,7 +6,7 @@
  * latter keeps an object as long as the origin's Cache-Control max-age says (the S3 object metadata the SPA upload
  * sets from the same rule), between its minimum and maximum TTL.
  */
-import { CACHE_RULES, type CacheRule, HASHED_ASSETS_PREFIX } from '@innovate/config/cache-rules';
+import { type CACHE_RULES, type CacheRule, HASHED_ASSETS_PREFIX } from '@innovate/config/cache-rules';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 
 /** CachingOptimized's maximum TTL (one year, fixed by AWS): a rule asking for longer cannot be met by it. */
@@ -26,7 +26,7 @@ export function cachePolicyFor(name: string, rule: CacheRule): cloudfront.ICache
  * The SPA's cache policies: the default behaviour serves the entry document and every other unhashed file, so those
  * two rules must agree on one policy; hashed assets get their own path pattern.
  */
-export function spaCachePolicies(rules: Record<keyof typeof CACHE_RULES, CacheRule> = CACHE_RULES): {
+export function spaCachePolicies(rules: Record<keyof typeof CACHE_RULES, CacheRule>): {
   defaultPolicy: cloudfront.ICachePolicy;
   hashedAssets: { pathPattern: string; policy: cloudfront.ICachePolicy };
 } {

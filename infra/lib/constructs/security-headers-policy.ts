@@ -2,7 +2,7 @@
  * The CloudFront response headers policy, built from the single definition of the security headers in
  * `@innovate/config/security-headers` that the local edge also serves (requirement EDGE-4). Nothing here restates a value.
  */
-import { securityHeaders as defaultHeaders, type SecurityHeaders } from '@innovate/config/security-headers';
+import type { SecurityHeaders } from '@innovate/config/security-headers';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
@@ -22,8 +22,8 @@ const REFERRER_POLICIES: Record<SecurityHeaders['referrerPolicy'], cloudfront.He
 export interface SecurityHeadersPolicyProps {
   /** Policy name (unique per account). */
   name: string;
-  /** The headers; defaults to the project's one definition. */
-  headers?: SecurityHeaders;
+  /** The headers: the stack passes config's one definition (with the environment's sign-in origins added). */
+  headers: SecurityHeaders;
 }
 
 export class SecurityHeadersPolicy extends Construct {
@@ -31,7 +31,7 @@ export class SecurityHeadersPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityHeadersPolicyProps) {
     super(scope, id);
-    const headers = props.headers ?? defaultHeaders;
+    const { headers } = props;
     const hsts = headers.strictTransportSecurity;
     this.policy = new cloudfront.ResponseHeadersPolicy(this, 'Policy', {
       responseHeadersPolicyName: props.name,

@@ -4,6 +4,7 @@
  * Holds the SPA and log buckets, so it is termination-protected and their logical ids are pinned by tests.
  */
 
+import { CACHE_RULES } from '@innovate/config/cache-rules';
 import { securityHeaders, withConnectSources } from '@innovate/config/security-headers';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -130,7 +131,7 @@ export class EdgeStack extends Stack {
 
     // index.html and client routes: always revalidated, so a deploy is visible at once. Hashed assets: cached for a
     // year (their names change with their content). Policies and the assets' path from config's cache rules.
-    const cachePolicies = spaCachePolicies();
+    const cachePolicies = spaCachePolicies(CACHE_RULES);
     const spaBehaviour = {
       origin: s3Origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
