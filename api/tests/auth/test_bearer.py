@@ -16,7 +16,13 @@ from tests.auth_tokens import CLIENT_ID, TestIssuer, bearer, new_key
 from tests.factories import etag, make_project, make_task, tasks_url
 
 PROJECTS = "/api/v1/projects"
-NOW = int(time.time())
+
+
+def _now() -> int:
+    # Read when a token is minted, never at import: on a busy machine a test can start many seconds after the module
+    # loaded, which would push a token minted "10 s ago" past the leeway.
+    return int(time.time())
+
 
 # name -> how to make the refused Authorization header from the test issuer
 REFUSED: dict[str, Callable[[TestIssuer], str]] = {
@@ -29,7 +35,7 @@ REFUSED: dict[str, Callable[[TestIssuer], str]] = {
     "unsigned (alg none)": lambda issuer: (
         "Bearer "
         + jwt.encode(
-            {"iss": issuer.issuer, "sub": "user-a", "token_use": "access", "client_id": CLIENT_ID, "exp": NOW + 600},
+            {"iss": issuer.issuer, "sub": "user-a", "token_use": "access", "client_id": CLIENT_ID, "exp": _now() + 600},
             None,
             algorithm="none",
             headers={"kid": issuer.kid},
@@ -38,7 +44,7 @@ REFUSED: dict[str, Callable[[TestIssuer], str]] = {
     "HS256 with the public key": lambda issuer: (
         "Bearer "
         + jwt.encode(
-            {"iss": issuer.issuer, "sub": "user-a", "token_use": "access", "client_id": CLIENT_ID, "exp": NOW + 600},
+            {"iss": issuer.issuer, "sub": "user-a", "token_use": "access", "client_id": CLIENT_ID, "exp": _now() + 600},
             "secret-secret-secret-secret-secret",
             algorithm="HS256",
             headers={"kid": issuer.kid},
@@ -51,8 +57,8 @@ REFUSED: dict[str, Callable[[TestIssuer], str]] = {
     "wrong audience": lambda issuer: f"Bearer {issuer.mint(aud='another-app')}",
     "ID token (token_use id)": lambda issuer: f"Bearer {issuer.mint(token_use='id', aud=CLIENT_ID, client_id=None)}",
     "no token_use": lambda issuer: f"Bearer {issuer.mint(token_use=None)}",
-    "expired past the leeway": lambda issuer: f"Bearer {issuer.mint(iat=NOW - 3600, exp=NOW - 31)}",
-    "not valid yet past the leeway": lambda issuer: f"Bearer {issuer.mint(nbf=NOW + 120)}",
+    "expired past the leeway": lambda issuer: f"Bearer {issuer.mint(iat=_now() - 3600, exp=_now() - 31)}",
+    "not valid yet past the leeway": lambda issuer: f"Bearer {issuer.mint(nbf=_now() + 120)}",
     "no exp": lambda issuer: f"Bearer {issuer.mint(exp=None)}",
     "no sub": lambda issuer: f"Bearer {issuer.mint(sub=None)}",
 }
@@ -129,7 +135,8 @@ def test_a_refused_token_is_401_invalid_token_and_changes_nothing(
 
 
 def test_within_the_leeway_a_token_is_still_accepted(app: Flask, issuer: TestIssuer) -> None:
-    recently_expired = issuer.mint(iat=NOW - 600, exp=NOW - 10, nbf=NOW + 10)
+    now = _now()
+    recently_expired = issuer.mint(iat=now - 600, exp=now - 10, nbf=now + 10)
     assert app.test_client().get(PROJECTS, headers=bearer(recently_expired)).status_code == 200
 
 
