@@ -26,7 +26,15 @@ describe('backup copies: a Vault-Locked vault in the log-archive account', () =>
     expect(stacks.logArchive.account).toBe(copies.account);
     expect(stacks.logArchive.region).toBe(copies.region);
     expect(vault.BackupVaultName).toBe(foundations.backupCopies.vaultName);
-    expect(vaultEntry?.[1].DeletionPolicy).toBe('Retain');
+    // Pinned: a renamed logical id would make CloudFormation replace the vault (and its key) with empty ones.
+    for (const [logicalId, type] of [
+      ['BackupCopiesVaultEFC33BA4', 'AWS::Backup::BackupVault'],
+      ['BackupCopiesKey6E4A7F6C', 'AWS::KMS::Key'],
+    ]) {
+      const resource = stacks.logArchive.template.Resources[logicalId as string];
+      expect(resource?.Type, logicalId).toBe(type);
+      expect(resource?.DeletionPolicy, logicalId).toBe('Retain');
+    }
   });
 
   it('is locked in compliance mode with the retention and grace period from config', () => {

@@ -17,7 +17,11 @@ const PINNED: Record<string, Record<string, string>> = {
     BackupVaultKeyA286A54F: 'AWS::KMS::Key',
   },
   domain: { ZoneA5DE4B68: 'AWS::Route53::HostedZone', OriginVerifySecretEA260BA4: 'AWS::SecretsManager::Secret' },
-  edge: { SpaBucket48E1059F: 'AWS::S3::Bucket', AccessLogs8B620ECA: 'AWS::S3::Bucket' },
+  edge: {
+    SpaBucket48E1059F: 'AWS::S3::Bucket',
+    AccessLogs8B620ECA: 'AWS::S3::Bucket',
+    SpaKeyA165C8A3: 'AWS::KMS::Key',
+  },
   delivery: { ApiRepositoryB8378B43: 'AWS::ECR::Repository', RepositoryKey0F9BF672: 'AWS::KMS::Key' },
   users: { SignInUserPoolA2C003D1: 'AWS::Cognito::UserPool' },
   dr: { DrVault3775A96C: 'AWS::Backup::BackupVault', DrVaultKey223C2442: 'AWS::KMS::Key' },
