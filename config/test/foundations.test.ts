@@ -24,6 +24,20 @@ describe('foundations config', () => {
 
   const cases: Array<[string, (text: string) => string, RegExp]> = [
     [
+      "AWS's own aws/ebs key as the EBS default (the baseline creates its own)",
+      (t) => t.replace('ebsDefaultKeyAlias: alias/innovate-ebs-default', 'ebsDefaultKeyAlias: alias/aws/ebs'),
+      /organization\.yaml: foundations\.accountGuardrails\.ebsDefaultKeyAlias: expected a KMS alias/,
+    ],
+    [
+      'a backup vault lock grace period shorter than AWS allows',
+      (t) =>
+        t.replace(
+          'lock: { minRetentionDays: 7, changeableForDays: 3 }',
+          'lock: { minRetentionDays: 7, changeableForDays: 1 }',
+        ),
+      /organization\.yaml: foundations\.backupCopies\.lock\.changeableForDays: /,
+    ],
+    [
       'security alert address that is not an e-mail',
       (t) => t.replace('securityAlertEmail: security-alerts@innovate.example.com', 'securityAlertEmail: security'),
       /organization\.yaml: foundations\.securityAlertEmail: /,

@@ -276,6 +276,38 @@ describe('database.restore: one line naming the field', () => {
   });
 });
 
+describe('database.drVaultLock: one line naming the field', () => {
+  const lockLine = '  drVaultLock: { minRetentionDays: 14, changeableForDays: 3 }\n';
+  const withLock = (replacement: string) =>
+    configWith('environments/prod.yaml', (t) => {
+      expect(t).toContain(lockLine);
+      return t.replace(lockLine, replacement);
+    });
+
+  it.each([
+    [
+      'no lock while copies cross regions',
+      '',
+      'database.drVaultLock: required when database.crossRegionCopy.enabled is true (the DR vault is locked)',
+    ],
+    [
+      'a lock minimum longer than the copies are kept',
+      '  drVaultLock: { minRetentionDays: 15, changeableForDays: 3 }\n',
+      'database.drVaultLock.minRetentionDays: must not exceed database.crossRegionCopy.retentionDays (14)',
+    ],
+  ])('%s', (_label, replacement, message) => {
+    expect(() => loadPlatformConfig(withLock(replacement))).toThrowError(
+      new ConfigError(`environments/prod.yaml: ${message}`),
+    );
+  });
+
+  it('refuses a grace period shorter than AWS allows (3 days)', () => {
+    expect(() =>
+      loadPlatformConfig(withLock('  drVaultLock: { minRetentionDays: 14, changeableForDays: 2 }\n')),
+    ).toThrowError(/environments\/prod\.yaml: database\.drVaultLock\.changeableForDays: /);
+  });
+});
+
 describe('cidrsOverlap', () => {
   it.each([
     ['10.0.0.0/16', '10.0.255.0/24', true],
