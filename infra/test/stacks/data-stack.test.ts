@@ -300,8 +300,6 @@ describe('data: the DR vault is Vault-Locked in compliance mode, and copies also
   it('dev copies nothing out of its account and shares its key with nobody', () => {
     const [rule] = only(templateOf('dev', 'data'), 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule;
     expect(JSON.stringify(rule.CopyActions ?? [])).not.toContain(backupCopiesVault(config).vaultArn);
-    expect(JSON.stringify(dataKey('dev'))).not.toContain(
-      'BackupAccountCopiesRecoveryPoints',
-    );
+    expect(JSON.stringify(dataKey('dev'))).not.toContain('BackupAccountCopiesRecoveryPoints');
   });
 });
