@@ -75,8 +75,9 @@ export interface GuardrailMutation {
   label: string;
   mutation: Mutation;
   /**
-   * For a change inside one statement: the statement's actions. Only requests for a matching action can change
-   * decision, so only those scenarios are re-run (absent: every scenario the mutation touches).
+   * For a change to one statement (removed, or a part of it removed): the statement's actions. Only requests for a
+   * matching action can change decision, so only those scenarios are re-run (absent — a whole SCP, or a NotAction
+   * statement — every scenario the mutation touches).
    */
   actions?: string[];
 }
@@ -121,10 +122,12 @@ export function guardrailMutations(policies: PolicySet): GuardrailMutation[] {
         });
       }
     }
-    for (const { Sid } of scp.document.Statement) {
+    for (const statement of scp.document.Statement) {
+      const { Sid } = statement;
       mutations.push({
         kind: 'scp statement',
         label: `${scp.name}/${Sid}`,
+        actions: actionsOf(statement),
         mutation: {
           scp: (candidate) =>
             candidate.name === scp.name
@@ -151,6 +154,7 @@ export function guardrailMutations(policies: PolicySet): GuardrailMutation[] {
       mutations.push({
         kind: 'resource-policy statement',
         label: `${name}/${String(statement.Sid ?? JSON.stringify(statement))}`,
+        actions: actionsOf(statement),
         mutation: { resourcePolicies: { ...policies.resourcePolicies, [name]: without } },
       });
     }
@@ -170,6 +174,7 @@ export function guardrailMutations(policies: PolicySet): GuardrailMutation[] {
       mutations.push({
         kind: 'permission-set statement',
         label: `${name}/${String(statement.Sid)}`,
+        actions: actionsOf(statement),
         mutation: { permissionSetPolicies: { ...policies.permissionSetPolicies, [name]: without } },
       });
     }

@@ -47,8 +47,8 @@ describe('removing any single guardrail flips at least one scenario', () => {
     const mutations = guardrailMutations(policies).filter((candidate) => candidate.kind === kind);
     expect(mutations.length).toBeGreaterThan(0);
     const untested: string[] = [];
-    for (const { label, mutation } of mutations) {
-      if ((await flippedBy(policies, baseline, mutation)).flipped.length === 0) untested.push(label);
+    for (const { label, mutation, actions } of mutations) {
+      if ((await flippedBy(policies, baseline, mutation, actions)).flipped.length === 0) untested.push(label);
     }
     expect(untested, `guardrails (${kind}) whose removal changes no scenario`).toEqual([]);
   });
