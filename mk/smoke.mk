@@ -14,7 +14,7 @@ smoke-browser: deps-node deps-chromium ## smoke: the browser suite (web/e2e) aga
 	cd web && SMOKE_APP_URL='$(SMOKE_URL)' vitest run --config e2e/vitest.config.ts
 
 # Both smoke targets against the local system (`make up`'s supervisor on a free port) as its two local users.
-test-smoke: deps-node deps-python deps-chromium web-build ## smoke-api and smoke-browser against the local system (both within 90 s once it answers)
+test-smoke: deps-node deps-python deps-chromium web-build ## smoke-api then smoke-browser against the local system, as the staging delivery runs them
 	node --import tsx web/e2e/smoke-local.ts
 
 TEST_TARGETS += test-smoke

@@ -2,10 +2,10 @@
  * `make test-smoke`: proves `make smoke-api` and `make smoke-browser` against the local system, exactly as the
  * staging delivery runs them against an environment's URL: the supervisor `make up` runs (on a free port, a
  * throwaway data folder), the development user as the test user and the provider's second user as the other user.
- * The two targets run side by side (each prints its output when it ends): each touches only the projects it
- * created, so neither can disturb the other, and the run stays within its budget on a shared 2-core machine.
- * Fails when either target fails or the two together take longer than BUDGET_MS (counted from the moment the URL
- * answers: starting the local system is the same cost `make test-e2e` pays, and is printed on its own).
+ * The two targets run one after the other, as the staging delivery runs them: the API smoke's generated requests
+ * may add tasks to any project the test user can see, including the one the browser suite is checking, so side by
+ * side they disturb each other. Fails when either target fails; a target that runs longer than HANG_MS is stopped
+ * as hung (a guard, not a speed target: the times are printed).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './stack';
 import { localTarget } from './target';
 
-const BUDGET_MS = 90_000;
+const HANG_MS = 5 * 60_000;
 const SECOND_USER_EMAIL = 'second-user@innovate.local';
 
 /** Runs `make <target> URL=<url>`, its output kept and printed at the end; resolves with its exit code. */
@@ -25,11 +25,16 @@ function make(target: string, url: string, env: NodeJS.ProcessEnv): Promise<numb
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const hung = setTimeout(() => {
+    console.error(`test-smoke: make ${target} ran over ${HANG_MS / 1000} s: stopped as hung`);
+    child.kill('SIGTERM');
+  }, HANG_MS);
   const output: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
   return new Promise((done) => {
     child.on('close', (code) => {
+      clearTimeout(hung);
       process.stdout.write(Buffer.concat(output));
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(`test-smoke: make ${target} exited ${code} after ${seconds} s`);
@@ -61,14 +66,14 @@ async function main(): Promise<number> {
       SMOKE_OTHER_USER_EMAIL: other.email,
       SMOKE_OTHER_USER_PASSWORD: other.password,
     };
-    const targets = ['smoke-api', 'smoke-browser'];
-    const codes = await Promise.all(targets.map((name) => make(name, target.url, env)));
-    const failed = targets.filter((_, index) => codes[index] !== 0);
+    const failed: string[] = [];
+    for (const name of ['smoke-api', 'smoke-browser']) {
+      if ((await make(name, target.url, env)) !== 0) failed.push(name);
+    }
     const seconds = (Date.now() - smokeStarted) / 1000;
-    console.log(`test-smoke: both smoke targets in ${seconds.toFixed(1)} s (budget ${BUDGET_MS / 1000} s)`);
+    console.log(`test-smoke: both smoke targets in ${seconds.toFixed(1)} s`);
     if (failed.length > 0) console.error(`test-smoke: FAILED: ${failed.join(', ')}`);
-    if (seconds * 1000 > BUDGET_MS) console.error(`test-smoke: FAILED: over the ${BUDGET_MS / 1000} s budget`);
-    return failed.length > 0 || seconds * 1000 > BUDGET_MS ? 1 : 0;
+    return failed.length > 0 ? 1 : 0;
   } finally {
     await target.stack?.stop();
     rmSync(tempDir, { recursive: true, force: true });

@@ -139,7 +139,11 @@ export async function syncRender(
       result.charts.push(`${app.metadata.name} (${appSource.chart} ${appSource.targetRevision})`);
       // The chart is not rendered, but Argo CD creates its destination namespace before anything else of it, and
       // later waves (the platform's NetworkPolicies in add-on namespaces) rely on that.
-      if (options(app).includes('CreateNamespace=true')) await ensureNamespace(client, destination.namespace);
+      if (options(app).includes('CreateNamespace=true')) {
+        if (!destination.namespace)
+          throw new Error(`${describe(app)}: CreateNamespace=true without a destination namespace`);
+        await ensureNamespace(client, destination.namespace);
+      }
       continue;
     }
     if (!appSource.path) throw new Error(`${describe(app)}: neither a chart nor a path`);
