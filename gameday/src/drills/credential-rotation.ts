@@ -90,7 +90,11 @@ export const credentialRotation: Drill = {
     const system = await startSystem(context, {
       // migrate runs as the master user and creates the application role from its secret
       migrateEnv: { DB_APP_SECRET_FILE: secretFile },
-      apiEnv: { DB_SECRET_FILE: secretFile, DB_POOL_RECYCLE_SECONDS: '2' },
+      // One gunicorn worker: a pool recycles a connection only when it is checked out, and the load's keep-alive
+      // connections can all land on one of two workers, leaving the other's idle connections on the old login for
+      // as long as the run lasts (harmless: the previous credentials stay valid until the next rotation). With one
+      // worker every pooled connection serves the load, so "all connections follow" measures the rotation itself.
+      apiEnv: { DB_SECRET_FILE: secretFile, DB_POOL_RECYCLE_SECONDS: '2', API_WORKERS: '1' },
       apiDatabaseUrl: (superuser) => {
         const url = new URL(superuser);
         url.username = '';
