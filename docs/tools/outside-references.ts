@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** What counts as an outside reference. */
-export const OUTSIDE_REFERENCE = /\bspec §\s?\d|\b[Ii]ssues? #?\d+\b|\bDESIGN\.md\b|\bPITFALLS\b/;
+// A section sign before a number is an outside document's section, except in an RFC citation ("RFC 9110 §7.6.1").
+export const OUTSIDE_REFERENCE = /(?<!RFC \d{3,5} )§\s?\d|\bissues? #?\d+\b|\bDESIGN\.md\b|\bPITFALLS\b/i;
 
 /** Generated or third-party files: not ours to word (the lock file's package names, the render's copies of sources). */
 const IGNORED = [/^package-lock\.json$/, /(^|\/)uv\.lock$/, /^deploy\/rendered\//, /(^|\/)go\.sum$/];

@@ -1,5 +1,5 @@
 /**
- * Spec §10: every taggable resource carries env, app, owner and cost-center. "Taggable" is CDK's own knowledge of
+ * Requirement COST-1: every taggable resource carries env, app, owner and cost-center. "Taggable" is CDK's own knowledge of
  * each CloudFormation type (TagManager.isTaggable); the check reads the tags from the synthesized templates.
  */
 import { COST_TAG_KEYS } from '@innovate/config';

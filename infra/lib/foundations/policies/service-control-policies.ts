@@ -349,7 +349,7 @@ function protectProduction(settings: GuardrailSettings): PolicyDocumentJson {
       Condition: notProtected(settings),
     },
     {
-      // Spec §9: people reach production data only through the audited, time-limited data-access role.
+      // Requirement DB-4: people reach production data only through the audited, time-limited data-access role.
       Sid: 'DenyHumanDbAccessOutsideDataAccessRole',
       Effect: 'Deny',
       Action: 'rds-db:connect',
