@@ -1,4 +1,4 @@
-"""``make lint-migrations``: the SQL every Alembic migration emits, linted by squawk for PostgreSQL 18 (ADR 0104).
+"""``make lint-migrations``: the SQL every Alembic migration emits, linted by squawk for PostgreSQL 18 (ADR 0159).
 
 Each migration is rendered on its own in Alembic's offline mode (``upgrade <down>:<rev> --sql``) through the API's
 own Alembic configuration and env.py, so squawk sees exactly the statements ``innovate-api migrate`` would run, in
