@@ -4,12 +4,13 @@
  * need no key ARN from another account), writable only by Config of this organization.
  */
 import type { PlatformConfig } from '@innovate/config';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { LogArchiveNames } from '../log-archive-names.ts';
+import { archiveBucketProps } from './archive-bucket-props.ts';
 
 export interface ConfigDeliveryBucketProps {
   config: PlatformConfig;
@@ -26,19 +27,12 @@ export class ConfigDeliveryBucket extends Construct {
     super(scope, id);
     const { names } = props;
     this.bucket = new s3.Bucket(this, 'Resource', {
-      bucketName: names.configBucket,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: `${names.configBucket}/`,
+      ...archiveBucketProps({
+        bucketName: names.configBucket,
+        key: props.key,
+        accessLogsBucket: props.accessLogsBucket,
+      }),
       lifecycleRules: [props.lifecycle],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const configOrg = { 'aws:SourceOrgID': props.config.organization.foundations.organizationId };
     const configService = new iam.ServicePrincipal('config.amazonaws.com');

@@ -3,12 +3,13 @@
  * from the management account) may write to, and from which nobody deletes or unlocks log objects.
  */
 import type { PlatformConfig } from '@innovate/config';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { LogArchiveNames } from '../log-archive-names.ts';
+import { archiveBucketProps } from './archive-bucket-props.ts';
 
 export interface TrailArchiveBucketProps {
   config: PlatformConfig;
@@ -29,22 +30,15 @@ export class TrailArchiveBucket extends Construct {
     const orgId = f.organizationId;
     const retention = Duration.days(f.logArchive.objectLockRetentionDays);
     this.bucket = new s3.Bucket(this, 'Resource', {
-      bucketName: names.cloudTrailBucket,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudTrail still sends the bucket-owner-full-control ACL; BucketOwnerEnforced accepts it.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+      ...archiveBucketProps({
+        bucketName: names.cloudTrailBucket,
+        key: props.key,
+        accessLogsBucket: props.accessLogsBucket,
+      }),
       objectLockDefaultRetention:
         f.logArchive.objectLockMode === 'COMPLIANCE'
           ? s3.ObjectLockRetention.compliance(retention)
           : s3.ObjectLockRetention.governance(retention),
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: `${names.cloudTrailBucket}/`,
       lifecycleRules: [
         {
           id: 'archive-then-expire',
@@ -59,7 +53,6 @@ export class TrailArchiveBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // The trail lives in the management account; aws:SourceArn names it there (CloudTrail's documented form for
     // an organization trail writing to a bucket of another account).
