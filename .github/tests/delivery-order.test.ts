@@ -92,11 +92,11 @@ export function orderProblems(w: Record<string, Json>): string[] {
   for (const predicate of ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document/v2.3'])
     if (!JSON.stringify(copy?.steps ?? []).includes(predicate))
       problems.push(`promote.yml copy-and-sign: does not verify ${predicate}`);
-  for (const name of ['approve', 'copy-and-sign', 'promotion-pr'])
-    if (!ancestors(pjobs, name).has('approve') && name !== 'approve')
-      problems.push(`promote.yml ${name}: does not wait for approve`);
-  if (!String(pjobs.approve?.if ?? '').includes("github.event_name == 'workflow_dispatch'"))
-    problems.push('promote.yml approve: not limited to the dispatch');
+  // The prepare half's gate is copy-and-sign itself (it runs in the target's environment): the PR waits for it.
+  if (!ancestors(pjobs, 'promotion-pr').has('copy-and-sign'))
+    problems.push('promote.yml promotion-pr: does not wait for copy-and-sign');
+  if (!String(copy?.if ?? '').includes("github.event_name == 'workflow_dispatch'"))
+    problems.push('promote.yml copy-and-sign: not limited to the dispatch');
 
   // promote: the delivery half, per environment
   const spaJobs = Object.entries(pjobs).filter(([, j]) => callsWorkflow(j, 'spa-publish.yml'));
@@ -114,7 +114,7 @@ export function orderProblems(w: Record<string, Json>): string[] {
       problems.push(`promote.yml ${spaJob[0]}: publishes ${envName}'s SPA before its image is live`);
     if (live && !String(live[1].if ?? '').includes(`needs.changed.outputs.${envName} == 'true'`))
       problems.push(`promote.yml ${live[0]}: not limited to a re-pinned ${envName}`);
-    if (spaAncestors.has('approve') || spaAncestors.has('promotion-pr'))
+    if (spaAncestors.has('copy-and-sign') || spaAncestors.has('promotion-pr'))
       problems.push(`promote.yml ${spaJob[0]}: runs in the prepare half (before the PR is merged)`);
   }
   const smoke = (suite: string) =>

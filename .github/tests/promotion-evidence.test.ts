@@ -36,7 +36,7 @@ export function evidenceProblems(w: Record<string, Json>): string[] {
   if (check < 0) problems.push("promote.yml copy-and-sign: staging's smoke evidence is not checked");
   else {
     const step = steps[check];
-    if (step.if !== "needs.approve.outputs.from == 'staging'")
+    if (step.if !== "inputs.promotion == 'staging-to-prod'")
       problems.push('promote.yml copy-and-sign: the smoke evidence check does not run exactly for staging -> prod');
     if (step.env?.DIGEST !== expr('steps.from.outputs.pinned_digest'))
       problems.push('promote.yml copy-and-sign: the smoke evidence is checked for another digest than the copied one');
@@ -99,7 +99,7 @@ describe('promotion evidence in the workflows', () => {
       'the check on every promotion but for the wrong one',
       (w) => {
         const step = w['promote.yml'].jobs['copy-and-sign'].steps.find((s: Json) => /smoke-evidence/.test(s.run ?? ''));
-        step.if = "needs.approve.outputs.from == 'dev'";
+        step.if = "inputs.promotion == 'dev-to-staging'";
       },
     ],
     [
