@@ -59,22 +59,17 @@ def _migrate(args: argparse.Namespace) -> int:
 def _bootstrap_roles(_: argparse.Namespace) -> int:
     from innovate_api.db import create_db_engine
     from innovate_api.observability.logging import configure_logging
-    from innovate_api.owner_role import OWNER, ensure_migrator, ensure_owner
+    from innovate_api.role_bootstrap import bootstrap_roles
 
     settings = _settings()
     configure_logging(settings.log_level)
-    log = logging.getLogger("innovate_api.bootstrap")
     engine = create_db_engine(settings)
     try:
-        with engine.begin() as connection:
-            changed = ensure_owner(connection)
-        log.info("owner role %s: %s", OWNER, "; ".join(changed) if changed else "already in place")
-        migrator = settings.migrator_secret_file_credentials()
-        if migrator is not None:
-            created = ensure_migrator(engine, migrator)
-            log.info("migrator %s %s", migrator.username, "created" if created else "already there")
-        _ensure_app_role(settings, engine)
-        _ensure_data_reader(engine)
+        bootstrap_roles(
+            engine,
+            migrator=settings.migrator_secret_file_credentials(),
+            app=settings.app_secret_file_credentials(),
+        )
     except Exception as error:  # one line, as migrate
         print(f"innovate-api bootstrap-roles: {_one_line(error)}", file=sys.stderr)
         return 1

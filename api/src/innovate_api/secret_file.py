@@ -3,7 +3,8 @@
 On Kubernetes the database secret is a volume: when rotation changes the secret, the kubelet swaps the file's contents
 (an atomic symlink flip), so a process that reads the file at connect time follows the rotation without a restart.
 The file is a Secrets Manager-style JSON object; only ``username`` and ``password`` are read (RDS secrets also carry
-host, port, engine and more, which are ignored).
+host, port, engine and more, which are ignored). The roles' bootstrap in AWS reads the same JSON straight from
+Secrets Manager (bootstrap_handler.py) and parses it here too.
 """
 
 from __future__ import annotations
@@ -35,14 +36,19 @@ def read_credentials(path: Path) -> Credentials:
         raise SecretFileError(f"is a directory, not a file: {path}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise SecretFileError(f"cannot read {path}: {type(error).__name__}") from None
+    return parse_credentials(text, str(path))
+
+
+def parse_credentials(text: str, source: str) -> Credentials:
+    """The username and password in a secret's JSON text, or SecretFileError naming ``source`` (never the text)."""
     try:
         secret = json.loads(text)
     except json.JSONDecodeError:
         # Also what a reader sees while a writer that does not replace atomically is half-way through.
-        raise SecretFileError(f"not valid JSON: {path}") from None
+        raise SecretFileError(f"not valid JSON: {source}") from None
     if not isinstance(secret, dict):
-        raise SecretFileError(f"must be a JSON object with username and password: {path}")
+        raise SecretFileError(f"must be a JSON object with username and password: {source}")
     for key in ("username", "password"):
         if not isinstance(secret.get(key), str) or not secret[key]:
-            raise SecretFileError(f"missing string field {key!r}: {path}")
+            raise SecretFileError(f"missing string field {key!r}: {source}")
     return Credentials(secret["username"], secret["password"])
