@@ -74,6 +74,7 @@ export const costPolicySchema = z.strictObject({
   reasons: z
     .strictObject({
       natPerAz: reason,
+      natGateway: reason,
       multiAzDatabase: reason,
       endpointsInEveryAz: reason,
       alwaysOn: reason,

@@ -37,13 +37,48 @@ export const tagsSchema = z.strictObject({
   costCenter: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected letters, digits and dashes'),
 });
 
+/**
+ * Egress of the private-app subnets. `gateway`: AWS's managed NAT gateway (billed per hour and per GB processed).
+ * `instance`: a Graviton EC2 instance running Amazon Linux 2023 as the NAT (billed as the instance, no per-GB charge;
+ * not highly available, patched by us), for non-production environments only (ADR 0160).
+ */
+export const natSchema = z
+  .strictObject({
+    provider: z.enum(['gateway', 'instance']),
+    /** One per AZ (no AZ depends on another for egress) or one shared by the three AZs. */
+    count: z.union([z.literal(1), z.literal(3)]),
+    /**
+     * The NAT instance's type (only with `provider: instance`). arm64 only: the image is Amazon Linux 2023 for arm64,
+     * resolved from its public SSM parameter at deploy time.
+     */
+    instanceType: z
+      .string()
+      .regex(
+        /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/,
+        'expected a Graviton (arm64) instance type such as t4g.nano: the NAT instance runs the arm64 Amazon Linux 2023 image',
+      )
+      .optional(),
+  })
+  .superRefine((nat, ctx) => {
+    if (nat.provider === 'instance' && nat.instanceType === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['instanceType'], message: 'required when provider is instance' });
+    }
+    if (nat.provider === 'gateway' && nat.instanceType !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instanceType'],
+        message: 'only for provider: instance (a gateway has no type)',
+      });
+    }
+  });
+
 export const networkSchema = z.strictObject({
   /** The VPC's CIDR; must not overlap another environment's (checked across environments). */
   vpcCidr: cidr,
   /** Availability zones used; the spec asks for 3 everywhere. */
   azCount: z.literal(3),
-  /** NAT gateways: one per AZ for resilience (staging/prod) or one shared (dev, cost). */
-  natGateways: z.union([z.literal(1), z.literal(3)]),
+  /** How the private-app subnets reach the internet (`natSchema`). */
+  nat: natSchema,
   /** Prefix length of each public / private-app / private-db subnet. */
   subnetMasks: z.strictObject({
     public: z.number().int().min(20).max(28),
@@ -438,7 +473,8 @@ export const environmentSchema = z
     // A choice that costs more than the cheaper option must say why (the cost report prints the reason).
     const reasons = env.costPolicy.reasons;
     const costlier: [boolean, keyof typeof reasons, string][] = [
-      [env.network.natGateways > 1, 'natPerAz', 'network.natGateways is one per AZ'],
+      [env.network.nat.count > 1, 'natPerAz', 'network.nat.count is one per AZ'],
+      [env.network.nat.provider === 'gateway', 'natGateway', 'network.nat.provider is gateway, not instance'],
       [env.database.multiAz, 'multiAzDatabase', 'database.multiAz is true'],
       [env.costPolicy.interfaceEndpoints.azCount > 1, 'endpointsInEveryAz', 'interface endpoints span several AZs'],
       [!env.costPolicy.offHours.enabled, 'alwaysOn', 'costPolicy.offHours.enabled is false'],
@@ -447,6 +483,14 @@ export const environmentSchema = z
       if (costsMore && !reasons[key]) {
         ctx.addIssue({ code: 'custom', path: ['costPolicy', 'reasons', key], message: `required: ${what}, say why` });
       }
+    }
+    // One EC2 instance that AWS neither scales nor replaces would be prod's egress: the spec asks for NAT that survives.
+    if (env.name === 'prod' && env.network.nat.provider !== 'gateway') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'nat', 'provider'],
+        message: 'must be "gateway" in prod (a NAT instance is not highly available and is patched by hand)',
+      });
     }
     // Production users hold real data: a stolen password alone must not be enough.
     if (env.name === 'prod' && env.auth.mfa !== 'required') {

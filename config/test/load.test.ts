@@ -23,8 +23,11 @@ describe('the committed configuration', () => {
 
   it('differs between environments where the spec says it should', () => {
     const [dev, staging, prod] = ['dev', 'staging', 'prod'].map((name) => config.environment(name));
-    expect(dev?.network.natGateways).toBe(1);
-    expect(prod?.network.natGateways).toBe(3);
+    expect([dev, staging, prod].map((env) => env?.network.nat)).toEqual([
+      { provider: 'instance', count: 1, instanceType: 't4g.nano' },
+      { provider: 'instance', count: 1, instanceType: 't4g.nano' },
+      { provider: 'gateway', count: 3 },
+    ]);
     expect([dev, staging, prod].map((env) => env?.database.backupRetentionDays)).toEqual([7, 14, 30]);
     expect([dev, staging, prod].map((env) => env?.database.multiAz)).toEqual([false, true, true]);
     expect(prod?.network.vpcCidr).toBe('10.20.0.0/16');
@@ -59,16 +62,58 @@ describe('invalid configuration fails with the file and field named', () => {
       /network\.vpcCidr: host bits/,
     ],
     [
-      'two NAT gateways',
+      'two NATs (neither one nor one per AZ)',
       'environments/dev.yaml',
-      (t) => t.replace('natGateways: 1', 'natGateways: 2'),
-      /dev\.yaml: network\.natGateways/,
+      (t) => t.replace('count: 1, instanceType', 'count: 2, instanceType'),
+      /dev\.yaml: network\.nat\.count/,
     ],
     [
       'NAT per AZ without a reason',
       'environments/prod.yaml',
       (t) => t.replace(/ {4}natPerAz: .*\n/, ''),
-      /prod\.yaml: costPolicy\.reasons\.natPerAz: required: network\.natGateways is one per AZ/,
+      /prod\.yaml: costPolicy\.reasons\.natPerAz: required: network\.nat\.count is one per AZ/,
+    ],
+    [
+      'a NAT gateway without a reason',
+      'environments/prod.yaml',
+      (t) => t.replace(/ {4}natGateway: .*\n/, ''),
+      /prod\.yaml: costPolicy\.reasons\.natGateway: required: network\.nat\.provider is gateway/,
+    ],
+    [
+      'a NAT instance in prod',
+      'environments/prod.yaml',
+      (t) =>
+        t.replace(
+          'nat: { provider: gateway, count: 3 }',
+          'nat: { provider: instance, count: 3, instanceType: t4g.nano }',
+        ),
+      /^environments\/prod\.yaml: network\.nat\.provider: must be "gateway" in prod \(a NAT instance is not highly available/,
+    ],
+    [
+      'a NAT instance without its type',
+      'environments/dev.yaml',
+      (t) =>
+        t.replace(
+          'nat: { provider: instance, count: 1, instanceType: t4g.nano }',
+          'nat: { provider: instance, count: 1 }',
+        ),
+      /dev\.yaml: network\.nat\.instanceType: required when provider is instance/,
+    ],
+    [
+      'an x86 NAT instance (the image is arm64)',
+      'environments/staging.yaml',
+      (t) => t.replace('instanceType: t4g.nano', 'instanceType: t3.nano'),
+      /staging\.yaml: network\.nat\.instanceType: expected a Graviton \(arm64\) instance type/,
+    ],
+    [
+      'an instance type on a NAT gateway',
+      'environments/prod.yaml',
+      (t) =>
+        t.replace(
+          'nat: { provider: gateway, count: 3 }',
+          'nat: { provider: gateway, count: 3, instanceType: t4g.nano }',
+        ),
+      /prod\.yaml: network\.nat\.instanceType: only for provider: instance/,
     ],
     [
       'schedule off without a reason',

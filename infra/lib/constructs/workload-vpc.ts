@@ -1,5 +1,6 @@
 /**
- * The environment's VPC (requirement NET-1): three AZs, public / private-app / private-db subnets, NAT per config, flow logs.
+ * The environment's VPC (requirement NET-1): three AZs, public / private-app / private-db subnets, NAT per config
+ * (gateways or a NAT instance, nat-provider.ts), flow logs.
  *
  * Subnet tiers are named so other stacks select them by name, never by index. The app subnets carry the tags the AWS
  * Load Balancer Controller and Karpenter discover subnets by, so no subnet id is copied into Kubernetes manifests.
@@ -11,6 +12,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LogsKey } from './logs-key.ts';
+import { hardenNatInstances, natProviderFor } from './nat-provider.ts';
 
 export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private-db' } as const satisfies Record<
   SubnetGroup,
@@ -18,7 +20,7 @@ export const SUBNET_TIERS = { public: 'public', app: 'private-app', db: 'private
 >;
 
 export interface WorkloadVpcProps {
-  /** The environment's network block: CIDR, AZ count, NAT count, flow-log retention. */
+  /** The environment's network block: CIDR, AZ count, NAT provider and count, flow-log retention. */
   network: ResolvedEnvironment['network'];
   /**
    * The subnet layout config computes from the network block (`subnetLayout`): each group's mask comes from it, so
@@ -35,23 +37,28 @@ export class WorkloadVpc extends Construct {
   readonly vpc: ec2.Vpc;
   /** The CMK that encrypts the flow log group. */
   readonly flowLogKey: kms.Key;
+  /** The NAT instances (none when the environment uses NAT gateways). */
+  readonly natInstances: ec2.Instance[];
 
   constructor(scope: Construct, id: string, props: WorkloadVpcProps) {
     super(scope, id);
     const { network, subnetLayout } = props;
+    const natGatewayProvider = natProviderFor(network.nat);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(network.vpcCidr),
       maxAzs: network.azCount,
-      natGateways: network.natGateways,
+      natGateways: network.nat.count,
+      natGatewayProvider,
       subnetConfiguration: [
         // In the layout's group order: CDK places the groups one after another, as `subnetLayout` does.
         { name: SUBNET_TIERS.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask: subnetLayout.public.cidrMask },
         { name: SUBNET_TIERS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: subnetLayout.app.cidrMask },
         { name: SUBNET_TIERS.db, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: subnetLayout.db.cidrMask },
       ],
-      // Public IPs only where a NAT gateway or an internet-facing ALB needs them.
+      // Public IPs only where a NAT gateway or instance or an internet-facing ALB needs them.
       createInternetGateway: true,
     });
+    this.natInstances = hardenNatInstances(natGatewayProvider, network.vpcCidr);
 
     Tags.of(this.vpc).add('Name', props.vpcName, { includeResourceTypes: ['AWS::EC2::VPC'], priority: 200 });
     for (const subnet of this.vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');

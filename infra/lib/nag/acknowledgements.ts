@@ -38,6 +38,32 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The database-tier NACL is deliberate (requirement NET-3): a stateless guardrail that admits 5432 only from the ' +
       'app and db subnets, so a wrong security group rule cannot expose PostgreSQL to the public tier.',
   },
+  {
+    stack: 'network',
+    path: 'Network/Vpc/publicSubnet1/NatInstance',
+    ids: ['AwsSolutions-EC29'],
+    reason:
+      'The NAT instance of dev and staging (config network.nat, ADR 0160) holds no data and is meant to be replaced: ' +
+      'its image is resolved from the Amazon Linux SSM parameter at each deploy, so a new image replaces it; ' +
+      'termination protection would make that replacement fail.',
+  },
+  {
+    stack: 'network',
+    path: 'Network/Vpc/publicSubnet1/NatInstance',
+    ids: ['AwsSolutions-EC28'],
+    reason:
+      'Basic five-minute EC2 metrics are enough for the non-production NAT instance (a failure shows as failing ' +
+      'image pulls and API calls within minutes); detailed monitoring would cost about $2 a month of the saving ' +
+      'the instance exists for.',
+  },
+  {
+    stack: 'network',
+    path: 'Network/Vpc/publicSubnet1/NatInstance/InstanceRole',
+    ids: [managed('AmazonSSMManagedInstanceCore')],
+    reason:
+      'The NAT instance is patched and reached through Session Manager; AmazonSSMManagedInstanceCore is the policy ' +
+      'AWS documents as the SSM agent minimum and maintains with the service. The role has no other permission.',
+  },
 
   // ---- domain --------------------------------------------------------------------------------------------------
   {

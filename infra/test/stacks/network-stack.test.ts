@@ -1,6 +1,7 @@
 import { SUBNET_GROUPS, subnetLayout } from '@innovate/config';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { NAT_INSTANCE_ROOT_GIB } from '../../lib/constructs/nat-provider.ts';
 import { ENDPOINT_ID_BY_SERVICE, INTERFACE_ENDPOINTS } from '../../lib/constructs/vpc-endpoints.ts';
 import { SUBNET_TIERS } from '../../lib/constructs/workload-vpc.ts';
 import { ENVIRONMENTS, environment, stacksOf, templateOf } from '../helpers/environment-stacks.ts';
@@ -45,12 +46,114 @@ describe('network: every subnet has the CIDR and AZ of config’s subnet layout 
   });
 });
 
-describe('network: NAT gateways per config (one per AZ in prod, one in dev and staging)', () => {
-  it('dev and staging have 1 NAT gateway, prod 3', () => {
-    expect(Object.keys(templateOf('dev', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(1);
-    expect(Object.keys(templateOf('staging', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(1);
+describe('network: NAT per config (gateways, one per AZ, in prod; one NAT instance in dev and staging)', () => {
+  it.each(ENVIRONMENTS)('%s has the configured kind and number of NATs, and nothing of the other kind', (name) => {
+    const { nat } = environment(name).network;
+    const template = templateOf(name, 'network');
+    const gateways = Object.keys(template.findResources('AWS::EC2::NatGateway'));
+    const instances = Object.keys(natInstancesOf(name));
+    expect(nat.provider === 'gateway' ? gateways : instances).toHaveLength(nat.count);
+    expect(nat.provider === 'gateway' ? instances : gateways).toHaveLength(0);
+  });
+
+  it('prod keeps its three NAT gateways (the spec: NAT per AZ)', () => {
+    expect(environment('prod').network.nat).toEqual({ provider: 'gateway', count: 3 });
     expect(Object.keys(templateOf('prod', 'network').findResources('AWS::EC2::NatGateway'))).toHaveLength(3);
   });
+
+  it.each(ENVIRONMENTS)('%s: every private-app subnet routes 0.0.0.0/0 to a NAT, the db subnets to none', (name) => {
+    const resources = templateOf(name, 'network').toJSON().Resources as Record<string, CfnResource>;
+    const routes = Object.entries(resources).filter(
+      ([, r]) => r.Type === 'AWS::EC2::Route' && r.Properties?.DestinationCidrBlock === '0.0.0.0/0',
+    );
+    const appRoutes = routes.filter(([id]) => id.includes('privateapp'));
+    expect(appRoutes).toHaveLength(3);
+    const targets = new Set(
+      appRoutes.map(([, r]) => JSON.stringify(r.Properties?.NatGatewayId ?? r.Properties?.InstanceId)),
+    );
+    const nats = environment(name).network.nat.provider === 'gateway' ? 'AWS::EC2::NatGateway' : 'AWS::EC2::Instance';
+    for (const target of targets) {
+      const ref = (JSON.parse(target) as { Ref: string }).Ref;
+      expect(resources[ref]?.Type).toBe(nats);
+    }
+    expect(targets.size).toBe(environment(name).network.nat.count);
+    expect(routes.filter(([id]) => id.includes('privatedb'))).toHaveLength(0);
+  });
+});
+
+describe('network: the NAT instance of dev and staging is hardened and managed', () => {
+  const nonProd = ENVIRONMENTS.filter((name) => environment(name).network.nat.provider === 'instance');
+
+  it('dev and staging use one (prod never does: config refuses it)', () => {
+    expect(nonProd).toEqual(['dev', 'staging']);
+  });
+
+  it.each(nonProd)(
+    '%s: the configured Graviton type, source/dest check off, arm64 AL2023 from SSM at deploy',
+    (name) => {
+      const template = templateOf(name, 'network').toJSON() as {
+        Parameters: Record<string, { Type: string; Default: string }>;
+      };
+      for (const instance of Object.values(natInstancesOf(name))) {
+        expect(instance.Properties?.InstanceType).toBe(environment(name).network.nat.instanceType);
+        expect(instance.Properties?.SourceDestCheck).toBe(false);
+        const image = (instance.Properties.ImageId as { Ref: string }).Ref;
+        expect(template.Parameters[image]).toEqual({
+          Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+          Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+        });
+      }
+    },
+  );
+
+  it.each(nonProd)('%s: IMDSv2 required, encrypted gp3 root volume tagged like the instance', (name) => {
+    for (const instance of Object.values(natInstancesOf(name))) {
+      expect(instance.Properties?.MetadataOptions).toMatchObject({
+        HttpTokens: 'required',
+        HttpPutResponseHopLimit: 1,
+      });
+      expect(instance.Properties?.BlockDeviceMappings).toEqual([
+        {
+          DeviceName: '/dev/xvda',
+          Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: NAT_INSTANCE_ROOT_GIB, DeleteOnTermination: true },
+        },
+      ]);
+      expect(instance.Properties?.PropagateTagsToVolumeOnCreation).toBe(true);
+    }
+  });
+
+  it.each(nonProd)('%s: its security group admits the VPC CIDR only', (name) => {
+    const resources = templateOf(name, 'network').toJSON().Resources as Record<string, CfnResource>;
+    for (const instance of Object.values(natInstancesOf(name))) {
+      const groups = (instance.Properties.SecurityGroupIds as { 'Fn::GetAtt': [string] }[]).map(
+        (g) => resources[g['Fn::GetAtt'][0]],
+      );
+      expect(groups).toHaveLength(1);
+      expect(groups[0]?.Properties?.SecurityGroupIngress).toEqual([
+        expect.objectContaining({ CidrIp: environment(name).network.vpcCidr, IpProtocol: '-1' }),
+      ]);
+    }
+    const ingress = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress');
+    expect(ingress.map((r) => r.Properties?.CidrIp)).not.toContain('0.0.0.0/0');
+  });
+
+  it.each(nonProd)(
+    '%s: Session Manager can manage it (SSM core policy on its role), and an Elastic IP is its egress address',
+    (name) => {
+      const resources = templateOf(name, 'network').toJSON().Resources as Record<string, CfnResource>;
+      for (const [id, instance] of Object.entries(natInstancesOf(name))) {
+        const profile = resources[(instance.Properties.IamInstanceProfile as { Ref: string }).Ref];
+        const role = resources[(profile?.Properties.Roles as { Ref: string }[] | undefined)?.[0]?.Ref ?? ''];
+        expect(JSON.stringify(role?.Properties?.ManagedPolicyArns)).toContain(
+          ':iam::aws:policy/AmazonSSMManagedInstanceCore',
+        );
+        const eips = Object.values(resources).filter(
+          (r) => r.Type === 'AWS::EC2::EIP' && (r.Properties?.InstanceId as { Ref?: string } | undefined)?.Ref === id,
+        );
+        expect(eips).toHaveLength(1);
+      }
+    },
+  );
 });
 
 describe('network: interface endpoints follow the cost policy (which services, in how many AZs)', () => {
@@ -150,4 +253,16 @@ function serviceOf(name: unknown): string {
   if (typeof name === 'string') return name.replace(/^com\.amazonaws\.[a-z0-9-]+\./, '');
   const parts = (name as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
   return String(parts.at(-1)).replace(/^\./, '');
+}
+
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+/** The environment's NAT instances: EC2 instances that forward traffic (source/destination check off). */
+function natInstancesOf(name: string): Record<string, CfnResource> {
+  return templateOf(name, 'network').findResources('AWS::EC2::Instance', {
+    Properties: { SourceDestCheck: false },
+  }) as Record<string, CfnResource>;
 }
