@@ -46,7 +46,7 @@ wake: deps-node ## wake a scheduled environment early (ENV=dev; RUN=1 runs the A
 	@test -n "$(ENV)" || { echo "wake: set ENV=<env>" >&2; exit 1; }
 	$(COST) wake --env $(ENV) $(if $(RUN),--run)
 
-test-cost: deps-node $(COST_SYNTH)/manifest.json ## cost model tests, and estimates.json + docs/cost.md figures match a fresh computation
+test-cost: deps-node lambda-assets $(COST_SYNTH)/manifest.json ## cost model tests, and estimates.json + docs/cost.md figures match a fresh computation
 	npm run -s typecheck -w @innovate/cost
 	cd cost && COST_SYNTH=$(ROOT)/$(COST_SYNTH) npx vitest run
 	$(COST) estimates --synth $(ROOT)/$(COST_SYNTH) --check

@@ -4,9 +4,18 @@
 CDK := CDK_DISABLE_CLI_TELEMETRY=true cdk
 CDK_OUT := infra/cdk.out
 
-.PHONY: synth synth-repeatable test-infra typecheck-infra
+.PHONY: synth synth-repeatable test-infra typecheck-infra lambda-assets
+# The roles' bootstrap Lambda's code (ADR 0158): the API modules its handler imports and the arm64 wheels api/uv.lock
+# pins, in a git-ignored folder the data stack packages. Everything that synthesizes the data stack depends on it;
+# the CDK app fails in one line naming this target when the folder is missing. Rebuilt when the API's code or lock
+# changes; the same inputs give the same files (the asset hash, and so the templates, do not move).
+BOOTSTRAP_ASSET := infra/.assets/database-roles-bootstrap
+lambda-assets: $(BOOTSTRAP_ASSET)/innovate_api/bootstrap_handler.py ## build the roles' bootstrap Lambda code that synth packages
+$(BOOTSTRAP_ASSET)/innovate_api/bootstrap_handler.py: api/uv.lock api/tools/bootstrap_asset.py $(wildcard api/src/innovate_api/*.py) | deps-python
+	$(API_RUN) python -m tools.bootstrap_asset $(ROOT)/$(BOOTSTRAP_ASSET)
+
 # The CLI's chatter goes to a log that is shown only when synth fails (cdk-nag findings are printed there).
-synth: deps-node ## cdk synth --no-lookups of every environment into infra/cdk.out (cdk-nag runs inside)
+synth: deps-node lambda-assets ## cdk synth --no-lookups of every environment into infra/cdk.out (cdk-nag runs inside)
 	rm -rf $(CDK_OUT)
 	cd infra && $(CDK) synth --no-lookups --quiet --no-notices >.synth.log 2>&1 || { cat .synth.log >&2; exit 1; }
 
@@ -22,7 +31,7 @@ typecheck-infra: deps-node
 
 # The foundations suite (infra/test/foundations) is `make test-foundations`'s (mk/foundations.mk); excluded here so
 # `make test` runs it once. vitest's --exclude replaces the default excludes, so node_modules is named again.
-test-infra: deps-node typecheck-infra ## CDK assertion tests (one describe per requirement, docs/requirements.md)
+test-infra: deps-node typecheck-infra lambda-assets ## CDK assertion tests (one describe per requirement, docs/requirements.md)
 	cd infra && npx vitest run --exclude 'test/foundations/**' --exclude '**/node_modules/**'
 
 

@@ -1,6 +1,7 @@
 /**
  * A database login of the app's and its rotation: the user the API logs in as (ADR 0103), and the migrator the
- * migration Job logs in as (ADR 0129). The master user stays for the rotations themselves and the roles' bootstrap.
+ * migration Job logs in as (ADR 0129). The master user stays for the rotations themselves and the roles' bootstrap,
+ * both Lambdas in AWS (ADR 0158).
  *
  * Rotation is Secrets Manager's alternating-users scheme: its first run clones `<user>` into `<user>_clone` (a
  * member of `<user>`, so it holds the same grants) and from then on each run sets a new password on the user the
@@ -9,15 +10,16 @@
  * the mounted file harmless. (Single-user rotation changes the password the pods are using: every new connection
  * fails until the new secret reaches every pod.)
  *
- * The role itself is created by `innovate-api bootstrap-roles` (DB_APP_SECRET_FILE, DB_MIGRATOR_SECRET_FILE) with
- * this secret's first password; rotation owns the password from then on.
+ * The role itself is created by the data stack's roles bootstrap (database-roles-bootstrap.ts, the same code as
+ * `innovate-api bootstrap-roles`) with this secret's first password; rotation owns the password from then on. The
+ * rotation is made to wait for that bootstrap (`rotateAfter`), so the login exists before its first rotation.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, type IDependable } from 'constructs';
 
 /** Days between two rotations of the application user's password. */
 export const APP_USER_ROTATION_DAYS = 30;
@@ -67,10 +69,20 @@ export class DatabaseAppUser extends Construct {
       automaticallyAfter: Duration.days(APP_USER_ROTATION_DAYS),
       vpcSubnets: props.rotationSubnets,
       securityGroup: props.rotationSecurityGroup,
-      // The rotation logs in as the current user before it changes anything, and that role exists only after the
-      // first `migrate` (PreSync of the first API sync, after this stack): rotating on creation would fail. The
-      // first rotation runs one period later.
+      // The login exists before the schedule (`rotateAfter`), so an immediate rotation would succeed; it would also
+      // run on every later change of the schedule, during a deploy, for nothing: the first rotation runs one period
+      // after creation, like every other.
       rotateImmediatelyOnUpdate: false,
     });
+  }
+
+  /** The rotation schedule waits for `dependency` (the roles' bootstrap, which creates this login). */
+  rotateAfter(dependency: IDependable): void {
+    const schedules = this.attachedSecret.node
+      .findAll()
+      .filter((child): child is secretsmanager.RotationSchedule => child instanceof secretsmanager.RotationSchedule);
+    if (schedules.length !== 1)
+      throw new Error(`DatabaseAppUser: expected one rotation schedule, found ${schedules.length}`);
+    schedules[0]?.node.addDependency(dependency);
   }
 }

@@ -101,6 +101,35 @@ export const WORKLOAD_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     stack: 'data',
+    path: 'RolesBootstrap/Role',
+    ids: [managed('service-role/AWSLambdaVPCAccessExecutionRole')],
+    reason:
+      'The roles bootstrap Lambda runs in the VPC (ADR 0158): this AWS policy is what Lambda documents for its ' +
+      'network interfaces and log streams. Its own policy reads exactly the three login secrets and decrypts the ' +
+      'data key only through Secrets Manager.',
+  },
+  {
+    stack: 'data',
+    path: 'RolesBootstrap/Function',
+    ids: ['AwsSolutions-L1'],
+    reason:
+      "The roles bootstrap runs the API's own code (ADR 0158), so its runtime is the API image's Python minor " +
+      '(3.11) and its wheels are built for it; a test keeps the runtime, the asset build and api/Dockerfile equal, ' +
+      'and they move together when the image does.',
+  },
+  {
+    stack: 'data',
+    path: 'RolesBootstrap/Provider',
+    ids: [
+      managed('service-role/AWSLambdaBasicExecutionRole'),
+      'AwsSolutions-IAM5[Resource::<RolesBootstrapFunction917233E6.Arn>:*]',
+    ],
+    reason:
+      "aws-cdk-lib's custom resource provider framework for the roles bootstrap: it writes its own log streams and " +
+      'may invoke only the bootstrap function (any version of it, hence :*); aws-cdk-lib defines and upgrades it.',
+  },
+  {
+    stack: 'data',
     path: 'Backup/Plan/Database/Role',
     ids: [managed('service-role/AWSBackupServiceRolePolicyForBackup')],
     reason: 'AWS Backup documents this managed policy as the backup role for RDS; AWS maintains it with the service.',

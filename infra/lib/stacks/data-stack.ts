@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { DatabaseAppUser } from '../constructs/database-app-user.ts';
 import { DatabaseBackupPlan } from '../constructs/database-backup-plan.ts';
 import { DatabaseOffHours } from '../constructs/database-off-hours.ts';
+import { DatabaseRolesBootstrap } from '../constructs/database-roles-bootstrap.ts';
 import { PostgresDatabase } from '../constructs/postgres-database.ts';
 import { SUBNET_TIERS } from '../constructs/workload-vpc.ts';
 import { backupCopiesVault } from '../foundations/backup-copies.ts';
@@ -24,6 +25,7 @@ export class DataStack extends Stack {
   readonly database: PostgresDatabase;
   readonly appUser: DatabaseAppUser;
   readonly migratorUser: DatabaseAppUser;
+  readonly rolesBootstrap: DatabaseRolesBootstrap;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -72,8 +74,7 @@ export class DataStack extends Stack {
       rotationSecurityGroup: this.database.rotationSecurityGroup,
     });
 
-    // The migrations' login (a member of the owner role that owns the schema, ADR 0129), rotated the same way: the
-    // master is then used by the rotations and by the migration Job's one-time bootstrap of the roles alone.
+    // The migrations' login (a member of the owner role that owns the schema, ADR 0129), rotated the same way.
     this.migratorUser = new DatabaseAppUser(this, 'MigratorUser', {
       instance: this.database.instance,
       username: env.names.databaseMigratorUsername,
@@ -83,6 +84,26 @@ export class DataStack extends Stack {
       rotationSubnets: { subnetGroupName: SUBNET_TIERS.app },
       rotationSecurityGroup: this.database.rotationSecurityGroup,
     });
+
+    // The master is used by the rotations and by this bootstrap alone, all Lambdas in AWS (ADR 0158): it creates the
+    // owner role and both logins before their rotations are scheduled and before anything migrates.
+    const master = this.database.instance.secret;
+    if (master === undefined) throw new Error('DataStack: the instance has no attached master secret');
+    this.rolesBootstrap = new DatabaseRolesBootstrap(this, 'RolesBootstrap', {
+      instance: this.database.instance,
+      databaseName: env.names.databaseName,
+      masterSecret: master,
+      migratorSecret: this.migratorUser.attachedSecret,
+      appSecret: this.appUser.attachedSecret,
+      key: this.key,
+      functionName: `${env.names.prefix}-database-roles-bootstrap`,
+      vpc: props.vpc,
+      subnets: { subnetGroupName: SUBNET_TIERS.app },
+      securityGroup: this.database.rotationSecurityGroup,
+      logRetentionDays: env.observability.logRetentionDays,
+    });
+    this.appUser.rotateAfter(this.rolesBootstrap.resource);
+    this.migratorUser.rotateAfter(this.rolesBootstrap.resource);
 
     if (env.costPolicy.offHours.enabled) {
       new DatabaseOffHours(this, 'OffHours', {

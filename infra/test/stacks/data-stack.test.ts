@@ -1,9 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlatformConfig } from '@innovate/config';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { INFRA_DIR, testApp } from '../../lib/app-context.ts';
+import {
+  BOOTSTRAP_RUNTIME,
+  DatabaseRolesBootstrap,
+  type DatabaseRolesBootstrapProps,
+} from '../../lib/constructs/database-roles-bootstrap.ts';
 import { POSTGRES_ENGINE_VERSION } from '../../lib/constructs/postgres-database.ts';
 import { backupCopiesVault } from '../../lib/foundations/backup-copies.ts';
 import { addWorkloadStacks } from '../../lib/workload-app.ts';
@@ -11,6 +18,11 @@ import { config, ENVIRONMENTS, environment, templateOf } from '../helpers/enviro
 import { only, type Resource, resources } from '../helpers/template-queries.ts';
 
 const instance = (name: string) => only(templateOf(name, 'data'), 'AWS::RDS::DBInstance');
+const bootstrapId = (name: string) => {
+  const found = resources(templateOf(name, 'data'), 'Custom::DatabaseRolesBootstrap');
+  expect(found).toHaveLength(1);
+  return (found[0] as [string, Resource])[0];
+};
 
 describe('data: PostgreSQL major version equals the local system and the config', () => {
   it('engine major = database.engineMajorVersion = the embedded PostgreSQL major of local/', () => {
@@ -149,8 +161,9 @@ describe.each(LOGINS)(
       expect(schedules).toHaveLength(1);
       const schedule = schedules[0]?.[1].Properties;
       expect(schedule.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
-      // The role exists only after the first bootstrap-roles: no rotation at creation.
+      // The login exists first (the roles bootstrap, below); the first rotation still runs one period later.
       expect(schedule.RotateImmediatelyOnUpdate).toBe(false);
+      expect(schedules[0]?.[1].DependsOn).toContain(bootstrapId(name));
       const [application] = schedule.RotationLambdaARN['Fn::GetAtt'];
       const mapping = template.toJSON().Resources[application].Properties.Location.ApplicationId['Fn::FindInMap'][0];
       expect(JSON.stringify(template.toJSON().Mappings[mapping])).toContain(
@@ -301,5 +314,117 @@ describe('data: the DR vault is Vault-Locked in compliance mode, and copies also
     const [rule] = only(templateOf('dev', 'data'), 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule;
     expect(JSON.stringify(rule.CopyActions ?? [])).not.toContain(backupCopiesVault(config).vaultArn);
     expect(JSON.stringify(dataKey('dev'))).not.toContain('BackupAccountCopiesRecoveryPoints');
+  });
+});
+
+describe('data: the roles are bootstrapped by a custom resource in AWS, where the master secret stays (ADR 0158)', () => {
+  const MASTER = { Ref: 'PostgresMasterSecretAttachment8A29B1D6' };
+  const MIGRATOR = { Ref: 'MigratorUserSecretAttachment9199C3C5' };
+  const APP = { Ref: 'AppUserSecretAttachment5FE77441' };
+  const bootstrapFunction = (name: string) => {
+    const found = resources(templateOf(name, 'data'), 'AWS::Lambda::Function').filter(
+      ([, r]) => r.Properties.FunctionName === `${environment(name).names.prefix}-database-roles-bootstrap`,
+    );
+    expect(found).toHaveLength(1);
+    return found[0] as [string, Resource];
+  };
+  const rotationApplications = (name: string) =>
+    resources(templateOf(name, 'data'), 'AWS::Serverless::Application').map(([, r]) => r.Properties.Parameters);
+
+  it.each(ENVIRONMENTS)('%s: runs on create and on any change with the three secrets and the code hash', (name) => {
+    const template = templateOf(name, 'data');
+    const [, resource] = resources(template, 'Custom::DatabaseRolesBootstrap')[0] as [string, Resource];
+    const [functionId, fn] = bootstrapFunction(name);
+    const props = resource.Properties;
+    expect(props).toMatchObject({
+      MasterSecretArn: MASTER,
+      MigratorSecretArn: MIGRATOR,
+      AppSecretArn: APP,
+      Host: { 'Fn::GetAtt': ['PostgresInstanceEC667DB9', 'Endpoint.Address'] },
+      Port: { 'Fn::GetAtt': ['PostgresInstanceEC667DB9', 'Endpoint.Port'] },
+      DatabaseName: environment(name).names.databaseName,
+    });
+    // The code hash is the asset's: a changed bootstrap is a changed property, so the next deploy runs it again.
+    expect(props.CodeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(fn.Properties.Code.S3Key).toBe(`${props.CodeHash}.zip`);
+    // Through CDK's provider framework, whose only permission is invoking this function.
+    const provider = template.toJSON().Resources[props.ServiceToken['Fn::GetAtt'][0]];
+    expect(provider.Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({
+      'Fn::GetAtt': [functionId, 'Arn'],
+    });
+    expect(fn.Properties).toMatchObject({
+      Handler: 'innovate_api.bootstrap_handler.handler',
+      Architectures: ['arm64'],
+      Runtime: BOOTSTRAP_RUNTIME.name,
+    });
+  });
+
+  it.each(ENVIRONMENTS)('%s: in the rotation functions’ subnets and security group, reaching nothing else', (name) => {
+    const [, fn] = bootstrapFunction(name);
+    const { SubnetIds, SecurityGroupIds } = fn.Properties.VpcConfig;
+    expect(SecurityGroupIds).toEqual([{ 'Fn::GetAtt': ['PostgresRotationSecurityGroup80B50511', 'GroupId'] }]);
+    const applications = rotationApplications(name);
+    expect(applications).toHaveLength(3);
+    for (const parameters of applications) {
+      expect(parameters.vpcSecurityGroupIds).toEqual(SecurityGroupIds[0]);
+      // CDK joins them as `a,b,c` parts.
+      const [separator, parts] = parameters.vpcSubnetIds['Fn::Join'];
+      expect(separator).toBe('');
+      expect((parts as unknown[]).filter((part) => part !== ',')).toEqual(SubnetIds);
+    }
+    // It waits for the rules between that group and the database, which are resources of their own.
+    const [, resource] = resources(templateOf(name, 'data'), 'Custom::DatabaseRolesBootstrap')[0] as [string, Resource];
+    for (const rule of ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']) {
+      for (const [id] of resources(templateOf(name, 'data'), rule)) expect(resource.DependsOn).toContain(id);
+    }
+  });
+
+  it.each(ENVIRONMENTS)('%s: its role reads exactly the three secrets and decrypts only through them', (name) => {
+    const template = templateOf(name, 'data');
+    const [, fn] = bootstrapFunction(name);
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = template.toJSON().Resources[roleId];
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('service-role/AWSLambdaVPCAccessExecutionRole');
+    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+    expect(role.Properties.Policies).toBeUndefined();
+    const policies = resources(template, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0] as [string, Resource])[1].Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'ReadTheLoginSecrets',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: expect.arrayContaining([MASTER, MIGRATOR, APP]),
+      },
+      {
+        Sid: 'DecryptThemThroughSecretsManager',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': ['DataKey17AFBB84', 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${environment(name).region}.amazonaws.com` } },
+      },
+    ]);
+    expect(statements[0].Resource).toHaveLength(3);
+  });
+
+  it('the runtime is the API image’s Python, which the asset’s wheels are built for', () => {
+    const dockerfile = readFileSync(join(INFRA_DIR, '..', 'api', 'Dockerfile'), 'utf8');
+    const imageMinor = dockerfile.match(/ARG PYTHON_IMAGE=python:(\d+\.\d+)\./)?.[1];
+    const builder = readFileSync(join(INFRA_DIR, '..', 'api', 'tools', 'bootstrap_asset.py'), 'utf8');
+    const assetMinor = builder.match(/^PYTHON_VERSION = "(\d+\.\d+)"$/m)?.[1];
+    expect(imageMinor).toBeDefined();
+    expect(BOOTSTRAP_RUNTIME.name).toBe(`python${imageMinor}`);
+    expect(assetMinor).toBe(imageMinor);
+  });
+
+  it('without the built asset, synth stops in one line naming the make target', () => {
+    const stack = new Stack(testApp(), 'Scratch');
+    // The check comes first: nothing else of the props is read before it.
+    const props = { assetDir: mkdtempSync(join(tmpdir(), 'no-asset-')) } as DatabaseRolesBootstrapProps;
+    const build = () => new DatabaseRolesBootstrap(stack, 'RolesBootstrap', props);
+    expect(build).toThrow(/^DatabaseRolesBootstrap: no Lambda code in .+: run `make lambda-assets`$/);
   });
 });
