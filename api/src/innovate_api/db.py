@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from flask import current_app
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import ReturnsRows
 
-from innovate_api.observability import tracing
+# Flask and OpenTelemetry are imported where they are used, not here: the database commands (migrate,
+# bootstrap-roles) use this module outside the app, and importing them was a third of migrate's start.
 from innovate_api.secret_file import Credentials, SecretFileError, read_credentials
 from innovate_api.settings import Settings
 
@@ -44,6 +44,39 @@ def create_db_engine(settings: Settings) -> Engine:
     if settings.db_secret_file is not None:
         _credentials_from_file(engine, settings.db_secret_file)
     return engine
+
+
+class DatabaseUnreachableError(Exception):
+    """No connection within the wait; the message fits on one line and names the last error."""
+
+
+def wait_for_database(
+    engine: Engine,
+    timeout_seconds: float,
+    *,
+    interval_seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Return once ``SELECT 1`` succeeds (the attempts it took); raise DatabaseUnreachableError after
+    ``timeout_seconds`` of failures. Any failure counts as "not yet": a server still starting refuses connections,
+    then answers that it is starting up, and its database may not exist yet."""
+    deadline = clock() + timeout_seconds
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return attempts
+        except Exception as error:
+            if clock() >= deadline:
+                message = str(error).strip()
+                first_line = message.splitlines()[0] if message else type(error).__name__
+                raise DatabaseUnreachableError(
+                    f"database not reachable after {timeout_seconds:g} s ({attempts} attempts): {first_line}"
+                ) from None
+            sleep(interval_seconds)
 
 
 # SQLSTATEs of a login refused for its credentials: invalid_password, invalid_authorization_specification.
@@ -152,13 +185,16 @@ class DriverStatement:
         # Names of the columns it returns, known from the statement: rows come as plain tuples, which psycopg
         # makes without looking at the result's description (a named-tuple row factory does, on every execute).
         self.columns = tuple(column.name for column in statement.exported_columns)
+        from innovate_api.observability.tracing import statement_span
+
+        self._statement_span = statement_span
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> dict[str, Any] | None:
         """Run it with ``values`` for its bind parameters; the first row (column name -> value) or None."""
         parameters = {**self._fixed, **values}
         try:
             cursor = _cursor(connection)
-            span = tracing.statement_span(connection.engine, self.sql)
+            span = self._statement_span(connection.engine, self.sql)
             if span is None:
                 cursor.execute(self.sql, parameters)
                 row = cursor.fetchone()
@@ -201,11 +237,15 @@ def autocommit(engine: Engine) -> Engine:
 
 def engine() -> Engine:
     """The engine of the running app (set by create_app), for writes: ``with engine().begin() as connection``."""
+    from flask import current_app
+
     db_engine: Engine = current_app.extensions["innovate_api.engine"]
     return db_engine
 
 
 def reader() -> Engine:
     """The app's autocommit engine for reads (``with reader().connect() as connection``)."""
+    from flask import current_app
+
     db_reader: Engine = current_app.extensions["innovate_api.reader"]
     return db_reader

@@ -93,20 +93,11 @@ def wait_for_database(
     The database's EventBridge schedule starts it at the same minute as the nodes, and RDS takes minutes to become
     available: pods started before then would only fail their readiness and restart.
     """
-    from sqlalchemy import text
+    from innovate_api import db
 
-    deadline = clock() + timeout_seconds
-    attempts = 0
-    while True:
-        attempts += 1
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return attempts
-        except Exception as error:  # any failure to connect means "not yet"
-            if clock() >= deadline:
-                first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                raise OffHoursError(
-                    f"database not reachable after {timeout_seconds:g} s ({attempts} attempts): {first_line}"
-                ) from None
-            sleep(interval_seconds)
+    try:
+        return db.wait_for_database(
+            engine, timeout_seconds, interval_seconds=interval_seconds, clock=clock, sleep=sleep
+        )
+    except db.DatabaseUnreachableError as error:
+        raise OffHoursError(str(error)) from None

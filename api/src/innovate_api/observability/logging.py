@@ -8,9 +8,6 @@ import logging
 import sys
 from typing import Any
 
-from flask import has_request_context, request
-
-from innovate_api.observability.tracing import active_trace_id, request_trace_id
 from innovate_api.request_context import REQUEST_ID
 
 
@@ -18,16 +15,40 @@ class RequestContextFilter(logging.Filter):
     """Lines written while a request is handled get its request id and trace id (the access line, written by the
     request envelope after the request, brings its own)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Imported when a serving process makes its handler, not with this module: the commands that serve no
+        # requests (migrate, bootstrap-roles) log through this module too, and Flask and OpenTelemetry were a third
+        # of their start.
+        from flask import has_request_context, request
+
+        from innovate_api.observability.tracing import active_trace_id, request_trace_id
+
+        self._has_request_context = has_request_context
+        self._request = request
+        self._active_trace_id = active_trace_id
+        self._request_trace_id = request_trace_id
+
     def filter(self, record: logging.LogRecord) -> bool:
         if "request_id" in record.__dict__:
             return True
-        if has_request_context():
-            environ = request.environ
+        if self._has_request_context():
+            environ = self._request.environ
             record.request_id = environ.get(REQUEST_ID)
-            record.trace_id = request_trace_id(environ)
+            record.trace_id = self._request_trace_id(environ)
         else:
             record.request_id = None
-            record.trace_id = active_trace_id()
+            record.trace_id = self._active_trace_id()
+        return True
+
+
+class NoRequestFilter(logging.Filter):
+    """The same fields for a process that serves no requests and traces nothing (the CLI's other commands): none."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "request_id" not in record.__dict__:
+            record.request_id = None
+            record.trace_id = None
         return True
 
 
@@ -63,15 +84,16 @@ class JsonLineFormatter(logging.Formatter):
         return self._encoder.encode(line)
 
 
-def json_handler() -> logging.Handler:
+def json_handler(*, serving: bool = True) -> logging.Handler:
+    """``serving``: the process handles requests (its lines get their request and trace ids)."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonLineFormatter())
-    handler.addFilter(RequestContextFilter())
+    handler.addFilter(RequestContextFilter() if serving else NoRequestFilter())
     return handler
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, *, serving: bool = True) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [json_handler()]
+    root.handlers[:] = [json_handler(serving=serving)]
     root.setLevel(level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # per-worker start-up chatter
