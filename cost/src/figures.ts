@@ -59,7 +59,8 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
   );
 
   const leverNames: Record<string, string> = {
-    natPerAz: 'NAT gateway per AZ',
+    natInstance: 'NAT gateway instead of a NAT instance',
+    natPerAz: 'NAT per AZ',
     endpointsInEveryAz: 'every interface endpoint in every AZ',
     multiAzDatabase: 'Multi-AZ database',
     prodNodeBaseline: "prod's system nodes and Karpenter baseline",
@@ -81,9 +82,10 @@ export function figuresMarkdown(stacks: readonly SynthStack[], config: PlatformC
   const breakEven = endpointBreakEven(prices, config.organization.primaryRegion);
   out.push(`### Interface endpoint vs. NAT gateway (${breakEven.region})`, '');
   out.push(
-    `NAT processes a GB for ${rate(breakEven.natPerGBUsd)}; an interface endpoint for ${rate(breakEven.endpointPerGBUsd)} ` +
+    `A NAT gateway processes a GB for ${rate(breakEven.natPerGBUsd)}; an interface endpoint for ${rate(breakEven.endpointPerGBUsd)} ` +
       "plus its hours in each AZ it sits in. The NAT gateway's own hours are paid anyway (other egress), so an endpoint " +
-      'pays off above:',
+      'pays off above the volumes below. Through a NAT instance (`network.nat.provider: instance`) a GB costs nothing ' +
+      'more, so there an endpoint never pays off on data:',
     '',
   );
   out.push('| Endpoint in | Fixed per endpoint per month | Cheaper than NAT above |', '| ---: | ---: | ---: |');
@@ -140,8 +142,8 @@ function policySection(
   result: ReturnType<typeof estimate>,
 ): string[] {
   const out: string[] = ['### Cost policy per environment (config `costPolicy`)', ''];
-  out.push('| Env | Interface endpoints | NAT gateways | Off-hours | Costlier choices and their reasons |');
-  out.push('| --- | --- | ---: | --- | --- |');
+  out.push('| Env | Interface endpoints | NAT | Off-hours | Costlier choices and their reasons |');
+  out.push('| --- | --- | --- | --- | --- |');
   for (const env of config.environments) {
     const p = env.costPolicy;
     const hours = p.offHours;
@@ -152,8 +154,10 @@ function policySection(
       `endpoints: ${p.interfaceEndpoints.reason}`,
       ...Object.entries(p.reasons).map(([k, v]) => `${k}: ${v}`),
     ].join('; ');
+    const { nat } = env.network;
+    const nats = nat.provider === 'gateway' ? `${nat.count} gateway` : `${nat.count} instance (${nat.instanceType})`;
     out.push(
-      `| ${env.name} | ${p.interfaceEndpoints.services.join(', ')} in ${p.interfaceEndpoints.azCount} AZ | ${env.network.natGateways} | ${schedule} | ${reasons} |`,
+      `| ${env.name} | ${p.interfaceEndpoints.services.join(', ')} in ${p.interfaceEndpoints.azCount} AZ | ${nats} | ${schedule} | ${reasons} |`,
     );
   }
   out.push('', '### Off-hours schedule', '');

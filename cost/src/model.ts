@@ -16,7 +16,7 @@ import { UnpricedError } from './pricers/context.ts';
 import { dbInstance, dbProxy } from './pricers/database.ts';
 import { alarm, compositeAlarm, hostedZone, kmsKey, secret, wafWebAcl } from './pricers/edge-security.ts';
 import { cognitoUserPool } from './pricers/identity.ts';
-import { elasticIp, natGateway, vpcEndpoint } from './pricers/network.ts';
+import { ec2Instance, elasticIp, natGateway, vpcEndpoint } from './pricers/network.ts';
 import type { SynthStack } from './synth.ts';
 import { type AccountResource, usageLines } from './usage-lines.ts';
 
@@ -25,6 +25,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
   'AWS::EKS::Cluster': eksCluster,
   'AWS::EKS::Nodegroup': eksNodegroup,
   'AWS::EC2::NatGateway': natGateway,
+  'AWS::EC2::Instance': ec2Instance,
   'AWS::EC2::EIP': elasticIp,
   'AWS::EC2::VPCEndpoint': vpcEndpoint,
   'AWS::RDS::DBInstance': dbInstance,

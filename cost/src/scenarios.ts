@@ -1,18 +1,19 @@
 /**
  * The two questions of the spec, answered by the model itself:
  *  1. what the chosen per-environment config saves against a "naive" build where every environment looks like prod
- *     (NAT per AZ, interface endpoints in every AZ, Multi-AZ RDS, prod's node baseline);
+ *     (NAT gateways, one per AZ, interface endpoints in every AZ, Multi-AZ RDS, prod's node baseline);
  *  2. from which monthly volume an interface endpoint is cheaper than sending the same bytes through NAT.
  * Both transform the real synthesized templates and config, then price them with the same model.
  */
 import type { PlatformConfig, ResolvedEnvironment } from '@innovate/config';
 import { type Estimate, estimate } from './model.ts';
 import type { PriceTable, Region } from './price-table.ts';
+import { isNatInstance } from './pricers/network.ts';
 import type { CfnResource, SynthStack } from './synth.ts';
 
 /** Every workload environment rebuilt with the reference environment's shape (prod by default). */
 /** The ways the naive build differs from the chosen one; each can be applied alone to see its share. */
-export const LEVERS = ['natPerAz', 'endpointsInEveryAz', 'multiAzDatabase', 'prodNodeBaseline'] as const;
+export const LEVERS = ['natInstance', 'natPerAz', 'endpointsInEveryAz', 'multiAzDatabase', 'prodNodeBaseline'] as const;
 export type Lever = (typeof LEVERS)[number];
 
 export function naiveBuild(
@@ -28,7 +29,9 @@ export function naiveBuild(
     const copy: SynthStack = structuredClone(stack);
     if (!accounts.has(stack.account)) return copy;
     const resources = copy.template.Resources ?? {};
-    if (on('natPerAz')) perAzNat(resources, reference.network.natGateways);
+    // The kind first, then the count: with both levers the naive build has the reference's gateways per AZ.
+    if (on('natInstance') && reference.network.nat.provider === 'gateway') natInstancesAsGateways(resources);
+    if (on('natPerAz')) perAzNat(resources, reference.network.nat.count);
     for (const resource of Object.values(resources)) {
       const props = resource.Properties ?? {};
       if (
@@ -69,12 +72,21 @@ export function naiveBuild(
   return { stacks: rebuilt, config: withEnvironments(config, environments) };
 }
 
+/** Each NAT instance becomes a NAT gateway in its subnet; its Elastic IP stays (a gateway has one too). */
+function natInstancesAsGateways(resources: Record<string, CfnResource>): void {
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!isNatInstance(resource)) continue;
+    resources[id] = { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: resource.Properties?.SubnetId } };
+  }
+}
+
+/** More of the NAT the template has (gateway or instance), each with its Elastic IP, up to `wanted`. */
 function perAzNat(resources: Record<string, CfnResource>, wanted: number): void {
-  const nats = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::NatGateway');
+  const nats = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::NatGateway' || isNatInstance(r));
   const first = nats[0];
   if (!first) return;
   for (let n = nats.length + 1; n <= wanted; n++) {
-    resources[`NaiveNatGateway${n}`] = structuredClone(first[1]);
+    resources[`NaiveNat${n}`] = structuredClone(first[1]);
     resources[`NaiveNatEip${n}`] = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
   }
 }

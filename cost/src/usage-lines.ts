@@ -63,6 +63,8 @@ export function evaluateUsageRules(
   };
   const lines: CostLine[] = [];
   const unapplied: string[] = [];
+  // A field another rule applies is not unapplied (natGB: the gateway's rule or the NAT instance's).
+  const applied = new Set<string>();
   for (const rule of rules) {
     const asked = rule.fields.filter((field) => fieldValue(ctx.usage, field) > 0);
     if (!rule.appliesWhen(ctx)) {
@@ -73,10 +75,11 @@ export function evaluateUsageRules(
       if (asked.length > 0) unapplied.push(...(rule.needs.reason ? [rule.needs.reason] : asked));
       continue;
     }
+    for (const field of rule.fields) applied.add(field);
     const subjects = rule.perResource ? rule.perResource(ctx).map((resource) => ({ ...ctx, resource })) : [ctx];
     for (const subject of subjects) lines.push(ruleLine(rule, subject, prices));
   }
-  return { lines, unapplied: [...new Set(unapplied)] };
+  return { lines, unapplied: [...new Set(unapplied)].filter((field) => !applied.has(field)) };
 }
 
 function ruleLine(rule: UsageRule, ctx: UsageContext, prices: PriceTable): CostLine {

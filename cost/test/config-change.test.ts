@@ -1,6 +1,6 @@
 /**
  * A change moves the total by exactly what the table says. The two fixtures differ only in prod's NAT layout
- * (per AZ → one shared), as `network.natGateways: 3 → 1` makes the CDK app emit.
+ * (per AZ → one shared), as `network.nat.count: 3 → 1` makes the CDK app emit.
  */
 import { describe, expect, it } from 'vitest';
 import { compare, comparisonMarkdown } from '../src/compare.ts';
@@ -54,7 +54,7 @@ describe('naive build (every environment like prod)', () => {
     expect(prod(built)).toBeCloseTo(prod(chosen) ?? 0, 6);
     const devNetwork = naive.stacks.find((s) => s.name === 'innovate-dev-network');
     const nats = Object.values(devNetwork?.template.Resources ?? {}).filter((r) => r.Type === 'AWS::EC2::NatGateway');
-    expect(nats).toHaveLength(config.environment('prod').network.natGateways);
+    expect(nats).toHaveLength(config.environment('prod').network.nat.count);
     const db = naive.stacks.find((s) => s.name === 'innovate-dev-data')?.template.Resources?.Database;
     expect(db?.Properties?.MultiAZ).toBe(true);
     // the input is not modified

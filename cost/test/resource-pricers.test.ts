@@ -61,6 +61,26 @@ describe('network', () => {
     expect(total(priceOne('AWS::EC2::NatGateway', {}).lines)).toBeCloseTo(0.045 * H, 6);
   });
 
+  it('AWS::EC2::Instance (NAT instance): on-demand instance hours + its gp3 root volume, nothing per GB', () => {
+    const { lines } = priceOne('AWS::EC2::Instance', {
+      InstanceType: 't4g.nano',
+      SourceDestCheck: false,
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3', Encrypted: true } }],
+    });
+    expect(lines.map((l) => l.item)).toEqual(['NAT instance t4g.nano hours', 'NAT instance 8 GiB gp3 root volume']);
+    expect(total(lines)).toBeCloseTo(0.0042 * H + 8 * 0.08, 6);
+  });
+
+  it('AWS::EC2::Instance without a literal root volume size or with another volume type is unpriced, not guessed', () => {
+    const noSize = priceOne('AWS::EC2::Instance', { InstanceType: 't4g.nano', SourceDestCheck: false });
+    expect(noSize.result.coverage.unpriced).toContainEqual(expect.objectContaining({ type: 'AWS::EC2::Instance' }));
+    const io2 = priceOne('AWS::EC2::Instance', {
+      InstanceType: 't4g.nano',
+      BlockDeviceMappings: [{ Ebs: { VolumeSize: 8, VolumeType: 'io2' } }],
+    });
+    expect(io2.result.coverage.unpriced).toContainEqual(expect.objectContaining({ type: 'AWS::EC2::Instance' }));
+  });
+
   it('AWS::EC2::EIP: public IPv4 0.005 $/h', () => {
     expect(total(priceOne('AWS::EC2::EIP', { Domain: 'vpc' }).lines)).toBeCloseTo(0.005 * H, 6);
   });

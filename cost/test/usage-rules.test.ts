@@ -20,6 +20,7 @@ const resource = (Type: string, Properties: Record<string, unknown> = {}): Accou
 /** One resource of every type a rule looks for. */
 const EVERY_RESOURCE = [
   resource('AWS::EC2::NatGateway'),
+  resource('AWS::EC2::Instance', { SourceDestCheck: false }),
   resource('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }),
   resource('AWS::EKS::Cluster'),
   resource('AWS::CloudFront::Distribution'),
@@ -72,6 +73,22 @@ describe('usage rules table', () => {
       expect(lines[index]?.unit, rule.id).toBe(rule.unit);
       expect(lines[index]?.quantity, rule.id).toBeGreaterThan(0);
     }
+  });
+
+  it('NAT data: billed per GB through a gateway, a no-charge line through a NAT instance', () => {
+    const usage = { ...ZERO_USAGE, natGB: 50 };
+    const through = (nat: AccountResource) => usageLines({ ...staging, usage }, [nat], prices);
+    const gateway = through(resource('AWS::EC2::NatGateway'));
+    expect(gateway.lines.map((l) => [l.item, l.quantity, l.monthlyUsd])).toEqual([
+      ['NAT data processed', 50, 50 * 0.045],
+    ]);
+    const instance = through(resource('AWS::EC2::Instance', { SourceDestCheck: false }));
+    expect(instance.lines.map((l) => [l.item, l.quantity, l.monthlyUsd])).toEqual([
+      ['NAT instance data forwarded (no per-GB charge)', 50, 0],
+    ]);
+    expect(instance.unapplied).toEqual([]);
+    // An instance that forwards nothing for others is no NAT: the assumption has nowhere to go.
+    expect(through(resource('AWS::EC2::Instance', { SourceDestCheck: true })).unapplied).toEqual(['natGB']);
   });
 
   it('a rule whose unit is not its price unit fails, naming the rule and both units', () => {

@@ -27,6 +27,7 @@ export function priceAgeWarning(asOf: string, today: Date): string | undefined {
 }
 
 const LEVER_NAMES: Record<string, string> = {
+  natInstance: 'a NAT instance instead of a NAT gateway (dev, staging)',
   natPerAz: 'one NAT instead of one per AZ (dev, staging)',
   endpointsInEveryAz: 'interface endpoints in one AZ instead of 3 (dev, staging)',
   multiAzDatabase: 'single-AZ database (dev)',

@@ -1,4 +1,8 @@
-/** Data processed by the VPC's NAT gateways and interface endpoints (config `usage.natGB`, `usage.endpointGB`). */
+/**
+ * Data processed by the VPC's NAT (gateway or instance) and interface endpoints (config `usage.natGB`,
+ * `usage.endpointGB`).
+ */
+import { isNatInstance } from '../pricers/network.ts';
 import type { UsageRule } from './rule.ts';
 
 export const networkRules: readonly UsageRule[] = [
@@ -9,6 +13,18 @@ export const networkRules: readonly UsageRule[] = [
     appliesWhen: (ctx) => ctx.has('AWS::EC2::NatGateway'),
     item: 'NAT data processed',
     price: 'vpc.nat-gateway.gb',
+    unit: 'GB processed',
+    quantity: (ctx) => ctx.usage.natGB,
+  },
+  {
+    // The same bytes through a NAT instance: a line at no charge, so the assumption shows where it went. (Config
+    // builds one kind of NAT per environment, so no account holds both.)
+    id: 'nat-instance-data',
+    owner: 'AWS::EC2::Instance',
+    fields: ['natGB'],
+    appliesWhen: (ctx) => ctx.resources.some((r) => isNatInstance(r.resource)),
+    item: 'NAT instance data forwarded (no per-GB charge)',
+    price: 'vpc.nat-instance.gb',
     unit: 'GB processed',
     quantity: (ctx) => ctx.usage.natGB,
   },
