@@ -40,17 +40,14 @@ describe('database settings', () => {
 
   const credentials = '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}';
   it.each([
-    ['database-app', env.names.databaseAppSecretName, {}],
-    ['database-migrator', env.names.databaseMigratorSecretName, {}],
-    // DB_SECRET only for the previous image's pods during the transition (no container of this render reads it).
-    ['database', env.names.databaseSecretName, { DB_SECRET: credentials }],
-  ])('%s: from the RDS secret’s fields, with only the credentials in the file', (name, remoteKey, transition) => {
+    ['database-app', env.names.databaseAppSecretName],
+    ['database-migrator', env.names.databaseMigratorSecretName],
+  ])('%s: from the RDS secret’s fields, with only the credentials in the file', (name, remoteKey) => {
     expect(secret(name).spec.dataFrom).toEqual([{ extract: { key: remoteKey } }]);
     expect(secret(name).spec.target.template.data).toEqual({
       DB_HOST: '{{ .host }}',
       DB_PORT: '{{ .port }}',
       'credentials.json': credentials,
-      ...transition,
     });
   });
 

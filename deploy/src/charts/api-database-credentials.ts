@@ -4,14 +4,16 @@
  * volume's files when the Secret changes, so a rotation reaches running pods without a restart. A volume mounted
  * with `subPath` is never updated by the kubelet: none is used here, and a test keeps it so.
  *
- * Three secrets, all brought from Secrets Manager by External Secrets:
+ * Two secrets, both brought from Secrets Manager by External Secrets:
  * - `database-app`: the application user (alternating-users rotation). The Rollout's pods and the purge CronJob
  *   log in with it.
  * - `database-migrator`: the migrator login (alternating-users rotation), a member of the owner role that owns the
  *   schema. The migration Job's `migrate` container logs in with it and migrates as the owner (ADR 0129).
- * - `database`: the master user (single-user rotation). Only the migration Job's `bootstrap-roles` init container
- *   mounts it: it creates the owner, the migrator and the application user from their files and moves objects the
- *   master still owns to the owner. Once done it only reads the catalog.
+ *
+ * The master user's secret is not among them: no object in the cluster refers to it. The roles' bootstrap that needs
+ * it (the owner role, both logins, `data_reader`) is a custom resource of the data stack, a Lambda in AWS that reads
+ * it from Secrets Manager (ADR 0158), so reading Secrets in this namespace or running code in a pod never yields
+ * `rds_superuser`.
  */
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
@@ -34,11 +36,6 @@ export const DATABASE_CREDENTIALS = {
     secret: 'database-migrator',
     volume: 'database-migrator-credentials',
     mountPath: '/var/run/secrets/innovate/database-migrator',
-  },
-  master: {
-    secret: 'database',
-    volume: 'database-master-credentials',
-    mountPath: '/var/run/secrets/innovate/database-master',
   },
 } as const;
 
@@ -80,24 +77,6 @@ export function migrationDatabaseAccess(): DatabaseAccess {
   };
 }
 
-/**
- * The migration Job's `bootstrap-roles` init container: the only one that logs in as the master. It reads the
- * migrator's and the application user's files for the passwords of logins it creates (only when missing).
- */
-export function bootstrapDatabaseAccess(): DatabaseAccess {
-  const { app, migrator, master } = DATABASE_CREDENTIALS;
-  return {
-    env: [
-      ...endpointEnv(master.secret),
-      { name: 'DB_SECRET_FILE', value: credentialsPath(master) },
-      { name: 'DB_MIGRATOR_SECRET_FILE', value: credentialsPath(migrator) },
-      { name: 'DB_APP_SECRET_FILE', value: credentialsPath(app) },
-    ],
-    volumes: [credentialsVolume(master), credentialsVolume(migrator), credentialsVolume(app)],
-    volumeMounts: [credentialsMount(master), credentialsMount(migrator), credentialsMount(app)],
-  };
-}
-
 /** The host and port are not secret and never change on rotation: plain env from the same Secret. */
 function endpointEnv(secret: string): IEnvVar[] {
   return (['DB_HOST', 'DB_PORT'] as const).map((key) => ({
@@ -132,12 +111,7 @@ function credentialsMount(credentials: Credentials): IVolumeMount {
 export function databaseExternalSecrets(ctx: DeployContext, labels: Record<string, string>): IExternalSecret[] {
   const { names } = ctx.env;
   const credentialsJson = '{"username":{{ .username | toJson }},"password":{{ .password | toJson }}}';
-  const secret = (
-    credentials: Credentials,
-    remoteKey: string,
-    refreshInterval: string,
-    extraData: Record<string, string> = {},
-  ): IExternalSecret => ({
+  const secret = (credentials: Credentials, remoteKey: string, refreshInterval: string): IExternalSecret => ({
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
     metadata: { name: credentials.secret, namespace: names.apiNamespace, labels },
@@ -155,7 +129,6 @@ export function databaseExternalSecrets(ctx: DeployContext, labels: Record<strin
             DB_PORT: '{{ .port }}',
             // Only the credentials: the RDS secret also carries the engine, the instance id and the master's ARN.
             [CREDENTIALS_FILE]: credentialsJson,
-            ...extraData,
           },
         },
       },
@@ -168,13 +141,5 @@ export function databaseExternalSecrets(ctx: DeployContext, labels: Record<strin
     secret(DATABASE_CREDENTIALS.app, names.databaseAppSecretName, '1h'),
     // Alternating users too: the migrator's previous password stays valid for a rotation period.
     secret(DATABASE_CREDENTIALS.migrator, names.databaseMigratorSecretName, '1h'),
-    // Single-user rotation: the old master password stops working at once. Only the migration Job's bootstrap uses
-    // it, at the start of a sync; 5 minutes bounds how long a just-rotated password can make it fail its login
-    // (the Job's retry or the next sync then logs in).
-    secret(DATABASE_CREDENTIALS.master, names.databaseSecretName, '5m', {
-      // Transition, remove in the release after this one: pods of the previous image (the stable ReplicaSet during
-      // the canary, and again after an abort) read DB_SECRET from here when they (re)start. No pod of this image does.
-      DB_SECRET: credentialsJson,
-    }),
   ];
 }

@@ -1,6 +1,6 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { DeployContext } from '../context.ts';
-import { bootstrapDatabaseAccess, migrationDatabaseAccess } from './api-database-credentials.ts';
+import { migrationDatabaseAccess } from './api-database-credentials.ts';
 import { apiContainer, apiPodSpec } from './api-pod.ts';
 
 /**
@@ -10,7 +10,6 @@ import { apiContainer, apiPodSpec } from './api-pod.ts';
  */
 export function apiMigrationJob(ctx: DeployContext, labels: Record<string, string>): IJob {
   const migrationDatabase = migrationDatabaseAccess();
-  const bootstrapDatabase = bootstrapDatabaseAccess();
   const jobLabels = { ...labels, 'app.kubernetes.io/component': 'migrate' };
   return {
     apiVersion: 'batch/v1',
@@ -29,13 +28,10 @@ export function apiMigrationJob(ctx: DeployContext, labels: Record<string, strin
       activeDeadlineSeconds: 600,
       template: {
         metadata: { labels: jobLabels },
-        // The master's credentials reach the init container alone; migrations run as the migrator, acting as the
-        // owner role (ADR 0129). The pod's volumes are the bootstrap's, a superset of the migration's.
-        spec: apiPodSpec(ctx, bootstrapDatabase, {
+        // Migrations run as the migrator, acting as the owner role (ADR 0129). The roles they need were made by the
+        // data stack's bootstrap in AWS (ADR 0158): the master's credentials never reach this namespace.
+        spec: apiPodSpec(ctx, migrationDatabase, {
           restartPolicy: 'Never',
-          initContainers: [
-            { ...apiContainer(ctx, ['innovate-api', 'bootstrap-roles'], bootstrapDatabase), name: 'bootstrap-roles' },
-          ],
           containers: [apiContainer(ctx, ['innovate-api', 'migrate'], migrationDatabase)],
         }),
       },
