@@ -92,6 +92,14 @@ export class WorkloadIdentities extends Construct {
             ],
             resources: [secretArn(`${names.secretsPathPrefix}*`)],
           }),
+          // The database master's secret is inside the path too, but nothing in the cluster may have it: the roles'
+          // bootstrap that needs it runs in AWS (ADR 0158), and the cluster-wide store would hand it to any namespace.
+          new iam.PolicyStatement({
+            sid: 'NeverTheDatabaseMaster',
+            effect: iam.Effect.DENY,
+            actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            resources: [secretArn(`${names.databaseSecretName}-??????`)],
+          }),
           // The GitHub dispatch token is inside the path, but only the argocd namespace's store may read it, and
           // that store reads it as its own role (argocd-notifications-secret-reader.ts), never as this one.
           new iam.PolicyStatement({
@@ -175,8 +183,9 @@ export class WorkloadIdentities extends Construct {
           new iam.PolicyStatement({
             sid: 'ReadItsDatabaseSecretOnly',
             actions: ['secretsmanager:GetSecretValue'],
+            // The application user's, which the pods already hold as a file; never the master's (ADR 0158).
             // Secrets Manager appends a 6-character suffix to every secret ARN.
-            resources: [secretArn(`${names.databaseSecretName}-??????`)],
+            resources: [secretArn(`${names.databaseAppSecretName}-??????`)],
           }),
           decryptViaSecretsManager,
         ],

@@ -211,7 +211,19 @@ describe('cluster: one Pod Identity association per configured service account, 
     );
   });
 
-  it('the API reads only its database secret and decrypts only through Secrets Manager', () => {
+  it('External Secrets is denied the database master’s secret, which no object in the cluster may hold', () => {
+    const statements = policyStatements(template, 'PodIdentitiesexternalSecrets');
+    const deny = statements.find((s) => (s as { Sid?: string }).Sid === 'NeverTheDatabaseMaster') as
+      | { Effect: string; Resource: unknown; Action: unknown }
+      | undefined;
+    expect(deny?.Effect).toBe('Deny');
+    expect(asArray(deny?.Action)).toContain('secretsmanager:GetSecretValue');
+    expect(deny?.Resource).toBe(
+      `arn:aws:secretsmanager:us-east-1:${environment('prod').account.id}:secret:${names.databaseSecretName}-??????`,
+    );
+  });
+
+  it('the API reads only its application user’s secret (never the master’s) and decrypts only through Secrets Manager', () => {
     const statements = policyStatements(template, 'PodIdentitiesapi');
     expect(statements.flatMap((s) => asArray(s.Action)).sort()).toEqual([
       'kms:Decrypt',
@@ -219,7 +231,7 @@ describe('cluster: one Pod Identity association per configured service account, 
     ]);
     const read = statements.find((s) => asArray(s.Action).includes('secretsmanager:GetSecretValue'));
     expect(read?.Resource).toBe(
-      `arn:aws:secretsmanager:us-east-1:${environment('prod').account.id}:secret:${names.databaseSecretName}-??????`,
+      `arn:aws:secretsmanager:us-east-1:${environment('prod').account.id}:secret:${names.databaseAppSecretName}-??????`,
     );
     const decrypt = statements.find((s) => asArray(s.Action).includes('kms:Decrypt')) as { Condition?: unknown };
     expect(decrypt.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } });
