@@ -23,8 +23,8 @@ export interface EnvironmentNames {
   /** ECR repository of the API image. */
   apiRepositoryName: string;
   /**
-   * Secrets Manager name of the RDS master secret (single-user rotation). Only the migration Job and the rotations
-   * use it; the API logs in as the application user below (ADR 0103).
+   * Secrets Manager name of the RDS master secret (single-user rotation). Only the rotations and the data stack's
+   * roles bootstrap use it, all Lambdas in AWS (ADR 0158); nothing in the cluster may read it.
    */
   databaseSecretName: string;
   /**

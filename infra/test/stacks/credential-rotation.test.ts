@@ -59,7 +59,7 @@ function renderedApi(name: string): Json[] {
   );
 }
 
-/** The pods that serve the API's traffic and jobs as the application user (the migration is the master's). */
+/** The pods that serve the API's traffic and jobs as the application user (the migration is the migrator's). */
 function appPods(objects: Json[]): { owner: string; spec: Json }[] {
   return objects.flatMap((object) => {
     if (object?.kind === 'Rollout')
