@@ -6,11 +6,13 @@
  *     headers
  *   → at once: embedded PostgreSQL (data in .local/, kept across restarts; skipped when DATABASE_URL is set), the
  *     local OpenID provider on a free loopback port (users in .local/oidc/users.json, created on first run), and
- *     `uv sync` of the API's environment (with `--dev`, Vite too)
- *   → `innovate-api serve` (gunicorn) on a free loopback port, verifying the provider's tokens, as soon as its
- *     environment is synced (the database's URL is known before PostgreSQL runs); `innovate-api migrate` as soon as
- *     PostgreSQL is up. The API's /readyz answers 200 only on a schema it runs on (schema_compat), and migrate's exit
- *     code is awaited as well, so nothing is announced on a database that is not migrated.
+ *     `uv sync` of the API's environment (compiled to bytecode once after its packages change, where
+ *     PYTHONDONTWRITEBYTECODE is set: python-bytecode.ts; with `--dev`, Vite too)
+ *   → as soon as that environment is synced, both at once (the database's URL is known before PostgreSQL runs):
+ *     `innovate-api serve` (gunicorn) on a free loopback port, verifying the provider's tokens, and
+ *     `innovate-api migrate --wait-for-database`, which connects once PostgreSQL accepts. The API's /readyz answers
+ *     200 only on a schema it runs on (schema_compat), and migrate's exit code is awaited as well, so nothing is
+ *     announced on a database that is not migrated.
  *
  * It prints when each step finished, then the URL, then the development user's email and password, once /readyz
  * answers. The URL is on a line of its own. Ctrl-C or SIGTERM stops everything it started —
@@ -31,6 +33,7 @@ import { startOidcRunner } from './oidc/runner.ts';
 import { DEVELOPER_EMAIL, loadOrCreateUsers, UsersFileError } from './oidc/users.ts';
 import { localDatabaseUrl } from './postgres/local-url.ts';
 import { startPostgresRunner } from './postgres/runner.ts';
+import { bytecodeNeeded, recordBytecode } from './python-bytecode.ts';
 import { type AnnouncingChild, ExitedBeforeReady } from './supervisor/announced-child.ts';
 import { type Child, startChild } from './supervisor/child.ts';
 import { CHILDREN_FILE, ChildRegistry } from './supervisor/child-registry.ts';
@@ -247,11 +250,32 @@ async function main(): Promise<void> {
   say('up', "syncing the API's Python environment (uv sync --frozen)");
   const sync = spawnNamed('api', uv, ['sync', '--frozen', '--quiet'], API_DIR, apiEnv, 'uv sync');
   await runToEnd(sync, 'uv sync --frozen');
+  if (stopping) return;
+  const venvDir = process.env.UV_PROJECT_ENVIRONMENT
+    ? resolve(API_DIR, process.env.UV_PROJECT_ENVIRONMENT)
+    : join(API_DIR, '.venv');
+  if (bytecodeNeeded(venvDir, process.env)) {
+    say(
+      'up',
+      "compiling the API's packages to bytecode (once after they change, ~15 s; PYTHONDONTWRITEBYTECODE is set)",
+    );
+    const compile = spawnNamed(
+      'api',
+      uv,
+      ['sync', '--frozen', '--quiet', '--compile-bytecode'],
+      API_DIR,
+      apiEnv,
+      'uv sync',
+    );
+    await runToEnd(compile, 'uv sync --frozen --compile-bytecode');
+    recordBytecode(venvDir);
+  }
   finishedStep('uv sync');
   if (stopping) return;
 
-  // The API starts as soon as its environment is there: most of its start is importing Python. Its /readyz answers
-  // 503 until the database answers with a schema it runs on.
+  // The API and migrate start as soon as their environment is there, while PostgreSQL may still be starting: most
+  // of either start is importing Python. The API's /readyz answers 503 until the database answers with a schema it
+  // runs on; migrate retries connecting until PostgreSQL accepts (its wait covers initdb on a first start).
   const api = spawnNamed('api', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'serve'], API_DIR, apiEnv);
   const apiReady = waitUntilReady(`${apiOrigin.href}readyz`, {
     timeoutMs: 60_000,
@@ -263,15 +287,11 @@ async function main(): Promise<void> {
       throw new StartError(error.message);
     },
   );
-  apiReady.catch(() => {}); // awaited below, after migrate
-  // A failure of the provider or Vite while PostgreSQL starts is reported now, not after the migrations.
-  await Promise.race([database, othersStarted]);
-  if (stopping) return;
-
-  const migrate = spawnNamed('migrate', uv, ['run', '--frozen', '--quiet', 'innovate-api', 'migrate'], API_DIR, apiEnv);
-  await runToEnd(migrate, 'innovate-api migrate');
-  finishedStep('migrate');
-  await Promise.all([othersStarted, apiReady]);
+  const migrateArgs = ['run', '--frozen', '--quiet', 'innovate-api', 'migrate', '--wait-for-database', '60'];
+  const migrate = spawnNamed('migrate', uv, migrateArgs, API_DIR, apiEnv);
+  const migrated = runToEnd(migrate, 'innovate-api migrate').then(() => finishedStep('migrate'));
+  // The first failure is reported as it happens (PostgreSQL's or the provider's while migrate still waits, too).
+  await Promise.all([othersStarted, migrated, apiReady]);
   if (stopping) return;
 
   if (observability) {

@@ -139,6 +139,20 @@ describe('the supervisor (make up) refuses to start', () => {
     }
   });
 
+  it('when PostgreSQL fails while migrate waits for it: one line naming PostgreSQL, exit 1, migrate stopped', async () => {
+    // A cluster folder PostgreSQL cannot use (the version file of no release): it exits before it is ready.
+    const dataDir = mkdtempSync(join(tmpdir(), 'up-bad-cluster-'));
+    mkdirSync(join(dataDir, 'postgres'));
+    writeFileSync(join(dataDir, 'postgres', 'PG_VERSION'), '99\n');
+    const result = up({ PORT: String(await freePortNumber()), LOCAL_DATA_DIR: dataDir });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^make up: PostgreSQL exited with code \d+ before it was ready \(see its output above\)\n$/,
+    );
+    // migrate started beside PostgreSQL (it waits for the server to accept) and is stopped with the rest.
+    expect(result.stdout).toMatch(/^\[up\]\s+stopping migrate$/m);
+  });
+
   it('without a built SPA: one line saying how to build it', () => {
     const result = up({ PORT: '8089', WEB_DIST_DIR: join(dist, 'missing') });
     expect(result.status).toBe(1);
