@@ -83,6 +83,12 @@ describe('network: NAT per config (gateways, one per AZ, in prod; one NAT instan
 
 describe('network: the NAT instance of dev and staging is hardened and managed', () => {
   const nonProd = ENVIRONMENTS.filter((name) => environment(name).network.nat.provider === 'instance');
+  /** The environment's NAT instances, never none: each check below must have something to check. */
+  const natInstances = (name: string) => {
+    const found = natInstancesOf(name);
+    expect(Object.keys(found)).toHaveLength(environment(name).network.nat.count);
+    return found;
+  };
 
   it('dev and staging use one (prod never does: config refuses it)', () => {
     expect(nonProd).toEqual(['dev', 'staging']);
@@ -94,7 +100,7 @@ describe('network: the NAT instance of dev and staging is hardened and managed',
       const template = templateOf(name, 'network').toJSON() as {
         Parameters: Record<string, { Type: string; Default: string }>;
       };
-      for (const instance of Object.values(natInstancesOf(name))) {
+      for (const instance of Object.values(natInstances(name))) {
         expect(instance.Properties?.InstanceType).toBe(environment(name).network.nat.instanceType);
         expect(instance.Properties?.SourceDestCheck).toBe(false);
         const image = (instance.Properties.ImageId as { Ref: string }).Ref;
@@ -107,7 +113,7 @@ describe('network: the NAT instance of dev and staging is hardened and managed',
   );
 
   it.each(nonProd)('%s: IMDSv2 required, encrypted gp3 root volume tagged like the instance', (name) => {
-    for (const instance of Object.values(natInstancesOf(name))) {
+    for (const instance of Object.values(natInstances(name))) {
       expect(instance.Properties?.MetadataOptions).toMatchObject({
         HttpTokens: 'required',
         HttpPutResponseHopLimit: 1,
@@ -124,7 +130,7 @@ describe('network: the NAT instance of dev and staging is hardened and managed',
 
   it.each(nonProd)('%s: its security group admits the VPC CIDR only', (name) => {
     const resources = templateOf(name, 'network').toJSON().Resources as Record<string, CfnResource>;
-    for (const instance of Object.values(natInstancesOf(name))) {
+    for (const instance of Object.values(natInstances(name))) {
       const groups = (instance.Properties.SecurityGroupIds as { 'Fn::GetAtt': [string] }[]).map(
         (g) => resources[g['Fn::GetAtt'][0]],
       );
@@ -141,7 +147,7 @@ describe('network: the NAT instance of dev and staging is hardened and managed',
     '%s: Session Manager can manage it (SSM core policy on its role), and an Elastic IP is its egress address',
     (name) => {
       const resources = templateOf(name, 'network').toJSON().Resources as Record<string, CfnResource>;
-      for (const [id, instance] of Object.entries(natInstancesOf(name))) {
+      for (const [id, instance] of Object.entries(natInstances(name))) {
         const profile = resources[(instance.Properties.IamInstanceProfile as { Ref: string }).Ref];
         const role = resources[(profile?.Properties.Roles as { Ref: string }[] | undefined)?.[0]?.Ref ?? ''];
         expect(JSON.stringify(role?.Properties?.ManagedPolicyArns)).toContain(
