@@ -209,9 +209,12 @@ describe.each(ENVIRONMENTS)('%s: the pods read the credentials the CDK app rotat
       /mounted with subPath/,
     ],
     [
-      'the master Secret mounted instead of the application user’s',
-      (_t, o) => {
-        for (const volume of rollout(o).volumes) if (volume.secret) volume.secret.secretName = 'database';
+      'the application user’s Secret filled from the master’s secret instead',
+      (t, o) => {
+        // No object of the render refers to the master's secret any more (ADR 0158): wire one to it.
+        const master = [...rotatedSecrets(t)].find(([, kind]) => kind === 'single user')?.[0];
+        const external = o.find((x) => x?.kind === 'ExternalSecret' && x.metadata.name === 'database-app');
+        external.spec.dataFrom[0].extract.key = master;
       },
       /mounts .*\/database\/app, which is rotated single user/,
     ],
