@@ -117,7 +117,10 @@ export function permissionSetDefinitions(
           Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'false' } },
         },
         {
-          // The kubectl provider's handler runs with cluster-admin access; rotation functions hold passwords.
+          // The kubectl provider's handler runs with cluster-admin access; the rotation functions and the roles'
+          // bootstrap hold the database master's password. Every function the stacks deploy is named after the app:
+          // `<app>-<env>-…` (named, or CloudFormation's name after the stack) and `<app><env>data…` (the rotation
+          // applications, which CDK names after the construct path), so no hyphen after the app name.
           Sid: 'NoChangesToDeployedFunctions',
           Effect: 'Deny',
           Action: [
@@ -126,7 +129,7 @@ export function permissionSetDefinitions(
             'lambda:InvokeFunction',
             'lambda:AddPermission',
           ],
-          Resource: `arn:aws:lambda:*:*:function:${app}-*`,
+          Resource: `arn:aws:lambda:*:*:function:${app}*`,
         },
         {
           // The administering roles: cluster-admin (trusts the cluster-admin set only) and the CDK bootstrap roles

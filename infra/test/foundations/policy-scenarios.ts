@@ -163,6 +163,15 @@ const DOORS: Scenario[] = [
     expected: 'ExplicitlyDenied',
   },
   {
+    // CDK names a rotation application's function after the construct path, without hyphens.
+    ...asDevops(
+      'lambda:UpdateFunctionCode',
+      `arn:aws:lambda:us-east-1:${prod}:function:${prodNames.prefix.replaceAll('-', '')}dataPostgresInstanceRotationSingleUser126AD186`,
+    ),
+    name: "devops cannot replace the master password's rotation function",
+    expected: 'ExplicitlyDenied',
+  },
+  {
     ...asDevops('sts:AssumeRole', role(prodNames.clusterAdminRoleName), { resourcePolicy: 'clusterAdminTrust' }),
     identityPolicies: [assumeAnyRole],
     name: 'devops cannot assume the cluster-admin role',
