@@ -24,7 +24,7 @@ function deniedFunctionPatterns(): RegExp[] {
   );
   if (!statement) throw new Error('the devops permission set has no NoChangesToDeployedFunctions statement');
   return [statement.Resource ?? []].flat().map((arn) => {
-    const name = arn.split(':function:')[1];
+    const name = arn.split(':function:')[1] ?? '';
     const escaped = name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
     return new RegExp(`^${escaped}$`);
   });
