@@ -184,7 +184,9 @@ describe('restore switch: cdk-nag passes with each form (as `make synth` would r
   ])('%s', (_label, restore) => {
     const app = testApp();
     addWorkloadStacks(app, loadPlatformConfig().organization, prodWithRestore(restore));
-    addNagChecks(app, { strict: true });
+    // Not strict: this app is prod alone, so acknowledgements of constructs only dev and staging have (their NAT
+    // instance) match nothing here; `make synth` checks them strictly over every environment.
+    addNagChecks(app, { strict: false });
     expect(() => app.synth()).not.toThrow();
   });
 });
