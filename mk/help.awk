@@ -17,8 +17,8 @@ function group_of(target) {
   if (target ~ /^bench/) return "bench"
   if (target ~ /^cost/) return "cost"
   if (target ~ /^deps/) return "setup"
-  if (target ~ /^(test|check|lint)/ || target ~ /-(check|size|lint)$/ || target ~ /^(synth-repeatable|rehearse|infra-(nag|cfn-lint|checkov))$/) return "test"
-  if (target ~ /^(docs|synth|render|diff|deploy|web-build|web-client|infra-docs|alert-rules|images|wake)/) return "deploy"
+  if (target ~ /^(test|check|lint|smoke)/ || target ~ /-(check|size|lint)$/ || target ~ /^(synth-repeatable|rehearse|infra-(nag|cfn-lint|checkov))$/) return "test"
+  if (target ~ /^(docs|synth|render|diff|deploy|web-build|web-client|infra-docs|alert-rules|images|wake|lambda-assets|lock-)/) return "deploy"
   return "other"
 }
 /^[a-z][a-zA-Z0-9_-]*:.*## / {
