@@ -1,7 +1,8 @@
 /**
- * The repository stands alone: no file may cite a document that is not in it — a section of an outside
- * specification ("spec §5"), a tracker's issue ("issue 4"), or the build machines' notes. Such a citation becomes a
- * requirement id from docs/requirements.md, or goes. Upstream projects' issues are cited as links (owner/repo#N).
+ * The repository stands alone: no file may cite a document that is not in it — a numbered section of an outside
+ * specification (a section sign and a number), a tracker's issue by its number, or the build machines' notes. Such a
+ * citation becomes a requirement id from docs/requirements.md, or goes. Upstream projects' issues are cited as links
+ * (owner/repo#N).
  *
  *   node --import tsx docs/tools/outside-references.ts   one line per finding (file:line: text), exit 1 if any
  */
@@ -12,7 +13,7 @@ import { join, resolve } from 'node:path';
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** What counts as an outside reference. */
-// A section sign before a number is an outside document's section, except in an RFC citation ("RFC 9110 §7.6.1").
+// A section sign before a number is an outside document's section, except after an RFC's number (an RFC citation).
 export const OUTSIDE_REFERENCE = /(?<!RFC \d{3,5} )§\s?\d|\bissues? #?\d+\b|\bDESIGN\.md\b|\bPITFALLS\b/i;
 
 /** Generated or third-party files: not ours to word (the lock file's package names, the render's copies of sources). */
@@ -33,8 +34,8 @@ function main(): number {
   const paths = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
     .split('\0')
     .filter(Boolean);
-  // This file and its test name the patterns they look for.
-  const own = new Set(['docs/tools/outside-references.ts', 'docs/tools/outside-references.test.ts']);
+  // The test names the build-machine notes it must find (its other citations are built from parts).
+  const own = new Set(['docs/tools/outside-references.test.ts']);
   const files = paths
     .filter(
       (path) =>
